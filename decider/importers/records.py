@@ -1,0 +1,87 @@
+"""What the importers produce: plain pydantic records, before anything touches the database.
+
+Parsers turn bytes into these records (or raise `ImportRefused`); one transaction in
+`decider/importers/store.py` writes them. Nothing here imports Django.
+"""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+# Why a job's data is not fully known statically; shown to the user next to the job.
+JobFlag = Literal[
+    "runs_on_expression",  # runs-on holds an expression we could not resolve (labels kept verbatim)
+    "dynamic_matrix",  # strategy.matrix comes from fromJSON(...) or similar: kept as one instance
+    "reusable_unexpanded",  # job-level `uses:` whose callee was not imported alongside
+    "name_expression",  # the display name holds an expression we could not resolve
+]
+
+JobKind = Literal["build", "check", "gate", "other"]
+
+
+class JobRecord(BaseModel):
+    """One job of a workflow as GitHub would schedule it (a matrix instance is one record)."""
+
+    key: str  # unique in the workflow; the YAML id, or GitHub's display-style id for instances
+    yaml_id: str  # the job id in the YAML that declared it (callee's id for expanded calls)
+    name: str  # display name exactly as GitHub shows it in the UI and the REST API
+    runs_on: list[str] = Field(default_factory=list)  # labels, verbatim when unresolved
+    runs_on_group: str | None = None  # `runs-on: {group: ...}`
+    needs: list[str] = Field(default_factory=list)  # keys of jobs in the same workflow
+    matrix_values: dict[str, Any] = Field(default_factory=dict)
+    flags: list[JobFlag] = Field(default_factory=list)
+    kind: JobKind = "other"  # hint for the publish-gate safety rule
+    caller_key: str | None = None  # the calling job's key when expanded from a reusable workflow
+    line: int | None = None  # where the job is declared (1-based), for messages
+    order: int = 0  # declaration order, used to break ties in the engine
+
+
+class WorkflowRecord(BaseModel):
+    path: str  # e.g. .github/workflows/build.yml (or the uploaded file name)
+    name: str  # the workflow's `name:`, or its path when it has none
+    source: str  # the YAML text as given
+    triggers: list[str] = Field(default_factory=list)  # event names from `on:`
+    jobs: list[JobRecord]
+    warnings: list[str] = Field(default_factory=list)
+
+
+class WorkflowRunRecord(BaseModel):
+    github_run_id: int
+    run_attempt: int | None = None
+    created_at: datetime | None = None
+    branch: str = ""
+    event: str = ""
+    workflow_name: str = ""
+    workflow_path: str = ""
+
+
+class JobRunRecord(BaseModel):
+    """One measured execution of a job. Durations and queue waits are derived, not stored."""
+
+    github_job_id: int | None = None
+    github_run_id: int | None = None
+    run_attempt: int | None = None
+    job_name: str  # as the source names it: key, display name, or `caller / callee`
+    created_at: datetime | None = None  # None: queue wait unknown (gh CLI output has none)
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    duration_s: float | None = None  # given directly (CSV run_id, job, duration_s)
+    conclusion: str | None = None
+    runner_name: str | None = None
+    runner_labels: list[str] = Field(default_factory=list)
+    source_location: str = ""  # e.g. "runs.csv, row 4" or "page 2, jobs[3]", for messages
+
+
+class RunImport(BaseModel):
+    runs: list[WorkflowRunRecord] = Field(default_factory=list)
+    jobs: list[JobRunRecord] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class PoolRecord(BaseModel):
+    name: str
+    labels: list[str]
+    runners: int = Field(ge=0)
+    monthly_cost_usd_per_runner: float = Field(ge=0)
+    baseline_utilization: float = Field(ge=0, le=1)
