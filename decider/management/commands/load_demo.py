@@ -1,0 +1,74 @@
+"""Load the seed example (fixtures/) through the same importers a user would use.
+
+Idempotent: running it again changes nothing. It makes a demo team with an editor login
+so the README's run command can say how to log in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from decider.importers.job_runs import parse_runs
+from decider.importers.pools_csv import parse_pools_csv
+from decider.importers.store import store_pools, store_runs, store_workflows
+from decider.importers.workflow_yaml import parse_workflow_files
+from decider.models import Membership, Repository, Team
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+DEMO_TEAM = ("Demo team", "demo")
+# (repository, workflow file, path it has on GitHub, run data)
+DEMO_REPOSITORIES = [
+    ("tactivos/mural-api", "mural-api-build.yml", ".github/workflows/build.yml", "job-runs.csv"),
+    (
+        "tactivos/murally",
+        "murally-build.yml",
+        ".github/workflows/build.yml",
+        "murally-job-runs.csv",
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo team, login, pools, the mural-api and murally workflows and their runs."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--username", default="demo")
+        parser.add_argument("--password", default="demo")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            team, _ = Team.objects.get_or_create(slug=DEMO_TEAM[1], defaults={"name": DEMO_TEAM[0]})
+            user = self._user(options["username"], options["password"])
+            Membership.objects.update_or_create(
+                team=team, user=user, defaults={"role": Membership.Role.EDITOR}
+            )
+            pools_csv = FIXTURES / "runner-pools.csv"
+            store_pools(team, parse_pools_csv(pools_csv.name, pools_csv.read_bytes()))
+            for repo_name, workflow_file, github_path, runs_file in DEMO_REPOSITORIES:
+                repository, _ = Repository.objects.get_or_create(team=team, name=repo_name)
+                source = (FIXTURES / workflow_file).read_bytes()
+                records = parse_workflow_files([(github_path, source)])
+                (report,) = store_workflows(repository, records)
+                run_data = parse_runs([(runs_file, (FIXTURES / runs_file).read_bytes())])
+                runs_report = store_runs(report.workflow, run_data)
+                self.stdout.write(f"{repo_name}: {runs_report.summary()}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded: team '{team.name}', log in as "
+                f"{options['username']} / {options['password']}"
+            )
+        )
+
+    def _user(self, username: str, password: str) -> Any:
+        user_model = get_user_model()
+        user, created = user_model.objects.get_or_create(username=username)
+        if created or not user.check_password(password):
+            user.set_password(password)
+            user.save()
+        return user

@@ -1,0 +1,255 @@
+"""decider's data: teams own repositories, workflows, jobs, measured runs, pools and scenarios.
+
+Durations and queue waits of job runs are derived from GitHub's timestamps when it gives
+them; a CSV may give the duration alone. Every query a view makes starts from the user's
+teams (`Team.objects.for_user`), so another team's rows are never reachable.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class TeamQuerySet(models.QuerySet["Team"]):
+    def for_user(self, user: object) -> TeamQuerySet:
+        return self.filter(memberships__user=user)
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        VIEWER = "viewer", "Viewer"
+        EDITOR = "editor", "Editor"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="membership_unique_team_user"),
+            models.CheckConstraint(
+                condition=Q(role__in=["viewer", "editor"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team} ({self.role})"
+
+
+class Repository(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="repositories")
+    name = models.CharField(max_length=200, help_text="owner/name, e.g. tactivos/mural-api")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "repositories"
+        constraints = [
+            models.UniqueConstraint(fields=["team", "name"], name="repository_unique_team_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Workflow(models.Model):
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="workflows")
+    path = models.CharField(max_length=300)
+    name = models.CharField(max_length=200)
+    source = models.TextField(help_text="The workflow YAML as imported")
+    triggers = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["repository", "path"], name="workflow_unique_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repository.name}: {self.name}"
+
+
+class Job(models.Model):
+    class Kind(models.TextChoices):
+        BUILD = "build", "Build"
+        CHECK = "check", "Check"
+        GATE = "gate", "Gate"
+        OTHER = "other", "Other"
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="jobs")
+    key = models.CharField(max_length=300, help_text="Unique in the workflow")
+    yaml_id = models.CharField(max_length=200)
+    name = models.CharField(max_length=300, help_text="As GitHub shows it")
+    runs_on = models.JSONField(default=list, blank=True)
+    runs_on_group = models.CharField(max_length=200, blank=True)
+    needs = models.ManyToManyField("self", symmetrical=False, related_name="needed_by", blank=True)
+    matrix_values = models.JSONField(default=dict, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    caller_key = models.CharField(max_length=300, blank=True)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["workflow", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "key"], name="job_unique_key"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["build", "check", "gate", "other"]), name="job_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RunnerPool(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="pools")
+    name = models.CharField(max_length=100)
+    labels = models.JSONField(
+        default=list, help_text="A job runs here when this set holds all its runs-on labels"
+    )
+    runners = models.PositiveIntegerField()
+    monthly_cost_usd_per_runner = models.DecimalField(max_digits=10, decimal_places=2)
+    baseline_utilization = models.FloatField(
+        help_text="0..1, share of the pool busy with other work"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "name"], name="pool_unique_team_name"),
+            models.CheckConstraint(condition=Q(runners__gte=0), name="pool_runners_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(monthly_cost_usd_per_runner__gte=0), name="pool_cost_nonnegative"
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_utilization__gte=0) & Q(baseline_utilization__lte=1),
+                name="pool_utilization_in_unit_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def monthly_cost_usd(self) -> float:
+        return float(self.monthly_cost_usd_per_runner) * self.runners
+
+
+class WorkflowRun(models.Model):
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="runs")
+    github_run_id = models.BigIntegerField()
+    run_attempt = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    branch = models.CharField(max_length=300, blank=True)
+    event = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-github_run_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workflow", "github_run_id"], name="workflowrun_unique_run_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.github_run_id}"
+
+
+class JobRun(models.Model):
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="runs")
+    run = models.ForeignKey(
+        WorkflowRun, on_delete=models.CASCADE, related_name="job_runs", null=True, blank=True
+    )
+    github_job_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(
+        null=True, blank=True, help_text="Queued; unknown for gh CLI data"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    duration_s = models.FloatField(help_text="completed - started, or as given by a CSV")
+    conclusion = models.CharField(max_length=50, blank=True)
+    runner_name = models.CharField(max_length=200, blank=True)
+    runner_labels = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["job", "-started_at"]
+        constraints = [
+            # Re-importing the same data adds nothing: GitHub's job id when there is one,
+            # else one measurement per job and run, else per job and start time.
+            models.UniqueConstraint(
+                fields=["job", "github_job_id"],
+                condition=Q(github_job_id__isnull=False),
+                name="jobrun_unique_github_job_id",
+            ),
+            models.UniqueConstraint(
+                fields=["job", "run"],
+                condition=Q(github_job_id__isnull=True, run__isnull=False),
+                name="jobrun_unique_job_run",
+            ),
+            models.UniqueConstraint(
+                fields=["job", "started_at"],
+                condition=Q(github_job_id__isnull=True, run__isnull=True),
+                name="jobrun_unique_job_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_s__gte=0), name="jobrun_duration_nonnegative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.duration_s:.0f}s"
+
+    @property
+    def queue_wait_s(self) -> float | None:
+        """started - created; None when the source gave no creation time (not 0)."""
+        if self.created_at is None or self.started_at is None:
+            return None
+        return (self.started_at - self.created_at).total_seconds()
+
+
+class Scenario(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="scenarios")
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="scenarios")
+    name = models.CharField(max_length=200)
+    note = models.TextField(blank=True)
+    inputs = models.JSONField(default=dict, help_text="The engine's scenario input model as JSON")
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic locking")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="scenario_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
