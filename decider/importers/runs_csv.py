@@ -1,0 +1,167 @@
+"""Job runs out of a hand-made or exported CSV.
+
+Two headers are accepted (names trimmed and case-insensitive, in any order):
+- `run_id, job, duration_s`: durations measured elsewhere, in seconds;
+- `job, started_at, completed_at` with optional `created_at, runner_labels, run_id,
+  conclusion, runner_name`: ISO 8601 times (UTC when they carry no offset), labels
+  separated by spaces.
+A bad row refuses the whole file (nothing is imported), but every bad row is reported, up to
+`MAX_PROBLEMS`, so one upload shows everything to fix.
+"""
+
+from datetime import datetime
+
+from decider.importers.records import JobRunRecord, RunImport
+from decider.importers.text_input import (
+    CsvTable,
+    ProblemCollector,
+    parse_decimal,
+    parse_timestamp,
+    parse_whole_number,
+    read_csv,
+    refuse,
+    require_columns,
+    split_labels,
+)
+
+DURATION_COLUMNS = ["run_id", "job", "duration_s"]
+TIMED_COLUMNS = ["job", "started_at", "completed_at"]
+TIMED_OPTIONAL_COLUMNS = ["created_at", "runner_labels", "run_id", "conclusion", "runner_name"]
+HEADER_HINT = (
+    "The first row must be either 'run_id,job,duration_s' or 'job,started_at,completed_at' "
+    f"(optionally with {', '.join(TIMED_OPTIONAL_COLUMNS)})."
+)
+
+
+def parse_runs_csv(source: str, text: str) -> RunImport:
+    problems = ProblemCollector(source)
+    table = read_csv(source, text, problems)
+    has_times = "started_at" in table.columns or "completed_at" in table.columns
+    if "duration_s" in table.columns and has_times:
+        raise refuse(
+            source,
+            "The header has both 'duration_s' and start/end times.",
+            hint="Keep one way of giving the time: 'duration_s', or 'started_at' and "
+            "'completed_at'.",
+            row=1,
+        )
+    timed = "duration_s" not in table.columns
+    known = TIMED_COLUMNS + TIMED_OPTIONAL_COLUMNS if timed else DURATION_COLUMNS
+    require_columns(table, TIMED_COLUMNS if timed else DURATION_COLUMNS, HEADER_HINT, problems)
+    problems.raise_if_any()
+
+    result = RunImport()
+    ignored = [name for name in table.columns if name not in known]
+    if ignored:
+        result.warnings.append(
+            f"{source}: ignored the column(s) {', '.join(repr(name) for name in ignored)}."
+        )
+    for row_number, cells in table.rows:
+        row = _Row(table, row_number, cells, problems)
+        record = row.timed_record() if timed else row.duration_record()
+        if record is not None:
+            record.source_location = f"{source}, row {row_number}"
+            result.jobs.append(record)
+    problems.raise_if_any()
+    if not result.jobs:
+        result.warnings.append(f"{source}: the file has a header but no job runs.")
+    return result
+
+
+class _Row:
+    def __init__(
+        self, table: CsvTable, number: int, cells: list[str], problems: ProblemCollector
+    ) -> None:
+        self.table = table
+        self.number = number
+        self.cells = cells
+        self.problems = problems
+        self.valid = True
+
+    def cell(self, column: str) -> str:
+        position = self.table.columns.get(column)
+        return "" if position is None else self.cells[position]
+
+    def fail(self, column: str, message: str, hint: str) -> None:
+        self.valid = False
+        self.problems.add(message, hint=hint, row=self.number, field=column)
+
+    def duration_record(self) -> JobRunRecord | None:
+        job_name = self.job_name()
+        run_id = self.run_id(required=True)
+        duration = None
+        try:
+            duration = parse_decimal(self.cell("duration_s"))
+        except ValueError as error:
+            self.fail(
+                "duration_s", f"The duration is not usable: {error}.", "Give seconds, e.g. 524."
+            )
+        if duration is not None and duration < 0:
+            self.fail(
+                "duration_s", f"The duration {duration:g} s is negative.", "Give seconds >= 0."
+            )
+        if not self.valid or job_name is None:
+            return None
+        return JobRunRecord(job_name=job_name, github_run_id=run_id, duration_s=duration)
+
+    def timed_record(self) -> JobRunRecord | None:
+        job_name = self.job_name()
+        run_id = self.run_id(required=False)
+        started_at = self.moment("started_at", required=True)
+        completed_at = self.moment("completed_at", required=True)
+        created_at = self.moment("created_at", required=False)
+        if started_at and completed_at and completed_at < started_at:
+            self.fail(
+                "completed_at",
+                "The job completed before it started.",
+                "Check the order of 'started_at' and 'completed_at'.",
+            )
+        if created_at and started_at and created_at > started_at:
+            self.fail(
+                "created_at",
+                "The job was created after it started.",
+                "'created_at' is when the job was queued; it comes before 'started_at'.",
+            )
+        if not self.valid or job_name is None:
+            return None
+        return JobRunRecord(
+            job_name=job_name,
+            github_run_id=run_id,
+            created_at=created_at,
+            started_at=started_at,
+            completed_at=completed_at,
+            conclusion=self.cell("conclusion") or None,
+            runner_name=self.cell("runner_name") or None,
+            runner_labels=split_labels(self.cell("runner_labels")),
+        )
+
+    def job_name(self) -> str | None:
+        name = self.cell("job")
+        if not name:
+            self.fail("job", "The job name is missing.", "Give the job's id or display name.")
+            return None
+        return name
+
+    def run_id(self, required: bool) -> int | None:
+        text = self.cell("run_id")
+        if not text and not required:
+            return None
+        try:
+            return parse_whole_number(text)
+        except ValueError as error:
+            self.fail("run_id", f"The run id is not usable: {error}.", "Give GitHub's run id.")
+            return None
+
+    def moment(self, column: str, required: bool) -> datetime | None:
+        text = self.cell(column)
+        if not text and not required:
+            return None
+        try:
+            return parse_timestamp(text)
+        except ValueError as error:
+            self.fail(
+                column,
+                f"The time is not usable: {error}." if text else "The time is missing.",
+                "Write times in ISO 8601, e.g. 2024-05-01T12:30:00Z.",
+            )
+            return None

@@ -1,0 +1,186 @@
+"""Shared plumbing for the run and pool importers: decoding uploads, CSV rows, numbers, times.
+
+Everything here turns user bytes into plain Python values or `Problem`s; nothing raises
+anything but `ImportRefused`, so every parser built on it keeps that promise too.
+"""
+
+import codecs
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from decider.importers.problems import ImportRefused, Problem
+
+# Large enough for years of job runs of a busy repository, small enough to parse in a request.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# A file with more problems than this is the wrong file, not a file with typos.
+MAX_PROBLEMS = 20
+
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_WHOLE_NUMBER = re.compile(r"\d+", re.ASCII)
+
+
+class ProblemCollector:
+    """Gathers problems of one file so the user can fix them all in one go."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def add(self, message: str, hint: str = "", **where: int | str | None) -> None:
+        self.problems.append(Problem(message=message, hint=hint, source=self.source, **where))
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.problems.append(
+                Problem(
+                    message=f"Stopped after {MAX_PROBLEMS} problems.",
+                    source=self.source,
+                    hint="Check that this is the file you meant to upload.",
+                )
+            )
+            raise ImportRefused(self.problems)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ImportRefused(self.problems)
+
+
+def refuse(source: str, message: str, hint: str = "", **where: int | str | None) -> ImportRefused:
+    return ImportRefused([Problem(message=message, hint=hint, source=source, **where)])
+
+
+def decode_text(source: str, content: str | bytes) -> str:
+    """The upload as text: UTF-8 (BOM or not), or UTF-16 with a BOM (PowerShell's `>`)."""
+    size = len(content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content)
+    if size > MAX_FILE_BYTES:
+        raise refuse(
+            source,
+            f"The file is {size / 1024 / 1024:.1f} MB; the limit is "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB.",
+            hint="Split it into several files (e.g. one per month) and upload them together.",
+        )
+    if isinstance(content, str):
+        text = content.removeprefix("\ufeff")
+    else:
+        text = _decode_bytes(source, content)
+    if not text.strip():
+        raise refuse(source, "The file is empty.", hint="Upload a file that holds job runs.")
+    return text
+
+
+def _decode_bytes(source: str, content: bytes) -> str:
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        return content.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise refuse(
+            source,
+            f"The file is not {encoding.upper().removesuffix('-SIG')} text "
+            f"(byte {error.start + 1} cannot be read).",
+            hint="Save it as UTF-8 (in Excel: 'CSV UTF-8'), or upload the JSON exactly as "
+            "GitHub or the gh CLI wrote it.",
+        ) from None
+
+
+def parse_timestamp(text: str) -> datetime:
+    """An ISO 8601 date and time; times without an offset are taken as UTC, like GitHub's.
+
+    Raises ValueError with a message fit for the user.
+    """
+    text = text.strip()
+    if len(text) <= 10:
+        raise ValueError(f"'{text}' is not a date and time (ISO 8601, e.g. 2024-05-01T12:30:00Z)")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is not a date and time (ISO 8601, e.g. 2024-05-01T12:30:00Z)"
+        ) from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"'{text}' is out of range") from None
+
+
+def parse_decimal(text: str) -> float:
+    """A finite decimal number written plainly (no `1_000`, no `nan`, no `inf`)."""
+    text = text.strip()
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"'{text}' is not a number")
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"'{text}' is too large")
+    return value
+
+
+def parse_whole_number(text: str) -> int:
+    text = text.strip()
+    if not _WHOLE_NUMBER.fullmatch(text) or len(text) > 18:
+        raise ValueError(f"'{text}' is not a whole number")
+    return int(text)
+
+
+def split_labels(text: str) -> list[str]:
+    """Labels separated by spaces (commas tolerated: no GitHub label holds either)."""
+    return [label for label in re.split(r"[\s,]+", text) if label]
+
+
+@dataclass
+class CsvTable:
+    columns: dict[str, int]  # lower-cased, trimmed column name -> position
+    rows: list[tuple[int, list[str]]]  # (row number counting the header as row 1, cells)
+
+
+def read_csv(source: str, text: str, problems: ProblemCollector) -> CsvTable:
+    """Header and non-blank rows. Row numbers count every record, blank ones and the header
+    (row 1) included, so they are the row numbers a spreadsheet shows.
+    """
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise refuse(
+            source,
+            f"The file cannot be read as CSV ({error}).",
+            hint="Save it as comma-separated values with a header row.",
+        ) from None
+    header = records[0] if records else []
+    columns: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        name = cell.strip().lower()
+        if name in columns:
+            problems.add(f"The column '{name}' appears twice.", hint="Keep one of them.", row=1)
+        if name:
+            columns[name] = position
+    rows: list[tuple[int, list[str]]] = []
+    for row_number, cells in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            problems.add(
+                f"The row has {len(cells)} cells but the header has {len(header)}.",
+                hint="Check for a missing or extra comma, or quote cells that contain commas.",
+                row=row_number,
+            )
+            continue
+        rows.append((row_number, [cell.strip() for cell in cells]))
+    return CsvTable(columns=columns, rows=rows)
+
+
+def require_columns(
+    table: CsvTable, required: list[str], hint: str, problems: ProblemCollector
+) -> None:
+    missing = [name for name in required if name not in table.columns]
+    if missing:
+        problems.add(
+            f"The header lacks the column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(repr(name) for name in missing)}.",
+            hint=hint,
+            row=1,
+        )
