@@ -1,0 +1,565 @@
+"""Shared-pool simulation (Monte Carlo), DESIGN.md "Engine semantics" 4.
+
+The model
+---------
+Each pool of `runners` runners carries background work from everyone else: jobs arrive Poisson
+at lambda = u * c / m (u baseline utilization, c runners, m mean background job duration) and last
+an exponential time of mean m. The workflow's pipelines arrive on top of it:
+
+- `pipelines_per_hour` r alone: pipelines arrive Poisson at r per hour.
+- `pipelines_at_once` k alone: bursts of k pipelines arrive at the same instant. The next burst
+  arrives once every pipeline of the previous one has finished, plus a random gap (exponential,
+  mean = the pipeline's unconstrained wall clock) so bursts never overlap and each meets the
+  background queues at a random moment. Background load runs throughout, gaps included.
+- both: bursts of k pipelines arrive Poisson at r bursts per hour (they may overlap).
+- `pipelines` is the number of pipelines simulated in total (the last burst may be smaller).
+
+A pipeline job is ready when all its needs have finished (roots: when the pipeline arrives). Each
+pool serves background and pipeline jobs FIFO by ready time (ties: pipeline arrival order, then
+declaration order; a runner freed at t can start a job ready at t). Jobs with pool None run on an
+unconstrained (hosted) pool and never wait.
+
+Measurement
+-----------
+The pools first run background load alone for a warm-up (`warmup_s`, default: a multiple of the
+slowest pool's relaxation time) so the first pipeline meets queues in steady state. The window
+starts when the warm-up ends (the first pipelines arrive then) and ends when the last pipeline
+finishes, or after `horizon_s` when there are no pipelines to simulate (background only: the
+Erlang C oracle).
+
+- pipeline wall clock: first job ready (the pipeline's arrival) to its last job done.
+- milestone wall clock: arrival to the end of the last milestone job.
+- pipeline queue delay: wall clock minus the unconstrained wall clock (critical path), which is
+  what sharing the pools costs that pipeline.
+- per pool, waits count every job that became ready during the window, background and pipeline
+  alike (`mean_wait_s`, `p90_wait_s`), and each kind on its own. FIFO means no later arrival can
+  delay a job already queued, so a job queued when the window closes has a known start and is
+  counted with its true wait rather than dropped.
+- utilization: busy runner time inside the window / (runners x window length).
+
+Why it is fast
+--------------
+FIFO with known durations lets a pool assign a job its runner at the moment it becomes ready:
+start = max(ready, earliest time a runner is free), then that runner is free at start +
+duration (the Kiefer-Wolfowitz recursion). Background jobs therefore need no events at all: a
+pool admits the background arrivals preceding a pipeline job just before placing that job, and
+the event heap holds only pipeline arrivals, ready jobs and finished jobs, as plain tuples.
+"""
+
+import heapq
+import math
+import random
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from pydantic import BaseModel, Field, model_validator
+
+from decider.engine.queueing import erlang_c, erlang_c_mean_wait
+
+__all__ = [
+    "Percentiles",
+    "PoolStats",
+    "SimJob",
+    "SimPool",
+    "SimulationInput",
+    "SimulationResult",
+    "default_warmup_s",
+    "erlang_c",
+    "erlang_c_mean_wait",
+    "simulate",
+]
+
+# A queue forgets its starting state in a few relaxation times; 10 leaves a margin.
+WARMUP_RELAXATION_TIMES = 10.0
+# Near saturation the relaxation time explodes (u = 0.999 would need ~4e7 jobs); beyond this
+# many background arrivals the warm-up stops growing and the first pipelines see a younger queue.
+MAX_WARMUP_BACKGROUND_JOBS = 200_000
+
+# Event phases, in the order events of the same instant are handled: finished jobs first (they
+# free runners and release dependents), then arrivals, then ready jobs by (pipeline, declaration).
+_DONE = 0
+_ARRIVAL = 1
+_READY = 2
+
+
+class SimPool(BaseModel):
+    name: str = Field(min_length=1)
+    runners: int = Field(ge=1)
+    baseline_utilization: float = Field(ge=0.0, lt=1.0)
+    mean_background_job_s: float = Field(ge=0.0)
+
+    @model_validator(mode="after")
+    def _background_jobs_need_a_duration(self) -> "SimPool":
+        if self.baseline_utilization > 0 and self.mean_background_job_s <= 0:
+            raise ValueError(
+                f"pool {self.name!r}: mean_background_job_s must be > 0 when "
+                f"baseline_utilization is {self.baseline_utilization}"
+            )
+        return self
+
+
+class SimJob(BaseModel):
+    index: int
+    duration_s: float = Field(ge=0.0)
+    needs: list[int] = Field(default_factory=list)
+    pool: str | None = None  # None: unconstrained (GitHub-hosted), never waits
+
+
+class SimulationInput(BaseModel):
+    pools: list[SimPool]
+    jobs: list[SimJob]
+    milestone: list[int] = Field(default_factory=list)
+    pipelines_per_hour: float | None = Field(default=None, gt=0.0)
+    pipelines_at_once: int | None = Field(default=None, ge=1)
+    pipelines: int = Field(ge=0)
+    seed: int
+    # Background-only warm-up before measuring; None: default_warmup_s(pools).
+    warmup_s: float | None = Field(default=None, ge=0.0)
+    # Length of the measured window when there is nothing to simulate but background load
+    # (no jobs, or pipelines == 0). Ignored otherwise: the window ends with the last pipeline.
+    horizon_s: float | None = Field(default=None, gt=0.0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "SimulationInput":
+        _check_pools(self.pools)
+        _check_jobs(self.jobs, {pool.name for pool in self.pools})
+        _check_milestone(self.milestone, {job.index for job in self.jobs})
+        if self.simulates_pipelines:
+            if self.pipelines_per_hour is None and self.pipelines_at_once is None:
+                raise ValueError(
+                    "set pipelines_per_hour (Poisson arrivals) or pipelines_at_once "
+                    "(bursts of pipelines arriving together), or both"
+                )
+        elif self.horizon_s is None:
+            raise ValueError(
+                "horizon_s is required when no pipeline is simulated (no jobs or pipelines == 0): "
+                "it is how long to measure the background load"
+            )
+        return self
+
+    @property
+    def simulates_pipelines(self) -> bool:
+        return bool(self.jobs) and self.pipelines > 0
+
+
+class Percentiles(BaseModel):
+    p50: float
+    p90: float
+    p99: float
+    mean: float
+
+
+class PoolStats(BaseModel):
+    name: str
+    mean_wait_s: float  # every job that became ready in the window, background and pipeline
+    p90_wait_s: float
+    utilization: float
+    background_mean_wait_s: float = 0.0
+    pipeline_mean_wait_s: float | None = None  # None: no pipeline job runs on this pool
+    pipeline_p90_wait_s: float | None = None
+    jobs_counted: int = 0  # how many waits the figures above summarize
+
+
+class SimulationResult(BaseModel):
+    pipeline_wall_clock_s: Percentiles | None
+    milestone_wall_clock_s: Percentiles | None  # None: no milestone, or no pipeline simulated
+    pipeline_queue_delay_s: Percentiles | None
+    pools: list[PoolStats]
+    unconstrained_wall_clock_s: float | None = None
+    warmup_s: float = 0.0
+    measured_s: float = 0.0  # length of the measurement window
+
+
+def simulate(inp: SimulationInput) -> SimulationResult:
+    """Run the Monte Carlo described in the module docstring; deterministic for `inp.seed`."""
+    rng = random.Random(inp.seed)
+    warmup_s = default_warmup_s(inp.pools) if inp.warmup_s is None else inp.warmup_s
+    queues = [_PoolQueue(pool, rng, warmup_s) for pool in inp.pools]
+    if not inp.simulates_pipelines:
+        window_end = warmup_s + (inp.horizon_s or 0.0)
+        for queue in queues:
+            queue.admit_background_until(window_end, window_end)
+        return SimulationResult(
+            pipeline_wall_clock_s=None,
+            milestone_wall_clock_s=None,
+            pipeline_queue_delay_s=None,
+            pools=[queue.stats(window_end) for queue in queues],
+            warmup_s=warmup_s,
+            measured_s=window_end - warmup_s,
+        )
+
+    graph = _Graph(inp.jobs, inp.milestone, [pool.name for pool in inp.pools])
+    run = _run_pipelines(inp, graph, queues, rng, warmup_s)
+    for queue in queues:
+        queue.close_window(run.window_end)
+    delays = [max(0.0, wall - graph.unconstrained_wall_clock_s) for wall in run.wall_clocks]
+    return SimulationResult(
+        pipeline_wall_clock_s=_percentiles(run.wall_clocks),
+        milestone_wall_clock_s=_percentiles(run.milestone_wall_clocks) if graph.milestone else None,
+        pipeline_queue_delay_s=_percentiles(delays),
+        pools=[queue.stats(run.window_end) for queue in queues],
+        unconstrained_wall_clock_s=graph.unconstrained_wall_clock_s,
+        warmup_s=warmup_s,
+        measured_s=run.window_end - warmup_s,
+    )
+
+
+def default_warmup_s(pools: Iterable[SimPool]) -> float:
+    """Background-only time before measuring, long enough for every pool to reach steady state.
+
+    An M/M/c queue relaxes in about m / (c (1 - sqrt(u))^2) (the heavy-traffic estimate, exact
+    for c = 1); take WARMUP_RELAXATION_TIMES of the slowest pool's, capped at
+    MAX_WARMUP_BACKGROUND_JOBS arrivals.
+    """
+    longest = 0.0
+    for pool in pools:
+        u, c, m = pool.baseline_utilization, pool.runners, pool.mean_background_job_s
+        if u == 0:
+            continue
+        relaxation_s = m / (c * (1.0 - math.sqrt(u)) ** 2)
+        cap_s = MAX_WARMUP_BACKGROUND_JOBS * m / (u * c)
+        longest = max(longest, min(WARMUP_RELAXATION_TIMES * relaxation_s, cap_s))
+    return longest
+
+
+class _PoolQueue:
+    """One pool's runners, its background arrivals and what was measured on it.
+
+    `runner_free_at` is a min-heap of the times the runners in use become free. It grows only up
+    to the peak concurrency, so a pool of a million runners costs no more than a small one.
+    Busy time is credited when a job is placed, clipped to the window's start; jobs placed
+    before the window's end is known are clipped to it by close_window.
+    """
+
+    __slots__ = (
+        "arrival_rate",
+        "background_waits",
+        "busy_s",
+        "mean_job_s",
+        "name",
+        "next_arrival_at",
+        "pipeline_waits",
+        "rng",
+        "runner_free_at",
+        "runners",
+        "window_start",
+    )
+
+    def __init__(self, pool: SimPool, rng: random.Random, window_start: float) -> None:
+        self.name = pool.name
+        self.runners = pool.runners
+        self.mean_job_s = pool.mean_background_job_s
+        self.arrival_rate = (
+            pool.baseline_utilization * pool.runners / pool.mean_background_job_s
+            if pool.baseline_utilization > 0
+            else 0.0
+        )
+        self.rng = rng
+        self.window_start = window_start
+        self.runner_free_at: list[float] = []
+        self.busy_s = 0.0
+        self.background_waits: list[float] = []
+        self.pipeline_waits: list[float] = []
+        self.next_arrival_at = (
+            rng.expovariate(self.arrival_rate) if self.arrival_rate > 0 else math.inf
+        )
+
+    def admit_background_until(self, until: float, window_end: float) -> None:
+        """Place every background job arriving before `until`, in arrival order.
+
+        The hot loop of the whole simulation: everything is bound to locals, and exponential
+        variates are drawn inline as -m ln(1 - U) (what expovariate does, minus a call).
+        """
+        arrival = self.next_arrival_at
+        if arrival >= until:
+            return
+        uniform = self.rng.random
+        log = math.log
+        push = heapq.heappush
+        replace = heapq.heapreplace
+        free_at = self.runner_free_at
+        runners = self.runners
+        mean_job_s = self.mean_job_s
+        mean_gap_s = 1.0 / self.arrival_rate
+        window_start = self.window_start
+        waits = self.background_waits
+        record_wait = waits.append
+        busy_s = self.busy_s
+        while arrival < until:
+            duration = -mean_job_s * log(1.0 - uniform())
+            if free_at and free_at[0] <= arrival:
+                start = arrival
+                replace(free_at, arrival + duration)
+            elif len(free_at) < runners:
+                start = arrival
+                push(free_at, arrival + duration)
+            else:
+                start = free_at[0]
+                replace(free_at, start + duration)
+            end = start + duration
+            if end > window_start:
+                busy_s += min(end, window_end) - max(start, window_start)
+                if arrival >= window_start:
+                    record_wait(start - arrival)
+            arrival += -mean_gap_s * log(1.0 - uniform())
+        self.next_arrival_at = arrival
+        self.busy_s = busy_s
+
+    def place_pipeline_job(self, ready_at: float, duration: float) -> float:
+        """Give a pipeline job ready at `ready_at` its runner (FIFO); return its start time."""
+        self.admit_background_until(ready_at, math.inf)
+        free_at = self.runner_free_at
+        if free_at and free_at[0] <= ready_at:
+            start = ready_at
+            heapq.heapreplace(free_at, ready_at + duration)
+        elif len(free_at) < self.runners:
+            start = ready_at
+            heapq.heappush(free_at, ready_at + duration)
+        else:
+            start = free_at[0]
+            heapq.heapreplace(free_at, start + duration)
+        # Pipelines arrive from the window's start on, so the whole job is inside it.
+        self.busy_s += duration
+        self.pipeline_waits.append(start - ready_at)
+        return start
+
+    def close_window(self, window_end: float) -> None:
+        """Clip the busy time credited so far at `window_end`, then admit the last arrivals.
+
+        Every job placed so far started by `window_end` (a background job placed before a
+        pipeline job starts no later than it, FIFO), so only each runner's last job can run past
+        the end, and the heap holds exactly those jobs' end times.
+        """
+        self.busy_s -= sum(free - window_end for free in self.runner_free_at if free > window_end)
+        self.admit_background_until(window_end, window_end)
+
+    def stats(self, window_end: float) -> PoolStats:
+        everyone = self.background_waits + self.pipeline_waits
+        window_s = window_end - self.window_start
+        return PoolStats(
+            name=self.name,
+            mean_wait_s=_mean(everyone),
+            p90_wait_s=_percentile(sorted(everyone), 0.90) if everyone else 0.0,
+            utilization=self.busy_s / (self.runners * window_s) if window_s > 0 else 0.0,
+            background_mean_wait_s=_mean(self.background_waits),
+            pipeline_mean_wait_s=_mean(self.pipeline_waits) if self.pipeline_waits else None,
+            pipeline_p90_wait_s=(
+                _percentile(sorted(self.pipeline_waits), 0.90) if self.pipeline_waits else None
+            ),
+            jobs_counted=len(everyone),
+        )
+
+
+class _Graph:
+    """The job graph as flat lists indexed by declaration position, for the event loop."""
+
+    def __init__(self, jobs: Sequence[SimJob], milestone: Sequence[int], pools: list[str]):
+        position = {job.index: at for at, job in enumerate(jobs)}
+        pool_slot = {name: slot for slot, name in enumerate(pools)}
+        self.size = len(jobs)
+        self.durations = [job.duration_s for job in jobs]
+        # -1: unconstrained pool, the job starts the moment it is ready.
+        self.pool_slots = [-1 if job.pool is None else pool_slot[job.pool] for job in jobs]
+        self.need_counts = [len(job.needs) for job in jobs]
+        self.dependents: list[list[int]] = [[] for _ in jobs]
+        for at, job in enumerate(jobs):
+            for need in job.needs:
+                self.dependents[position[need]].append(at)
+        self.roots = [at for at, job in enumerate(jobs) if not job.needs]
+        self.milestone = frozenset(position[index] for index in milestone)
+        self.in_milestone = [at in self.milestone for at in range(self.size)]
+        self.unconstrained_wall_clock_s = _unconstrained_wall_clock(jobs, position)
+
+
+class _PipelineRun:
+    def __init__(self, window_end: float, wall: list[float], milestone: list[float]) -> None:
+        self.window_end = window_end
+        self.wall_clocks = wall
+        self.milestone_wall_clocks = milestone
+
+
+def _run_pipelines(
+    inp: SimulationInput,
+    graph: _Graph,
+    queues: list[_PoolQueue],
+    rng: random.Random,
+    first_arrival_at: float,
+) -> _PipelineRun:
+    """The event loop. Events are (time, phase, pipeline, job position) tuples."""
+    total = inp.pipelines
+    burst_size = inp.pipelines_at_once or 1
+    # Poisson bursts when a rate is given; otherwise the next burst waits for the previous one.
+    mean_burst_gap_s = 3600.0 / inp.pipelines_per_hour if inp.pipelines_per_hour else None
+    mean_drain_gap_s = graph.unconstrained_wall_clock_s
+
+    durations = graph.durations
+    pool_slots = graph.pool_slots
+    dependents = graph.dependents
+    need_counts = graph.need_counts
+    roots = graph.roots
+    in_milestone = graph.in_milestone
+    job_count = graph.size
+    place = [queue.place_pipeline_job for queue in queues]
+
+    arrived_at = [0.0] * total
+    milestone_done_at = [0.0] * total
+    jobs_done = [0] * total
+    # Per pipeline, how many needs each job still waits for; filled on arrival, freed when done.
+    waiting_needs: list[list[int]] = [[]] * total
+    wall_clocks: list[float] = []
+    milestone_wall_clocks: list[float] = []
+    unfinished_in_burst = 0
+    next_burst_first = 0
+    last_done_at = first_arrival_at
+
+    events: list[tuple[float, int, int, int]] = [(first_arrival_at, _ARRIVAL, 0, -1)]
+    push = heapq.heappush
+    pop = heapq.heappop
+    while events:
+        now, phase, pipeline, job = pop(events)
+        if phase == _READY:
+            slot = pool_slots[job]
+            duration = durations[job]
+            start = now if slot < 0 else place[slot](now, duration)
+            push(events, (start + duration, _DONE, pipeline, job))
+        elif phase == _DONE:
+            needs_left = waiting_needs[pipeline]
+            for dependent in dependents[job]:
+                needs_left[dependent] -= 1
+                if not needs_left[dependent]:
+                    push(events, (now, _READY, pipeline, dependent))
+            if in_milestone[job]:
+                milestone_done_at[pipeline] = now  # done events come in time order: the max
+            jobs_done[pipeline] += 1
+            if jobs_done[pipeline] < job_count:
+                continue
+            waiting_needs[pipeline] = []
+            wall_clocks.append(now - arrived_at[pipeline])
+            milestone_wall_clocks.append(milestone_done_at[pipeline] - arrived_at[pipeline])
+            last_done_at = now
+            if mean_burst_gap_s is None:
+                unfinished_in_burst -= 1
+                if unfinished_in_burst == 0 and next_burst_first < total:
+                    push(
+                        events,
+                        (now + _exponential(rng, mean_drain_gap_s), _ARRIVAL, next_burst_first, -1),
+                    )
+        else:
+            next_burst_first = min(pipeline + burst_size, total)
+            for arriving in range(pipeline, next_burst_first):
+                arrived_at[arriving] = now
+                waiting_needs[arriving] = need_counts.copy()
+                for root in roots:
+                    push(events, (now, _READY, arriving, root))
+            if mean_burst_gap_s is None:
+                unfinished_in_burst = next_burst_first - pipeline
+            elif next_burst_first < total:
+                push(
+                    events,
+                    (now + _exponential(rng, mean_burst_gap_s), _ARRIVAL, next_burst_first, -1),
+                )
+    return _PipelineRun(last_done_at, wall_clocks, milestone_wall_clocks)
+
+
+def _unconstrained_wall_clock(jobs: Sequence[SimJob], position: dict[int, int]) -> float:
+    """Critical-path length: every job starts when its needs end (DESIGN.md 2)."""
+    end_at = [0.0] * len(jobs)
+    for at in _topological_order(jobs):
+        job = jobs[at]
+        start = max((end_at[position[need]] for need in job.needs), default=0.0)
+        end_at[at] = start + job.duration_s
+    return max(end_at, default=0.0)
+
+
+def _topological_order(jobs: Sequence[SimJob]) -> list[int]:
+    """Job positions, needs first (Kahn's algorithm: no recursion, whatever the graph's depth).
+
+    Raises ValueError naming a cycle when there is one.
+    """
+    position = {job.index: at for at, job in enumerate(jobs)}
+    needs_left = [len(job.needs) for job in jobs]
+    dependents: list[list[int]] = [[] for _ in jobs]
+    for at, job in enumerate(jobs):
+        for need in job.needs:
+            dependents[position[need]].append(at)
+    order = [at for at, count in enumerate(needs_left) if count == 0]
+    for at in order:  # grows while iterating: each job joins once its needs are all in
+        for dependent in dependents[at]:
+            needs_left[dependent] -= 1
+            if needs_left[dependent] == 0:
+                order.append(dependent)
+    if len(order) < len(jobs):
+        raise ValueError(f"the job graph has a cycle: {_describe_cycle(jobs, needs_left)}")
+    return order
+
+
+def _describe_cycle(jobs: Sequence[SimJob], needs_left: list[int]) -> str:
+    """Walk `needs` among the jobs Kahn could not order: each has such a need, so it loops."""
+    stuck = {jobs[at].index: jobs[at] for at, count in enumerate(needs_left) if count > 0}
+    walk = [next(iter(stuck))]
+    while True:
+        following = next(need for need in stuck[walk[-1]].needs if need in stuck)
+        if following in walk:
+            cycle = [*walk[walk.index(following) :], following]
+            return " -> ".join(f"job {index}" for index in cycle) + " (each needs the next)"
+        walk.append(following)
+
+
+def _check_pools(pools: Sequence[SimPool]) -> None:
+    seen: set[str] = set()
+    for pool in pools:
+        if pool.name in seen:
+            raise ValueError(f"pool {pool.name!r} is listed twice")
+        seen.add(pool.name)
+
+
+def _check_jobs(jobs: Sequence[SimJob], pool_names: set[str]) -> None:
+    indexes = [job.index for job in jobs]
+    duplicates = sorted(index for index, count in Counter(indexes).items() if count > 1)
+    if duplicates:
+        raise ValueError(f"job indexes must be unique, repeated: {duplicates}")
+    known = set(indexes)
+    for job in jobs:
+        if job.pool is not None and job.pool not in pool_names:
+            raise ValueError(
+                f"job {job.index} runs on pool {job.pool!r}, which is not among the pools "
+                f"{sorted(pool_names)} (use pool None for an unconstrained, hosted pool)"
+            )
+        unknown = [need for need in job.needs if need not in known]
+        if unknown:
+            raise ValueError(f"job {job.index} needs unknown jobs {unknown}")
+        if len(set(job.needs)) != len(job.needs):
+            raise ValueError(f"job {job.index} lists a need twice: {job.needs}")
+    _topological_order(jobs)
+
+
+def _check_milestone(milestone: Sequence[int], indexes: set[int]) -> None:
+    unknown = [index for index in milestone if index not in indexes]
+    if unknown:
+        raise ValueError(f"milestone refers to unknown jobs {unknown}")
+
+
+def _exponential(rng: random.Random, mean: float) -> float:
+    return rng.expovariate(1.0 / mean) if mean > 0 else 0.0
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def _percentile(ordered: Sequence[float], fraction: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default), on sorted values."""
+    rank = fraction * (len(ordered) - 1)
+    below = math.floor(rank)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (rank - below)
+
+
+def _percentiles(values: Sequence[float]) -> Percentiles:
+    ordered = sorted(values)
+    return Percentiles(
+        p50=_percentile(ordered, 0.50),
+        p90=_percentile(ordered, 0.90),
+        p99=_percentile(ordered, 0.99),
+        mean=_mean(ordered),
+    )
