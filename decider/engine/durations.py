@@ -1,0 +1,93 @@
+"""Per-job durations: a statistic of measured runs, estimates, and the scenario's overrides."""
+
+import math
+import statistics
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel
+
+from decider.engine.inputs import DurationOverride, Sample, Scenario, Statistic, Workflow
+
+DurationSource = Literal["measured", "estimate", "unmeasured"]
+
+
+class JobDurations(BaseModel):
+    """Seconds per job id. Unmeasured jobs without an estimate count as 0 s and are listed."""
+
+    seconds: dict[int, float]
+    source: dict[int, DurationSource]
+
+    @property
+    def unmeasured(self) -> list[int]:
+        return [job_id for job_id, source in self.source.items() if source == "unmeasured"]
+
+
+def _sort_key(sample: Sample) -> tuple[int, float, int]:
+    # Runs without a timestamp sort before timestamped ones; the run id breaks ties.
+    if sample.created_at is None:
+        stamp = -math.inf
+    else:
+        created = sample.created_at
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        stamp = (created - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds()
+    return (0 if sample.created_at is None else 1, stamp, sample.run_id or -1)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default), so p90 of one run is it."""
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    lower = math.floor(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+def statistic_of(samples: list[Sample], statistic: Statistic) -> float:
+    values = [sample.duration_s for sample in samples]
+    match statistic:
+        case "latest":
+            return max(samples, key=_sort_key).duration_s
+        case "mean":
+            return statistics.fmean(values)
+        case "median":
+            return statistics.median(values)
+        case "p90":
+            return percentile(values, 0.9)
+        case "max":
+            return max(values)
+
+
+def current_durations(workflow: Workflow, scenario: Scenario) -> JobDurations:
+    estimates = {estimate.job: estimate.seconds for estimate in scenario.estimates}
+    seconds: dict[int, float] = {}
+    source: dict[int, DurationSource] = {}
+    for job in workflow.jobs:
+        if job.samples:
+            seconds[job.id] = statistic_of(job.samples, scenario.statistic)
+            source[job.id] = "measured"
+        elif job.id in estimates:
+            seconds[job.id] = estimates[job.id]
+            source[job.id] = "estimate"
+        else:
+            seconds[job.id] = 0.0
+            source[job.id] = "unmeasured"
+    return JobDurations(seconds=seconds, source=source)
+
+
+def overridden(seconds: float, override: DurationOverride) -> float:
+    if override.seconds is not None:
+        return override.seconds
+    if override.percent_change is not None:
+        return seconds * (1 + override.percent_change / 100)
+    return max(0.0, seconds + (override.delta_s or 0.0))
+
+
+def proposed_durations(current: JobDurations, scenario: Scenario) -> JobDurations:
+    """Overrides apply in order, so presets stack (e.g. cache sharing then cache persistence)."""
+    seconds = dict(current.seconds)
+    for override in scenario.overrides:
+        if override.job in seconds:
+            seconds[override.job] = overridden(seconds[override.job], override)
+    return JobDurations(seconds=seconds, source=dict(current.source))

@@ -1,0 +1,283 @@
+"""What the engine is given: a workflow, the runner pools, and a scenario of edits and settings.
+
+Everything here is JSON-serializable (scenarios are stored as JSON) and validated. A scenario
+only makes sense against one workflow, so its graph checks run when the workflow is passed as
+validation context: `Scenario.model_validate(data, context={"workflow": workflow})`.
+"""
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Literal, Protocol, Self
+
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
+
+from decider.engine.graph import find_cycle
+
+JobKind = Literal["build", "check", "gate", "other"]
+Statistic = Literal["latest", "mean", "median", "p90", "max"]
+
+
+class Sample(BaseModel):
+    """One measured run of a job."""
+
+    duration_s: float = Field(ge=0)
+    created_at: datetime | None = None
+    run_id: int | None = None
+
+
+class Job(BaseModel):
+    id: int  # stable, given by the caller (e.g. the declaration index)
+    key: str  # the YAML id
+    name: str = ""
+    runs_on: list[str] = Field(default_factory=list)
+    needs: list[int] = Field(default_factory=list)
+    kind: JobKind = "other"
+    samples: list[Sample] = Field(default_factory=list)  # none: the job is unmeasured
+
+
+class Workflow(BaseModel):
+    """Jobs in declaration order; that order breaks every tie in the engine."""
+
+    name: str = ""
+    jobs: list[Job]
+
+    @model_validator(mode="after")
+    def _needs_form_a_dag(self) -> Self:
+        ids = [job.id for job in self.jobs]
+        if len(set(ids)) != len(ids):
+            raise ValueError("job ids must be unique")
+        keys = [job.key for job in self.jobs]
+        if len(set(keys)) != len(keys):
+            raise ValueError("job keys must be unique")
+        known = set(ids)
+        for job in self.jobs:
+            unknown = [need for need in job.needs if need not in known]
+            if unknown:
+                raise ValueError(f"job '{job.key}' needs unknown job ids {unknown}")
+        cycle = find_cycle({job.id: job.needs for job in self.jobs})
+        if cycle:
+            raise ValueError(f"needs form a cycle: {self._path(cycle)}")
+        return self
+
+    def job(self, job_id: int) -> Job:
+        return self.by_id()[job_id]
+
+    def by_id(self) -> dict[int, Job]:
+        return {job.id: job for job in self.jobs}
+
+    def key_of(self, job_id: int) -> str:
+        return self.by_id()[job_id].key
+
+    def _path(self, ids: list[int]) -> str:
+        keys = {job.id: job.key for job in self.jobs}
+        return " -> ".join(keys[job_id] for job_id in ids)
+
+
+class Pool(BaseModel):
+    name: str
+    labels: list[str]
+    runners: int = Field(ge=0)
+    monthly_usd_per_runner: float = Field(default=0, ge=0)
+    baseline_utilization: float = Field(default=0, ge=0, le=1)
+    # The simulation's background job length; None: the mean of this pool's measured jobs.
+    mean_background_job_s: float | None = Field(default=None, gt=0)
+
+
+class Edge(BaseModel):
+    """`job` needs `need`."""
+
+    job: int
+    need: int
+
+
+class DurationOverride(BaseModel):
+    """Exactly one of: an absolute duration, a % change, or a change in seconds."""
+
+    job: int
+    seconds: float | None = Field(default=None, ge=0)
+    percent_change: float | None = Field(default=None, ge=-100)
+    delta_s: float | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        given = [v for v in (self.seconds, self.percent_change, self.delta_s) if v is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of seconds, percent_change, delta_s")
+        return self
+
+
+class Estimate(BaseModel):
+    """The user's duration for a job that has no measurement."""
+
+    job: int
+    seconds: float = Field(ge=0)
+
+
+class CachePair(BaseModel):
+    """A test image build and the production build that might reuse its layers."""
+
+    test: int
+    prod: int
+
+
+class AppliedPreset(BaseModel):
+    name: str
+    params: dict[str, float | int | str | list[int]] = Field(default_factory=dict)
+
+
+class Scenario(BaseModel):
+    statistic: Statistic = "latest"
+    remove_needs: list[Edge] = Field(default_factory=list)
+    add_needs: list[Edge] = Field(default_factory=list)
+    overrides: list[DurationOverride] = Field(default_factory=list)  # proposed graph only
+    estimates: list[Estimate] = Field(default_factory=list)  # both graphs: they are facts
+    runners: dict[str, int] = Field(default_factory=dict)  # both graphs: the inventory what-if
+    milestone: list[int] = Field(default_factory=list)
+    pipelines_per_hour: float | None = Field(default=None, gt=0)
+    pipelines_at_once: int | None = Field(default=None, ge=1)
+    pipelines_per_month: float | None = Field(default=None, ge=0)
+    people_waiting_per_pipeline: float = Field(default=1, ge=0)
+    loaded_usd_per_hour: float | None = Field(default=None, ge=0)
+    target_queue_wait_s: float = Field(default=60, ge=0)
+    simulated_pipelines: int = Field(default=400, ge=10, le=100_000)
+    cache_pairs: list[CachePair] = Field(default_factory=list)
+    presets: list[AppliedPreset] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _fits_the_workflow(self, info: ValidationInfo) -> Self:
+        if any(count < 0 for count in self.runners.values()):
+            raise ValueError("runners per pool must be >= 0")
+        if self.pipelines_per_hour is not None and self.pipelines_at_once is not None:
+            raise ValueError("give pipelines per hour or pipelines at once, not both")
+        workflow = (info.context or {}).get("workflow") if info.context else None
+        if isinstance(workflow, Workflow):
+            check_scenario_against(self, workflow)
+        pools = (info.context or {}).get("pools") if info.context else None
+        if pools is not None:
+            known = {pool.name for pool in pools}
+            unknown = sorted(set(self.runners) - known)
+            if unknown:
+                raise ValueError(f"runner counts name unknown pools: {', '.join(unknown)}")
+        return self
+
+    def concurrent_pipelines_given(self) -> bool:
+        return self.pipelines_per_hour is not None or self.pipelines_at_once is not None
+
+
+def check_scenario_against(scenario: Scenario, workflow: Workflow) -> None:
+    """Raise ValueError naming the jobs when an edit refers to a missing job or makes a cycle."""
+    keys = {job.id: job.key for job in workflow.jobs}
+
+    def name(job_id: int) -> str:
+        return keys.get(job_id, f"#{job_id}")
+
+    problems: list[str] = []
+    for label, edges in (("remove", scenario.remove_needs), ("add", scenario.add_needs)):
+        for edge in edges:
+            missing = [job_id for job_id in (edge.job, edge.need) if job_id not in keys]
+            if missing:
+                problems.append(
+                    f"{label} needs {name(edge.job)} -> {name(edge.need)}: no job {missing}"
+                )
+            elif edge.job == edge.need:
+                problems.append(f"{name(edge.job)} cannot need itself")
+    current = {job.id: set(job.needs) for job in workflow.jobs}
+    for edge in scenario.remove_needs:
+        if edge.job in keys and edge.need not in current[edge.job]:
+            problems.append(f"{name(edge.job)} does not need {name(edge.need)}: nothing to remove")
+    referenced = [
+        *((o.job, "override") for o in scenario.overrides),
+        *((e.job, "estimate") for e in scenario.estimates),
+        *((j, "milestone") for j in scenario.milestone),
+        *((p.test, "cache pair") for p in scenario.cache_pairs),
+        *((p.prod, "cache pair") for p in scenario.cache_pairs),
+    ]
+    problems += [
+        f"{what} names unknown job #{job_id}" for job_id, what in referenced if job_id not in keys
+    ]
+    if problems:
+        raise ValueError("; ".join(problems))
+    cycle = find_cycle(edited_needs(workflow, scenario))
+    if cycle:
+        raise ValueError(f"the edited needs form a cycle: {' -> '.join(name(j) for j in cycle)}")
+
+
+def edited_needs(workflow: Workflow, scenario: Scenario) -> dict[int, list[int]]:
+    """The proposed graph's needs per job id, in a stable order (current needs, then added)."""
+    removed = {(edge.job, edge.need) for edge in scenario.remove_needs}
+    needs = {
+        job.id: [need for need in job.needs if (job.id, need) not in removed]
+        for job in workflow.jobs
+    }
+    for edge in scenario.add_needs:
+        if edge.job in needs and edge.need not in needs[edge.job]:
+            needs[edge.job].append(edge.need)
+    return needs
+
+
+def current_needs(workflow: Workflow) -> dict[int, list[int]]:
+    return {job.id: list(job.needs) for job in workflow.jobs}
+
+
+class JobRecordLike(Protocol):
+    """The importers' JobRecord, or anything shaped like it."""
+
+    key: str
+    name: str
+    runs_on: list[str]
+    needs: list[str]
+    kind: JobKind
+    order: int
+
+
+class PoolRecordLike(Protocol):
+    name: str
+    labels: list[str]
+    runners: int
+    monthly_cost_usd_per_runner: float
+    baseline_utilization: float
+
+
+def build_workflow(
+    name: str,
+    records: Iterable[JobRecordLike],
+    samples_by_key: Mapping[str, list[Sample]] | None = None,
+) -> Workflow:
+    """A workflow from importer records; ids are declaration-order indexes."""
+    ordered = sorted(records, key=lambda record: record.order)
+    id_of = {record.key: index for index, record in enumerate(ordered)}
+    samples_by_key = samples_by_key or {}
+    jobs = [
+        Job(
+            id=id_of[record.key],
+            key=record.key,
+            name=record.name or record.key,
+            runs_on=list(record.runs_on),
+            needs=[id_of[need] for need in record.needs],
+            kind=record.kind,
+            samples=list(samples_by_key.get(record.key, [])),
+        )
+        for record in ordered
+    ]
+    return Workflow(name=name, jobs=jobs)
+
+
+def build_pools(records: Iterable[PoolRecordLike]) -> list[Pool]:
+    return [
+        Pool(
+            name=record.name,
+            labels=list(record.labels),
+            runners=record.runners,
+            monthly_usd_per_runner=record.monthly_cost_usd_per_runner,
+            baseline_utilization=record.baseline_utilization,
+        )
+        for record in records
+    ]
+
+
+def samples_from_rows(rows: Iterable[tuple[int | None, str, float]]) -> dict[str, list[Sample]]:
+    """Samples per job key from (run id, job key, duration) rows, e.g. a durations CSV."""
+    samples: dict[str, list[Sample]] = {}
+    for run_id, key, duration_s in rows:
+        samples.setdefault(key, []).append(Sample(duration_s=duration_s, run_id=run_id))
+    return samples

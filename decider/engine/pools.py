@@ -1,0 +1,91 @@
+"""Which runner pool a job can run on, with GitHub's label semantics."""
+
+from fnmatch import fnmatchcase
+
+from pydantic import BaseModel
+
+from decider.engine.inputs import Pool, Scenario, Workflow
+
+HOSTED_GROUP = "github-hosted"
+NO_LABELS_GROUP = "(no runs-on)"
+
+# GitHub-hosted runner labels (standard and larger images). They form one unconstrained pool:
+# GitHub provides as many runners as the plan allows, so they never queue behind our pools.
+HOSTED_LABEL_PATTERNS: tuple[str, ...] = (
+    "ubuntu-*",
+    "windows-*",
+    "macos-*",
+)
+
+
+class Placement(BaseModel):
+    """Where a job runs. `group` keys peak runners; `pools` are the capacity-limited choices."""
+
+    group: str
+    pools: list[str]  # preferred first: the most specific matching pool, then inventory order
+
+    @property
+    def constrained(self) -> bool:
+        return bool(self.pools)
+
+
+def is_hosted_label(label: str) -> bool:
+    lowered = label.lower()
+    return any(fnmatchcase(lowered, pattern) for pattern in HOSTED_LABEL_PATTERNS)
+
+
+def matching_pools(runs_on: list[str], pools: list[Pool]) -> list[Pool]:
+    wanted = {label.lower() for label in runs_on}
+    matches = [pool for pool in pools if wanted <= {label.lower() for label in pool.labels}]
+    # A pool with fewer extra labels is the one the workflow author most likely meant.
+    return sorted(matches, key=lambda pool: len(pool.labels))
+
+
+def place(runs_on: list[str], pools: list[Pool]) -> Placement:
+    if not runs_on:
+        return Placement(group=NO_LABELS_GROUP, pools=[])
+    matches = matching_pools(runs_on, pools)
+    if matches:
+        return Placement(group=matches[0].name, pools=[pool.name for pool in matches])
+    lowered = [label.lower() for label in runs_on]
+    if "self-hosted" not in lowered and all(is_hosted_label(label) for label in runs_on):
+        return Placement(group=HOSTED_GROUP, pools=[])
+    return Placement(group=",".join(runs_on), pools=[])
+
+
+def placements(workflow: Workflow, pools: list[Pool]) -> dict[int, Placement]:
+    return {job.id: place(job.runs_on, pools) for job in workflow.jobs}
+
+
+def placement_warnings(workflow: Workflow, placed: dict[int, Placement]) -> list[str]:
+    warnings: list[str] = []
+    for job in workflow.jobs:
+        placement = placed[job.id]
+        if placement.constrained or placement.group == HOSTED_GROUP:
+            continue
+        if placement.group == NO_LABELS_GROUP:
+            warnings.append(
+                f"{job.key} has no runs-on (a reusable workflow call?): it is counted as "
+                "running at once, on no pool."
+            )
+        else:
+            warnings.append(
+                f"No runner pool has every label of {job.key} ({', '.join(job.runs_on)}): "
+                "it is treated as unconstrained. Add the pool to the inventory to count it."
+            )
+    return warnings
+
+
+def effective_pools(pools: list[Pool], scenario: Scenario) -> list[Pool]:
+    """The inventory with the scenario's runner counts."""
+    return [
+        pool.model_copy(update={"runners": scenario.runners.get(pool.name, pool.runners)})
+        for pool in pools
+    ]
+
+
+def with_additions(pools: list[Pool], additions: dict[str, int]) -> list[Pool]:
+    return [
+        pool.model_copy(update={"runners": pool.runners + additions.get(pool.name, 0)})
+        for pool in pools
+    ]
