@@ -14,7 +14,6 @@ queued, skipped and in-progress jobs in the same pages as finished ones.
 """
 
 import base64
-import binascii
 import json
 import re
 from dataclasses import dataclass, field
@@ -204,7 +203,7 @@ class _Reader:
         if isinstance(body.get("base64_string"), str):
             try:
                 text = base64.b64decode(body["base64_string"]).decode("utf-8")
-            except (binascii.Error, UnicodeDecodeError):
+            except ValueError:  # binascii.Error, non-ASCII text, UnicodeDecodeError
                 self.problems.add("The base64 body cannot be decoded.", hint=FIX_HINT, field=path)
                 return None
         elif isinstance(body.get("string"), str):
