@@ -413,10 +413,10 @@ def test_it_refuses_a_cassette_body_that_is_not_base64() -> None:
 
     problems = refusal([("cassette.json", json.dumps(cassette))])
 
-    assert [(p.field, p.message) for p in problems][0] == (
-        "http_interactions[0].response.body",
-        "The base64 body cannot be decoded.",
-    )
+    assert [(p.field, p.message) for p in problems] == [
+        ("http_interactions[0].response.body", "The base64 body cannot be decoded."),
+        ("http_interactions", "The cassette records no jobs or runs."),
+    ]
 
 
 # JSON that is not one of the shapes
