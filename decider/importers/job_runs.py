@@ -39,15 +39,13 @@ def _combine(parsed: list[JsonRuns]) -> RunImport:
     result = RunImport()
     jobs_by_id: dict[int, JobRunRecord] = {}
     runs_by_id: dict[tuple[int, int | None], WorkflowRunRecord] = {}
+    repeated: list[tuple[JobRunRecord, JobRunRecord]] = []  # (repeat, first reading)
     for part in parsed:
         result.warnings.extend(part.warnings)
         for job in part.jobs:
             first = jobs_by_id.get(job.github_job_id) if job.github_job_id is not None else None
             if first is not None:
-                result.warnings.append(
-                    f"{job.source_location}: job {job.github_job_id} '{job.job_name}' was "
-                    f"already read from {first.source_location}; it counts once."
-                )
+                repeated.append((job, first))
                 continue
             if job.github_job_id is not None:
                 jobs_by_id[job.github_job_id] = job
@@ -57,6 +55,13 @@ def _combine(parsed: list[JsonRuns]) -> RunImport:
             if key not in runs_by_id:
                 runs_by_id[key] = run
                 result.runs.append(run)
+    if repeated:
+        repeat, first = repeated[0]
+        result.warnings.append(
+            f"{len(repeated)} job(s) were given twice and count once (e.g. job "
+            f"{repeat.github_job_id} '{repeat.job_name}' at {repeat.source_location} "
+            f"repeats {first.source_location})."
+        )
     result.warnings.extend(_missing_pages(parsed))
     return result
 

@@ -145,7 +145,8 @@ def test_it_counts_a_job_given_twice_once_and_says_so() -> None:
 
     assert len(result.jobs) == 1
     assert result.warnings == [
-        "b.json, jobs[0]: job 1 'build' was already read from a.json, jobs[0]; it counts once."
+        "1 job(s) were given twice and count once (e.g. job 1 'build' at b.json, jobs[0] "
+        "repeats a.json, jobs[0])."
     ]
 
 
