@@ -12,7 +12,7 @@ from decider.importers.records import JobKind
 # Word stems: a word matches when it starts with the stem (`test` matches `tests`, `testing`).
 KIND_WORDS: list[tuple[JobKind, tuple[str, ...]]] = [
     ("gate", ("publish", "deploy", "release", "push", "ship", "promote", "rollout")),
-    ("build", ("build", "compile", "bundle", "package", "wheel")),
+    ("build", ("build", "compile", "bundle")),
     (
         "check",
         (

@@ -27,7 +27,7 @@ from decider.importers.expressions import (
 from decider.importers.job_kinds import job_kind
 from decider.importers.matrix import MatrixError, expand_matrix, instance_suffix
 from decider.importers.problems import ImportRefused, Problem
-from decider.importers.records import JobFlag, JobRecord, WorkflowRecord
+from decider.importers.records import JobFlag, JobKind, JobRecord, WorkflowRecord
 from decider.importers.reusable import find_callee, parse_call
 from decider.importers.workflow_file import JobSpec, WorkflowFile, read_workflow_file
 
@@ -113,6 +113,7 @@ class _CallSite:
     key: str
     name: str
     flags: tuple[JobFlag, ...]
+    caller_words: tuple[str, ...]  # ids and names of the calling jobs, outermost first
     needs: tuple[_NeedsRef, ...]  # what the calling job waits for: the callee's first jobs wait too
     stack: tuple[str, ...]  # the files being expanded, outermost first, to catch call cycles
 
@@ -182,7 +183,14 @@ class _Expansion:
                 callee = self.calls.get((workflow.path, job.job_id)) if job.uses else None
                 if callee:
                     stack = site.stack if site else (workflow.path,)
-                    callee_site = _CallSite(key, name, tuple(flags), tuple(needs), stack)
+                    callee_site = _CallSite(
+                        key,
+                        name,
+                        tuple(flags),
+                        (*_callers(site), _own_words(job)),
+                        tuple(needs),
+                        stack,
+                    )
                     produced.extend(self._call(workflow, job, callee, instance, callee_site))
                     continue
                 if job.uses is not None:
@@ -203,7 +211,7 @@ class _Expansion:
                     runs_on_group=group,
                     matrix_values=instance.matrix_values,
                     flags=flags,
-                    kind=job_kind(key, name),
+                    kind=_kind(site, job),
                     caller_key=site.key if site else None,
                     line=job.line,
                     order=len(self.pending),
@@ -246,7 +254,14 @@ class _Expansion:
             )
         callee = self.workflows[callee_path]
         inputs = _call_inputs(callee, job, instance.contexts)
-        nested = _CallSite(site.key, site.name, site.flags, site.needs, (*site.stack, callee_path))
+        nested = _CallSite(
+            site.key,
+            site.name,
+            site.flags,
+            site.caller_words,
+            site.needs,
+            (*site.stack, callee_path),
+        )
         return self._expand(callee, inputs, nested)
 
     def _instances(
@@ -292,6 +307,25 @@ class _Expansion:
 
     def _warn(self, message: str) -> None:
         self.warnings.append(message)
+
+
+def _own_words(job: JobSpec) -> str:
+    # Ids and names as written: matrix values (file names, image names) would only add noise.
+    return f"{job.job_id} {job.name or ''}"
+
+
+def _callers(site: _CallSite | None) -> tuple[str, ...]:
+    return site.caller_words if site else ()
+
+
+def _kind(site: _CallSite | None, job: JobSpec) -> JobKind:
+    """The job's own words decide; a called job that says nothing (`run`) takes its calling
+    job's kind, so `publish / run` is still a gate."""
+    for words in (_own_words(job), *_callers(site)[-1:]):
+        kind = job_kind(words)
+        if kind != "other":
+            return kind
+    return "other"
 
 
 def _display_name(job: JobSpec, contexts: Contexts, suffix: str) -> tuple[str, list[JobFlag]]:
