@@ -154,7 +154,8 @@ def _peak(f: SeedFigures) -> tuple[str, Status, str]:
         and not f.current_needs[timing.id]
         and "production" in f.keys[timing.id]
     ]
-    also = f"{', '.join(always_free)} also start(s) at 0" if always_free else "more jobs overlap"
+    verb = "starts" if len(always_free) == 1 else "start"
+    also = f"{', '.join(always_free)} also {verb} at 0" if always_free else "more jobs overlap"
     status: Status = "matches" if total == 7 else "differs"
     return computed, status, f"The analysis counted 7 runners, but {also}."
 
