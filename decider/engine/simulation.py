@@ -51,6 +51,7 @@ import math
 import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -158,6 +159,9 @@ class PoolStats(BaseModel):
     pipeline_mean_wait_s: float | None = None  # None: no pipeline job runs on this pool
     pipeline_p90_wait_s: float | None = None
     jobs_counted: int = 0  # how many waits the figures above summarize
+    # Background plus pipeline work needs the whole pool or more: the queue grows without bound,
+    # so waits depend on how long the simulation runs and are not a steady state.
+    saturated: bool = False
 
 
 class SimulationResult(BaseModel):
@@ -197,11 +201,33 @@ def simulate(inp: SimulationInput) -> SimulationResult:
         pipeline_wall_clock_s=_percentiles(run.wall_clocks),
         milestone_wall_clock_s=_percentiles(run.milestone_wall_clocks) if graph.milestone else None,
         pipeline_queue_delay_s=_percentiles(delays),
-        pools=[queue.stats(run.window_end) for queue in queues],
+        pools=[
+            queue.stats(run.window_end).model_copy(update={"saturated": saturated})
+            for queue, saturated in zip(queues, _saturated_pools(inp), strict=True)
+        ],
         unconstrained_wall_clock_s=graph.unconstrained_wall_clock_s,
         warmup_s=warmup_s,
         measured_s=run.window_end - warmup_s,
     )
+
+
+def _saturated_pools(inp: SimulationInput) -> list[bool]:
+    """Per pool, whether its offered load (busy runners on average) reaches its runner count.
+
+    Only Poisson arrivals can saturate a pool: bursts that wait for each other throttle
+    themselves.
+    """
+    pipelines_per_s = 0.0
+    if inp.pipelines_per_hour:
+        pipelines_per_s = inp.pipelines_per_hour * (inp.pipelines_at_once or 1) / 3600.0
+    saturated = []
+    for pool in inp.pools:
+        work_per_pipeline_s = sum(job.duration_s for job in inp.jobs if job.pool == pool.name)
+        offered_load = (
+            pool.baseline_utilization * pool.runners + pipelines_per_s * work_per_pipeline_s
+        )
+        saturated.append(offered_load >= pool.runners)
+    return saturated
 
 
 def default_warmup_s(pools: Iterable[SimPool]) -> float:
@@ -297,10 +323,12 @@ class _PoolQueue:
                 start = free_at[0]
                 replace(free_at, start + duration)
             end = start + duration
-            if end > window_start:
+            if arrival >= window_start:
+                record_wait(start - arrival)
+            # Only the part inside the window counts: warm-up jobs may end in it, and jobs
+            # queued when it closes may start after it.
+            if end > window_start and start < window_end:
                 busy_s += min(end, window_end) - max(start, window_start)
-                if arrival >= window_start:
-                    record_wait(start - arrival)
             arrival += -mean_gap_s * log(1.0 - uniform())
         self.next_arrival_at = arrival
         self.busy_s = busy_s
@@ -334,12 +362,12 @@ class _PoolQueue:
         self.admit_background_until(window_end, window_end)
 
     def stats(self, window_end: float) -> PoolStats:
-        everyone = self.background_waits + self.pipeline_waits
+        everyone = sorted(chain(self.background_waits, self.pipeline_waits))
         window_s = window_end - self.window_start
         return PoolStats(
             name=self.name,
             mean_wait_s=_mean(everyone),
-            p90_wait_s=_percentile(sorted(everyone), 0.90) if everyone else 0.0,
+            p90_wait_s=_percentile(everyone, 0.90) if everyone else 0.0,
             utilization=self.busy_s / (self.runners * window_s) if window_s > 0 else 0.0,
             background_mean_wait_s=_mean(self.background_waits),
             pipeline_mean_wait_s=_mean(self.pipeline_waits) if self.pipeline_waits else None,
