@@ -89,6 +89,15 @@ class Workflow(models.Model):
         return f"{self.repository.name}: {self.name}"
 
 
+# What a job's flags mean, in the words the pages use.
+JOB_FLAG_LABELS = {
+    "runs_on_expression": "runs-on unresolved",
+    "dynamic_matrix": "dynamic matrix",
+    "reusable_unexpanded": "callee not imported",
+    "name_expression": "name unresolved",
+}
+
+
 class Job(models.Model):
     class Kind(models.TextChoices):
         BUILD = "build", "Build"
@@ -121,6 +130,10 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [JOB_FLAG_LABELS.get(flag, flag) for flag in self.flags]
 
 
 class RunnerPool(models.Model):

@@ -10,7 +10,9 @@ import statistics
 from dataclasses import dataclass, field
 
 from decider.engine import inputs as engine
+from decider.engine.analysis import analyze
 from decider.engine.durations import statistic_of
+from decider.engine.schedule import TOTAL
 from decider.importers.store import job_records_for
 from decider.models import Job, JobRun, RunnerPool, Team, Workflow
 
@@ -71,7 +73,54 @@ class WorkflowOverview:
     run_count: int
     statistic: str = "latest"
     unmeasured: list[str] = field(default_factory=list)
-    schedule: object | None = None
+    schedule: CurrentGraph | None = None
+
+
+@dataclass
+class CurrentGraph:
+    """The current graph's figures for the repository page, from the engine."""
+
+    wall_clock_s: float
+    compute_s: float
+    peak_total: int
+    peak_by_pool: list[tuple[str, int]]
+    critical_path_keys: list[str]
+    critical_path_names: list[str]
+    constrained_wall_clock_s: float | None
+    warnings: list[str]
+    errors: list[str]
+
+    @property
+    def wall_clock_min(self) -> float:
+        return self.wall_clock_s / 60
+
+    @property
+    def compute_min(self) -> float:
+        return self.compute_s / 60
+
+
+def current_graph(workflow: Workflow) -> CurrentGraph | None:
+    """Unconstrained figures, plus the wall clock with the team's pool sizes when they bind."""
+    graph = engine_workflow(workflow)
+    if not graph.jobs:
+        return None
+    pools = engine_pools(workflow.repository.team)
+    analysis = analyze(graph, pools, engine.Scenario(), simulator=None)
+    current = analysis.current
+    by_id = graph.by_id()
+    return CurrentGraph(
+        wall_clock_s=current.wall_clock_s,
+        compute_s=current.compute_s,
+        peak_total=current.peak_runners.get(TOTAL, 0),
+        peak_by_pool=[
+            (pool, peak) for pool, peak in current.peak_runners.items() if pool != TOTAL and peak
+        ],
+        critical_path_keys=[by_id[job_id].key for job_id in current.critical_path],
+        critical_path_names=[by_id[job_id].name for job_id in current.critical_path],
+        constrained_wall_clock_s=current.constrained.wall_clock_s if current.constrained else None,
+        warnings=analysis.warnings,
+        errors=analysis.errors,
+    )
 
 
 def workflow_overview(workflow: Workflow) -> WorkflowOverview:
@@ -95,9 +144,14 @@ def workflow_overview(workflow: Workflow) -> WorkflowOverview:
         if waits.get(job.pk):
             row.median_queue_wait_s = statistics.median(waits[job.pk])
         rows.append(row)
+    schedule = current_graph(workflow)
+    on_path = set(schedule.critical_path_keys) if schedule else set()
+    for row in rows:
+        row.on_critical_path = row.job.key in on_path
     return WorkflowOverview(
         workflow=workflow,
         rows=rows,
         run_count=workflow.runs.count(),
         unmeasured=[row.job.name for row in rows if not row.count],
+        schedule=schedule,
     )

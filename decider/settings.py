@@ -100,6 +100,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Serve straight from static/ and app folders until collectstatic has run (dev, tests).
+WHITENOISE_USE_FINDERS = True
 
 # Uploads are read into memory and parsed; the importers refuse files over their own limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
