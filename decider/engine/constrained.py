@@ -2,7 +2,8 @@
 
 Event-driven with heaps: finishing jobs free runners and make dependents ready; at each instant
 every finish is processed before any runner is handed out, so a runner freed at t can start a
-job ready at t. A job that several pools can serve takes its preferred pool when it has a free
+job ready at t. A zero-length job needs no free runner (it holds one for no time, as in
+the peak count). A job that several pools can serve takes its preferred pool when it has a free
 runner, else the first other one that has.
 """
 
@@ -42,6 +43,7 @@ def constrained_schedule(
     start: dict[int, float] = {}
     lane_of: dict[int, int] = {}
     group_of: dict[int, str] = {}
+    instant: set[int] = set()
 
     def start_job(job: int, group: str, lane: int, t: float) -> None:
         start[job] = t
@@ -52,6 +54,12 @@ def constrained_schedule(
     def make_ready(job: int, t: float) -> None:
         ready[job] = t
         pools = [pool for pool in placements[job].pools if pool in free_lanes]
+        if pools and durations[job] == 0:
+            # A zero-length job holds a runner for no time: like the peak count, it needs none.
+            instant.add(job)
+            lanes = free_lanes[pools[0]]
+            start_job(job, pools[0], lanes[0] if lanes else 0, t)
+            return
         if pools:
             for pool in pools:
                 heapq.heappush(waiting[pool], (t, position[job], job))
