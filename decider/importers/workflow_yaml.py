@@ -224,6 +224,7 @@ class _Expansion:
                         job,
                         f"The workflow expands to more than {MAX_JOBS_PER_WORKFLOW} jobs.",
                         "Import a smaller workflow; matrices of reusable calls multiply.",
+                        field_name="strategy",
                     )
             produced_here.extend(produced)
         return produced_here
@@ -253,6 +254,8 @@ class _Expansion:
                 "GitHub allows at most 10 levels of workflows.",
             )
         callee = self.workflows[callee_path]
+        for warning in callee.warnings:
+            self._warn(f"{callee.path}: {warning}")
         inputs = _call_inputs(callee, job, instance.contexts)
         nested = _CallSite(
             site.key,
@@ -404,7 +407,9 @@ def _unique(key: str, seen: set[str]) -> str:
     return candidate
 
 
-def _refuse_at(workflow: WorkflowFile, job: JobSpec, message: str, hint: str) -> ImportRefused:
+def _refuse_at(
+    workflow: WorkflowFile, job: JobSpec, message: str, hint: str, field_name: str = "uses"
+) -> ImportRefused:
     return ImportRefused(
         [
             Problem(
@@ -413,7 +418,7 @@ def _refuse_at(workflow: WorkflowFile, job: JobSpec, message: str, hint: str) ->
                 source=workflow.path,
                 line=job.line,
                 column=workflow.loaded.column_of(("jobs", job.job_id)),
-                field=f"jobs.{job.job_id}.uses",
+                field=f"jobs.{job.job_id}.{field_name}",
             )
         ]
     )

@@ -555,3 +555,20 @@ def test_random_workflow_like_text_never_raises_anything_but_import_refused(
 ) -> None:
     with contextlib.suppress(ImportRefused):
         parse_workflow("fuzz.yml", "".join(pieces))
+
+
+def test_it_refuses_calls_of_matrices_that_multiply_past_2000_jobs() -> None:
+    values = ", ".join(str(number) for number in range(16))
+    caller = (
+        "on: push\njobs:\n  fan-out:\n    strategy:\n      matrix:\n"
+        f"        x: [{values}]\n        y: [{values}]\n"
+        "    uses: ./.github/workflows/callee.yml\n"
+    )
+    callee = matrix_workflow(f"z: [{values}]").replace("on: push", "on: workflow_call")
+
+    with pytest.raises(ImportRefused) as refused:
+        parse_workflow_files([("caller.yml", caller), ("callee.yml", callee)])
+
+    problem = refused.value.problems[0]
+    assert problem.message == "The workflow expands to more than 2000 jobs."
+    assert (problem.source, problem.line, problem.field) == ("callee.yml", 3, "jobs.a.strategy")
