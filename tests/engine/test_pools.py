@@ -1,0 +1,37 @@
+from decider.engine.inputs import Job, Pool, Workflow
+from decider.engine.pools import (
+    HOSTED_GROUP,
+    NO_LABELS_GROUP,
+    place,
+    placement_warnings,
+    placements,
+)
+
+POOLS = [
+    Pool(name="big", labels=["self-hosted", "linux", "medium", "gpu"], runners=1),
+    Pool(name="medium", labels=["Self-Hosted", "Linux", "Medium"], runners=2),
+]
+
+
+def test_a_job_uses_pools_whose_labels_include_all_its_own_case_insensitively() -> None:
+    placement = place(["self-hosted", "MEDIUM"], POOLS)
+    assert placement.group == "medium"
+    assert placement.pools == ["medium", "big"]
+
+
+def test_github_hosted_labels_are_an_unconstrained_pool() -> None:
+    for label in ("ubuntu-latest", "windows-2022", "macos-14", "ubuntu-24.04-arm"):
+        placement = place([label], POOLS)
+        assert (placement.group, placement.constrained) == (HOSTED_GROUP, False)
+
+
+def test_self_hosted_labels_without_a_pool_are_grouped_by_label_and_warned() -> None:
+    workflow = Workflow(
+        jobs=[Job(id=0, key="x", runs_on=["self-hosted", "arm"]), Job(id=1, key="y")]
+    )
+    placed = placements(workflow, POOLS)
+    assert placed[0].group == "self-hosted,arm"
+    assert placed[1].group == NO_LABELS_GROUP
+    warnings = placement_warnings(workflow, placed)
+    assert len(warnings) == 2
+    assert "self-hosted, arm" in warnings[0]
