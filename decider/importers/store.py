@@ -158,6 +158,12 @@ def store_runs(
     report = RunStoreReport(workflow=workflow, warnings=list(run_import.warnings))
     match = match_job_runs(job_records_for(workflow), run_import.jobs)
     report.unmatched = list(match.unmatched)
+    report.warnings += match.warnings
+    report.warnings += [
+        f"'{item.record.job_name}' ({item.record.source_location}) could be any of "
+        f"{', '.join(item.candidate_keys)}: not imported; rename the job or import per workflow."
+        for item in match.ambiguous
+    ]
     with transaction.atomic():
         runs = _store_workflow_runs(workflow, run_import.runs, match.matched, report)
         jobs = {job.key: job for job in workflow.jobs.all()}
