@@ -1,0 +1,61 @@
+"""Writing parsed records: in place by key, idempotent, one transaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from decider.importers.job_runs import parse_runs
+from decider.importers.store import store_runs, store_workflows
+from decider.importers.workflow_yaml import parse_workflow_files
+from decider.models import Job, JobRun, WorkflowRun
+from tests.factories import RepositoryFactory
+
+pytestmark = pytest.mark.django_db
+
+TWO_JOBS = b"""on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps: [{run: make test}]
+  publish:
+    needs: test
+    runs-on: ubuntu-latest
+    steps: [{run: make publish}]
+"""
+
+ONE_JOB = b"""on: push
+jobs:
+  test:
+    name: Tests
+    runs-on: ubuntu-latest
+    steps: [{run: make test}]
+"""
+
+RUNS = b"run_id,job,duration_s\n1,test,60\n1,publish,10\n2,test,70\n"
+
+
+def test_reimporting_a_workflow_updates_jobs_in_place_and_keeps_their_runs() -> None:
+    repository = RepositoryFactory()
+    (report,) = store_workflows(repository, parse_workflow_files([("ci.yml", TWO_JOBS)]))
+    assert report.created and report.jobs_added == ["test", "publish"]
+    store_runs(report.workflow, parse_runs([("runs.csv", RUNS)]))
+    test_job = Job.objects.get(key="test")
+
+    (report,) = store_workflows(repository, parse_workflow_files([("ci.yml", ONE_JOB)]))
+    assert not report.created
+    assert report.jobs_updated == ["test"] and report.jobs_removed == ["publish"]
+    test_job.refresh_from_db()
+    assert test_job.name == "Tests"
+    assert JobRun.objects.filter(job=test_job).count() == 2
+    assert not Job.objects.filter(key="publish").exists()
+
+
+def test_reimporting_runs_adds_nothing() -> None:
+    repository = RepositoryFactory()
+    (report,) = store_workflows(repository, parse_workflow_files([("ci.yml", TWO_JOBS)]))
+    first = store_runs(report.workflow, parse_runs([("runs.csv", RUNS)]))
+    assert (first.added, first.runs_added) == (3, 2)
+    again = store_runs(report.workflow, parse_runs([("runs.csv", RUNS)]))
+    assert (again.added, again.already_present, again.runs_added) == (0, 3, 0)
+    assert JobRun.objects.count() == 3
+    assert WorkflowRun.objects.count() == 2
