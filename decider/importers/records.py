@@ -72,6 +72,15 @@ class JobRunRecord(BaseModel):
     runner_labels: list[str] = Field(default_factory=list)
     source_location: str = ""  # e.g. "runs.csv, row 4" or "page 2, jobs[3]", for messages
 
+    @property
+    def seconds(self) -> float:
+        """The duration given, else completed - started (parsers refuse records with neither)."""
+        if self.duration_s is not None:
+            return self.duration_s
+        if self.started_at is None or self.completed_at is None:
+            raise ValueError(f"{self.source_location}: no duration and no start/end times")
+        return (self.completed_at - self.started_at).total_seconds()
+
 
 class RunImport(BaseModel):
     runs: list[WorkflowRunRecord] = Field(default_factory=list)

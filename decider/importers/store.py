@@ -181,7 +181,7 @@ def store_runs(
                 created_at=record.created_at,
                 started_at=record.started_at,
                 completed_at=record.completed_at,
-                duration_s=_duration_s(record),
+                duration_s=record.seconds,
                 conclusion=record.conclusion or "",
                 runner_name=record.runner_name or "",
                 runner_labels=record.runner_labels,
@@ -237,14 +237,6 @@ def _job_run_exists(job: Job, run: WorkflowRun | None, record: JobRunRecord) -> 
     return JobRun.objects.filter(
         job=job, run__isnull=True, github_job_id__isnull=True, started_at=record.started_at
     ).exists()
-
-
-def _duration_s(record: JobRunRecord) -> float:
-    if record.duration_s is not None:
-        return record.duration_s
-    # The parsers refuse records with neither a duration nor both timestamps.
-    assert record.started_at is not None and record.completed_at is not None
-    return (record.completed_at - record.started_at).total_seconds()
 
 
 def store_pools(team: Team, records: list[PoolRecord]) -> PoolStoreReport:

@@ -12,7 +12,10 @@ from decider.management.commands._lookup import refusal_error, team_named
 
 
 class Command(BaseCommand):
-    help = "Import runner pools from CSV: name, labels, runners, monthly_cost_usd_per_runner, baseline_utilization."
+    help = (
+        "Import runner pools from CSV: name, labels, runners, monthly_cost_usd_per_runner, "
+        "baseline_utilization."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", metavar="PATH")

@@ -1,0 +1,84 @@
+"""Compare a workflow's current graph with a proposed one, from the database or from files."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from pydantic import ValidationError
+
+from decider.engine import inputs as engine
+from decider.engine.analysis import analyze
+from decider.engine.presets import APPLY, apply_preset
+from decider.engine.report import render_report
+from decider.management.commands._engine_options import (
+    add_source_arguments,
+    job_id,
+    load_source,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Analyse a workflow: wall clock, critical path, compute and peak runners for the "
+        "current and the proposed graph, queueing with the pools, decision, costs and risks."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_source_arguments(parser, required=True)
+        parser.add_argument("--remove-needs", action="append", default=[], metavar="JOB:NEED")
+        parser.add_argument("--add-needs", action="append", default=[], metavar="JOB:NEED")
+        parser.add_argument("--preset", action="append", default=[], choices=sorted(APPLY))
+        parser.add_argument(
+            "--statistic", default="latest", choices=["latest", "mean", "median", "p90", "max"]
+        )
+        parser.add_argument("--milestone", action="append", default=[], metavar="JOB")
+        parser.add_argument("--pipelines-per-hour", type=float)
+        parser.add_argument("--pipelines-at-once", type=int)
+        parser.add_argument("--seed", type=int, default=0, help="Monte Carlo seed")
+        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        workflow, pools, warnings = load_source(options)
+        scenario = self._scenario(workflow, options)
+        try:
+            result = analyze(workflow, pools, scenario, seed=options["seed"])
+        except (ValueError, ValidationError) as error:
+            raise CommandError(f"Cannot analyse this scenario: {error}") from error
+        result.warnings[:0] = warnings
+        if options["json"]:
+            self.stdout.write(json.dumps(result.model_dump(mode="json"), indent=2))
+        else:
+            self.stdout.write(render_report(result))
+
+    def _scenario(self, workflow: engine.Workflow, options: dict[str, Any]) -> engine.Scenario:
+        def edges(values: list[str], option: str) -> list[engine.Edge]:
+            parsed = []
+            for value in values:
+                job, sep, need = value.partition(":")
+                if not sep:
+                    raise CommandError(f"{option} takes JOB:NEED, got '{value}'.")
+                parsed.append(
+                    engine.Edge(
+                        job=job_id(workflow, job, option), need=job_id(workflow, need, option)
+                    )
+                )
+            return parsed
+
+        try:
+            scenario = engine.Scenario(
+                statistic=options["statistic"],
+                remove_needs=edges(options["remove_needs"], "--remove-needs"),
+                add_needs=edges(options["add_needs"], "--add-needs"),
+                milestone=[job_id(workflow, job, "--milestone") for job in options["milestone"]],
+                pipelines_per_hour=options["pipelines_per_hour"],
+                pipelines_at_once=options["pipelines_at_once"],
+            )
+            for preset in options["preset"]:
+                scenario = apply_preset(workflow, scenario, preset)
+            return engine.Scenario.model_validate(
+                scenario.model_dump(), context={"workflow": workflow}
+            )
+        except (ValueError, ValidationError) as error:
+            raise CommandError(f"Invalid scenario: {error}") from error
