@@ -134,5 +134,5 @@ def test_a_pool_with_no_runners_is_an_error_naming_the_job() -> None:
     current, _ = _seed_graphs()
     placed = placements(seed_workflow(), seed_pools())
     keys = {job.id: job.key for job in seed_workflow().jobs}
-    with pytest.raises(ScheduleError, match="build-production-api.*medium"):
+    with pytest.raises(ScheduleError, match=r"build-production-api.*medium"):
         constrained_schedule(current, _seconds(), placed, {"small": 4, "medium": 0}, keys=keys)

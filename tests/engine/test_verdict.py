@@ -1,0 +1,110 @@
+import pytest
+
+from decider.engine.analysis import analyze
+from decider.engine.inputs import Pool, Scenario
+from decider.engine.presets import apply_preset
+from decider.engine.simulation import Percentiles, SimulationInput, SimulationResult
+from decider.engine.verdict import pool_demand, same_background_with_additions
+from tests.engine.seed import seed_pools, seed_workflow
+
+
+def _percentiles(value: float) -> Percentiles:
+    return Percentiles(p50=value, p90=value, p99=value, mean=value)
+
+
+class FakeSimulator:
+    """Queueing delay falls by 100 s per medium runner above 3; records what it was given."""
+
+    def __init__(self) -> None:
+        self.inputs: list[SimulationInput] = []
+
+    def __call__(self, inp: SimulationInput) -> SimulationResult:
+        self.inputs.append(inp)
+        medium = next(pool.runners for pool in inp.pools if pool.name == "medium")
+        unconstrained = (
+            1012 if any(job.needs == [0] and job.index == 6 for job in inp.jobs) else 524
+        )
+        delay = max(0.0, 300 - 100 * (medium - 3))
+        return SimulationResult(
+            pipeline_wall_clock_s=_percentiles(unconstrained + delay),
+            milestone_wall_clock_s=None,
+            pipeline_queue_delay_s=_percentiles(delay),
+            pools=[],
+        )
+
+
+def _parallel(**settings: object) -> Scenario:
+    return apply_preset(seed_workflow(), Scenario.model_validate(settings), "parallel")
+
+
+def test_demand_is_peak_times_pipelines_against_the_free_share() -> None:
+    (row,) = pool_demand([seed_pools()[1]], {"medium": 4}, 2)
+    assert (row.demand, row.available, row.fits) == (8, 3 * 0.4, False)
+
+
+def test_a_rate_of_pipelines_becomes_pipelines_at_once_by_littles_law() -> None:
+    fake = FakeSimulator()
+    analysis = analyze(
+        seed_workflow(), seed_pools(), _parallel(pipelines_per_hour=12), simulator=fake
+    )
+    assert analysis.decision is not None
+    assert analysis.decision.concurrent_pipelines == 12 * 524 / 3600
+
+
+def test_it_finds_the_cheapest_runner_addition_that_meets_the_target() -> None:
+    fake = FakeSimulator()
+    analysis = analyze(
+        seed_workflow(), seed_pools(), _parallel(target_queue_wait_s=100), simulator=fake
+    )
+    decision = analysis.decision
+    assert decision is not None
+    assert decision.verdict == "add_runners"
+    assert decision.additions == {"medium": 2}
+    assert decision.added_usd_per_month == 200
+    assert analysis.costs.added_runners == {"medium": 2}
+
+
+def test_it_proceeds_when_the_pools_already_meet_the_target() -> None:
+    fake = FakeSimulator()
+    scenario = _parallel(target_queue_wait_s=100, runners={"medium": 6})
+    decision = analyze(seed_workflow(), seed_pools(), scenario, simulator=fake).decision
+    assert decision is not None
+    assert decision.verdict == "proceed"
+    assert decision.additions == {}
+
+
+def test_a_graph_that_is_not_faster_stays_sequential_without_simulating() -> None:
+    fake = FakeSimulator()
+    decision = analyze(seed_workflow(), seed_pools(), Scenario(), simulator=fake).decision
+    assert decision is not None
+    assert decision.verdict == "stay_sequential"
+    assert fake.inputs == []
+
+
+def test_jobs_reach_the_simulation_on_their_pools() -> None:
+    fake = FakeSimulator()
+    analyze(seed_workflow(), seed_pools(), _parallel(), simulator=fake)
+    jobs = {job.index: job for job in fake.inputs[0].jobs}
+    assert jobs[0].pool == "small"
+    assert jobs[10].pool is None
+    medium = next(pool for pool in fake.inputs[0].pools if pool.name == "medium")
+    # The mean of every measured medium job: the default background job length.
+    assert 300 < medium.mean_background_job_s < 400
+
+
+def test_added_runners_serve_the_same_background_work() -> None:
+    pool = Pool(name="medium", labels=["medium"], runners=3, baseline_utilization=0.6)
+    (grown,) = same_background_with_additions([pool], {"medium": 1})
+    assert grown.runners == 4
+    assert grown.baseline_utilization == pytest.approx(0.45)
+
+
+def test_the_real_simulation_decides_the_seed() -> None:
+    scenario = _parallel(target_queue_wait_s=300, simulated_pipelines=100)
+    decision = analyze(seed_workflow(), seed_pools(), scenario, seed=1).decision
+    assert decision is not None
+    assert decision.verdict in ("proceed", "add_runners")
+    assert decision.simulation is not None
+    assert decision.simulation.proposed_p90_queue_delay_s <= 300
+    again = analyze(seed_workflow(), seed_pools(), scenario, seed=1).decision
+    assert again == decision
