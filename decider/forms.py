@@ -1,4 +1,4 @@
-"""HTML input: uploads, pools and repositories. Parsing of the files themselves is the importers'."""
+"""HTML input: uploads, pools and repositories. The importers parse the files themselves."""
 
 from __future__ import annotations
 
@@ -73,7 +73,9 @@ class RunsUploadForm(forms.Form):
 class PoolsUploadForm(forms.Form):
     file = forms.FileField(
         label="Runner pools CSV",
-        help_text="Columns: name, labels, runners, monthly_cost_usd_per_runner, baseline_utilization.",
+        help_text=(
+            "Columns: name, labels, runners, monthly_cost_usd_per_runner, baseline_utilization."
+        ),
     )
 
 

@@ -55,4 +55,3 @@ def seed_file():
         return (FIXTURES / name).read_bytes()
 
     return read
-

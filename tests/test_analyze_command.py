@@ -1,4 +1,4 @@
-"""Golden figures through `analyze --json` and `simulate` on the project's copy of the seed files."""
+"""Golden figures through `analyze --json` and `simulate` on the seed files in fixtures/."""
 
 from __future__ import annotations
 

@@ -71,7 +71,9 @@ def test_another_teams_pools_are_a_404(editor_client, other_team, url_name) -> N
 def test_another_teams_pool_cannot_be_edited_through_my_team(editor_client, team, other_team):
     pool = RunnerPoolFactory(team=other_team)
     assert editor_client.get(reverse("pool_edit", args=[team.slug, pool.pk])).status_code == 404
-    assert editor_client.get(reverse("pool_edit", args=[other_team.slug, pool.pk])).status_code == 404
+    assert (
+        editor_client.get(reverse("pool_edit", args=[other_team.slug, pool.pk])).status_code == 404
+    )
 
 
 def test_the_repository_page_shows_jobs_and_flags_unmeasured_ones(editor_client, team) -> None:
@@ -236,10 +238,11 @@ def test_a_viewer_cannot_change_pools(viewer_client, team) -> None:
     }
     assert viewer_client.post(reverse("pools", args=[team.slug]), data).status_code == 403
     assert (
-        viewer_client.post(reverse("pool_edit", args=[team.slug, pool.pk]), data).status_code
-        == 403
+        viewer_client.post(reverse("pool_edit", args=[team.slug, pool.pk]), data).status_code == 403
     )
-    csv = upload("pools.csv", b"name,labels,runners,monthly_cost_usd_per_runner,baseline_utilization\n")
+    csv = upload(
+        "pools.csv", b"name,labels,runners,monthly_cost_usd_per_runner,baseline_utilization\n"
+    )
     assert (
         viewer_client.post(reverse("pools_upload", args=[team.slug]), {"file": csv}).status_code
         == 403
@@ -250,14 +253,18 @@ def test_a_viewer_cannot_change_pools(viewer_client, team) -> None:
 
 def test_pools_import_from_csv_and_refusals_name_the_row(editor_client, team, seed_file) -> None:
     url = reverse("pools_upload", args=[team.slug])
-    response = editor_client.post(url, {"file": upload("runner-pools.csv", seed_file("runner-pools.csv"))})
+    response = editor_client.post(
+        url, {"file": upload("runner-pools.csv", seed_file("runner-pools.csv"))}
+    )
     assert response.status_code == 302
     assert sorted(RunnerPool.objects.values_list("name", flat=True)) == [
         "cpu-optimized",
         "medium",
         "small",
     ]
-    bad = b"name,labels,runners,monthly_cost_usd_per_runner,baseline_utilization\nbig,a b,2,10,1.7\n"
+    bad = (
+        b"name,labels,runners,monthly_cost_usd_per_runner,baseline_utilization\nbig,a b,2,10,1.7\n"
+    )
     response = editor_client.post(url, {"file": upload("pools.csv", bad)})
     assert response.status_code == 200
     assert b"row 2" in response.content
@@ -280,7 +287,9 @@ def test_a_viewer_cannot_add_a_repository(viewer_client, team) -> None:
 
 
 def test_jobs_of_another_team_are_never_listed(editor_client, team, other_team) -> None:
-    JobFactory(workflow=WorkflowFactory(repository=RepositoryFactory(team=other_team)), name="secret-job")
+    JobFactory(
+        workflow=WorkflowFactory(repository=RepositoryFactory(team=other_team)), name="secret-job"
+    )
     response = editor_client.get(reverse("dashboard"))
     assert b"secret-job" not in response.content
     assert Job.objects.count() == 1

@@ -19,7 +19,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium (make test installs it)")
+        pytest.fail(
+            "Browser tests need Debian's chromium at /usr/bin/chromium (make test installs it)"
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),

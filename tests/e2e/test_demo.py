@@ -11,7 +11,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_a_manager_logs_in_and_sees_the_demo_workflow(live_server, page) -> None:
     call_command("load_demo", verbosity=0)
     csp_violations: list[str] = []
-    page.on("console", lambda message: csp_violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     log_in(page, live_server.url, "demo", "demo")
     page.click("text=tactivos/mural-api")
     page.wait_for_selector("table.jobs")
