@@ -231,8 +231,8 @@ def analyze(
                 labels=pool.labels,
                 runners=effective.runners,
                 inventory_runners=pool.runners,
-                monthly_usd_per_runner=pool.monthly_usd_per_runner,
-                baseline_utilization=pool.baseline_utilization,
+                monthly_usd_per_runner=effective.monthly_usd_per_runner,
+                baseline_utilization=effective.baseline_utilization,
             )
             for pool, effective in zip(pools, runner_pools, strict=True)
         ],

@@ -32,7 +32,10 @@ def cost_benefit(
     basis: str,
     additions: dict[str, int],
 ) -> Costs:
-    price = {pool.name: pool.monthly_usd_per_runner for pool in inventory}
+    price = {
+        pool.name: scenario.usd_per_runner.get(pool.name, pool.monthly_usd_per_runner)
+        for pool in inventory
+    }
     added: dict[str, int] = {}
     for pool in inventory:
         change = scenario.runners.get(pool.name, pool.runners) - pool.runners

@@ -132,6 +132,9 @@ class Scenario(BaseModel):
     overrides: list[DurationOverride] = Field(default_factory=list)  # proposed graph only
     estimates: list[Estimate] = Field(default_factory=list)  # both graphs: they are facts
     runners: dict[str, int] = Field(default_factory=dict)  # both graphs: the inventory what-if
+    # Per-pool what-ifs on the inventory's baseline load and price, both graphs.
+    utilization: dict[str, float] = Field(default_factory=dict)
+    usd_per_runner: dict[str, float] = Field(default_factory=dict)
     milestone: list[int] = Field(default_factory=list)
     pipelines_per_hour: float | None = Field(default=None, gt=0)
     pipelines_at_once: int | None = Field(default=None, ge=1)
@@ -147,6 +150,10 @@ class Scenario(BaseModel):
     def _fits_the_workflow(self, info: ValidationInfo) -> Self:
         if any(count < 0 for count in self.runners.values()):
             raise ValueError("runners per pool must be >= 0")
+        if any(not 0 <= share <= 1 for share in self.utilization.values()):
+            raise ValueError("baseline utilization per pool must be between 0 and 1")
+        if any(price < 0 for price in self.usd_per_runner.values()):
+            raise ValueError("$/month per runner must be >= 0")
         if self.pipelines_per_hour is not None and self.pipelines_at_once is not None:
             raise ValueError("give pipelines per hour or pipelines at once, not both")
         workflow = (info.context or {}).get("workflow") if info.context else None
@@ -155,9 +162,10 @@ class Scenario(BaseModel):
         pools = (info.context or {}).get("pools") if info.context else None
         if pools is not None:
             known = {pool.name for pool in pools}
-            unknown = sorted(set(self.runners) - known)
+            named = set(self.runners) | set(self.utilization) | set(self.usd_per_runner)
+            unknown = sorted(named - known)
             if unknown:
-                raise ValueError(f"runner counts name unknown pools: {', '.join(unknown)}")
+                raise ValueError(f"the scenario names unknown pools: {', '.join(unknown)}")
         return self
 
     def concurrent_pipelines_given(self) -> bool:

@@ -77,9 +77,19 @@ def placement_warnings(workflow: Workflow, placed: dict[int, Placement]) -> list
 
 
 def effective_pools(pools: list[Pool], scenario: Scenario) -> list[Pool]:
-    """The inventory with the scenario's runner counts."""
+    """The inventory with the scenario's runner counts, baseline loads and prices."""
     return [
-        pool.model_copy(update={"runners": scenario.runners.get(pool.name, pool.runners)})
+        pool.model_copy(
+            update={
+                "runners": scenario.runners.get(pool.name, pool.runners),
+                "baseline_utilization": scenario.utilization.get(
+                    pool.name, pool.baseline_utilization
+                ),
+                "monthly_usd_per_runner": scenario.usd_per_runner.get(
+                    pool.name, pool.monthly_usd_per_runner
+                ),
+            }
+        )
         for pool in pools
     ]
 

@@ -1,9 +1,12 @@
 import pytest
 from pydantic import ValidationError
 
+from decider.engine.analysis import analyze
 from decider.engine.inputs import (
     Edge,
+    Job,
     Pool,
+    Sample,
     Scenario,
     Workflow,
     build_pools,
@@ -98,3 +101,17 @@ def test_it_builds_pools_from_importer_records() -> None:
 
 def test_edges_are_plain_json() -> None:
     assert Edge(job=1, need=0).model_dump(mode="json") == {"job": 1, "need": 0}
+
+
+def test_a_scenario_may_change_a_pools_load_and_price_but_only_within_bounds() -> None:
+    workflow = Workflow(
+        jobs=[Job(id=0, key="build", runs_on=["medium"], samples=[Sample(duration_s=100)])]
+    )
+    pools = [Pool(name="medium", labels=["medium"], runners=2, monthly_usd_per_runner=100)]
+    scenario = Scenario(utilization={"medium": 0.7}, usd_per_runner={"medium": 120})
+    (pool,) = analyze(workflow, pools, scenario, simulator=None).pools
+    assert (pool.baseline_utilization, pool.monthly_usd_per_runner) == (0.7, 120)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        Scenario(utilization={"medium": 1.2})
+    with pytest.raises(ValueError, match="unknown pools: large"):
+        Scenario.model_validate({"usd_per_runner": {"large": 1}}, context={"pools": pools})
