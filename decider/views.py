@@ -10,11 +10,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from decider import access
 from decider.forms import (
     PoolsUploadForm,
     RepositoryForm,
@@ -34,48 +35,20 @@ from decider.importers.store import (
     workflow_for_runs,
 )
 from decider.importers.workflow_yaml import parse_workflow_files
-from decider.models import Membership, Repository, RunnerPool, Team
+from decider.models import Repository, RunnerPool, Team
 from decider.scenarios import workflow_overview
-
-
-def _teams(request: HttpRequest) -> QuerySet[Team]:
-    return Team.objects.for_user(request.user)
-
-
-def _editor_teams(request: HttpRequest) -> QuerySet[Team]:
-    return _teams(request).filter(memberships__role=Membership.Role.EDITOR)
-
-
-def _is_editor(request: HttpRequest, team: Team) -> bool:
-    return team.memberships.filter(user=request.user, role=Membership.Role.EDITOR).exists()
-
-
-def _require_editor(request: HttpRequest, team: Team) -> None:
-    if not _is_editor(request, team):
-        raise PermissionDenied("Viewers cannot change this team's data.")
-
-
-def _repository(request: HttpRequest, repository_id: int) -> Repository:
-    return get_object_or_404(
-        Repository.objects.filter(team__in=_teams(request)).select_related("team"),
-        pk=repository_id,
-    )
-
-
-def _team(request: HttpRequest, slug: str) -> Team:
-    return get_object_or_404(_teams(request), slug=slug)
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    teams = _teams(request).prefetch_related("pools")
+    teams = access.teams(request).prefetch_related("pools")
     repositories = (
         Repository.objects.filter(team__in=teams)
         .select_related("team")
         .annotate(workflow_count=Count("workflows"))
     )
-    form = RepositoryForm(teams=_editor_teams(request))
+    form = RepositoryForm(teams=access.editor_teams(request))
     context = {"teams": teams, "repositories": repositories, "repository_form": form}
     return render(request, "decider/dashboard.html", context)
 
@@ -83,11 +56,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def repository_create(request: HttpRequest) -> HttpResponse:
-    form = RepositoryForm(request.POST, teams=_editor_teams(request))
-    if not _editor_teams(request).exists():
+    form = RepositoryForm(request.POST, teams=access.editor_teams(request))
+    if not access.editor_teams(request).exists():
         raise PermissionDenied("Viewers cannot add repositories.")
     if not form.is_valid():
-        teams = _teams(request)
+        teams = access.teams(request)
         repositories = Repository.objects.filter(team__in=teams).select_related("team")
         context = {"teams": teams, "repositories": repositories, "repository_form": form}
         return render(request, "decider/dashboard.html", context)
@@ -110,7 +83,7 @@ def _render_repository(
     workflows = repository.workflows.all()
     context = {
         "repository": repository,
-        "can_edit": _is_editor(request, repository.team),
+        "can_edit": access.is_editor(request, repository.team),
         "overviews": [workflow_overview(workflow) for workflow in workflows],
         "workflow_form": workflow_form or WorkflowUploadForm(),
         "runs_form": runs_form or RunsUploadForm(workflows=workflows),
@@ -123,14 +96,14 @@ def _render_repository(
 @login_required
 @require_GET
 def repository_detail(request: HttpRequest, repository_id: int) -> HttpResponse:
-    return _render_repository(request, _repository(request, repository_id))
+    return _render_repository(request, access.repository_or_404(request, repository_id))
 
 
 @login_required
 @require_POST
 def workflow_upload(request: HttpRequest, repository_id: int) -> HttpResponse:
-    repository = _repository(request, repository_id)
-    _require_editor(request, repository.team)
+    repository = access.repository_or_404(request, repository_id)
+    access.require_editor(request, repository.team)
     form = WorkflowUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_repository(request, repository, workflow_form=form)
@@ -150,8 +123,8 @@ def workflow_upload(request: HttpRequest, repository_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def runs_upload(request: HttpRequest, repository_id: int) -> HttpResponse:
-    repository = _repository(request, repository_id)
-    _require_editor(request, repository.team)
+    repository = access.repository_or_404(request, repository_id)
+    access.require_editor(request, repository.team)
     form = RunsUploadForm(request.POST, request.FILES, workflows=repository.workflows.all())
     if not form.is_valid():
         return _render_repository(request, repository, runs_form=form)
@@ -183,7 +156,7 @@ def _render_pools(
     context = {
         "team": team,
         "pools": team.pools.all(),
-        "can_edit": _is_editor(request, team),
+        "can_edit": access.is_editor(request, team),
         "pool_form": pool_form or RunnerPoolForm(team=team),
         "upload_form": upload_form or PoolsUploadForm(),
         "upload_problems": upload_problems or [],
@@ -194,10 +167,10 @@ def _render_pools(
 @login_required
 @require_http_methods(["GET", "POST"])
 def pools(request: HttpRequest, team_slug: str) -> HttpResponse:
-    team = _team(request, team_slug)
+    team = access.team_or_404(request, team_slug)
     if request.method == "GET":
         return _render_pools(request, team)
-    _require_editor(request, team)
+    access.require_editor(request, team)
     form = RunnerPoolForm(request.POST, team=team)
     if not form.is_valid():
         return _render_pools(request, team, pool_form=form)
@@ -211,24 +184,25 @@ def pools(request: HttpRequest, team_slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def pool_edit(request: HttpRequest, team_slug: str, pool_id: int) -> HttpResponse:
-    team = _team(request, team_slug)
+    team = access.team_or_404(request, team_slug)
     pool = get_object_or_404(RunnerPool, team=team, pk=pool_id)
     if request.method == "POST":
-        _require_editor(request, team)
+        access.require_editor(request, team)
     form = RunnerPoolForm(request.POST or None, instance=pool, team=team)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Saved pool {pool.name}.")
         return redirect("pools", team_slug=team.slug)
-    context = {"team": team, "pool": pool, "form": form, "can_edit": _is_editor(request, team)}
+    can_edit = access.is_editor(request, team)
+    context = {"team": team, "pool": pool, "form": form, "can_edit": can_edit}
     return render(request, "decider/pool_edit.html", context)
 
 
 @login_required
 @require_POST
 def pools_upload(request: HttpRequest, team_slug: str) -> HttpResponse:
-    team = _team(request, team_slug)
-    _require_editor(request, team)
+    team = access.team_or_404(request, team_slug)
+    access.require_editor(request, team)
     form = PoolsUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_pools(request, team, upload_form=form)

@@ -11,6 +11,12 @@ from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactor
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # Real hashers take ~0.3 s per login by design; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def team(db: None) -> Team:
     return TeamFactory(name="Platform", slug="platform")

@@ -1,0 +1,60 @@
+"""Who may see and change what. Every view looks objects up through these helpers.
+
+A user sees only their teams' rows (another team's object is a 404, never a 403 that would
+confirm it exists); only editors write (a viewer's write is a 403).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from decider.models import Membership, Repository, Scenario, Team, Workflow
+
+
+def teams(request: HttpRequest) -> QuerySet[Team]:
+    return Team.objects.for_user(request.user)
+
+
+def editor_teams(request: HttpRequest) -> QuerySet[Team]:
+    return teams(request).filter(memberships__role=Membership.Role.EDITOR)
+
+
+def is_editor(request: HttpRequest, team: Team) -> bool:
+    return team.memberships.filter(user=request.user, role=Membership.Role.EDITOR).exists()
+
+
+def require_editor(request: HttpRequest, team: Team) -> None:
+    if not is_editor(request, team):
+        raise PermissionDenied("Viewers cannot change this team's data.")
+
+
+def team_or_404(request: HttpRequest, slug: str) -> Team:
+    return get_object_or_404(teams(request), slug=slug)
+
+
+def repository_or_404(request: HttpRequest, repository_id: int) -> Repository:
+    return get_object_or_404(
+        Repository.objects.filter(team__in=teams(request)).select_related("team"),
+        pk=repository_id,
+    )
+
+
+def workflow_or_404(request: HttpRequest, workflow_id: int) -> Workflow:
+    return get_object_or_404(
+        Workflow.objects.filter(repository__team__in=teams(request)).select_related(
+            "repository__team"
+        ),
+        pk=workflow_id,
+    )
+
+
+def scenario_or_404(request: HttpRequest, scenario_id: int) -> Scenario:
+    return get_object_or_404(
+        Scenario.objects.filter(team__in=teams(request)).select_related(
+            "workflow__repository__team", "created_by", "updated_by"
+        ),
+        pk=scenario_id,
+    )
