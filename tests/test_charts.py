@@ -1,0 +1,420 @@
+import time
+import xml.etree.ElementTree as ET
+from itertools import pairwise
+
+import pytest
+
+from decider.charts import bar_compare_svg, concurrency_svg, gantt_svg, shared_time_max_s
+from decider.charts.bars import format_value
+from decider.charts.svg import truncate
+from decider.charts.timeline import time_axis
+from decider.engine.analysis import Analysis, analyze
+from decider.engine.inputs import Job, Pool, Scenario, Workflow
+from decider.engine.presets import apply_preset
+from tests.engine.seed import job_id, seed_pools, seed_workflow
+
+SVG = "{http://www.w3.org/2000/svg}"
+MILESTONE = [job_id(key) for key in ("build-production-api", "build-production-worker")]
+
+
+def _seed_analysis(**runners: int) -> Analysis:
+    workflow = seed_workflow()
+    scenario = apply_preset(
+        workflow, Scenario(milestone=MILESTONE, runners=runners or {"medium": 2}), "parallel"
+    )
+    return analyze(workflow, seed_pools(), scenario, simulator=None)
+
+
+def _parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+def _with_class(root: ET.Element, tag: str, name: str) -> list[ET.Element]:
+    return [
+        element for element in root.iter(f"{SVG}{tag}") if name in element.get("class", "").split()
+    ]
+
+
+def _text(element: ET.Element) -> str:
+    return " ".join("".join(node.itertext()) for node in element.iter(f"{SVG}text"))
+
+
+def _all_charts(analysis: Analysis) -> list[str]:
+    return [
+        chart(analysis, which, constrained)
+        for chart in (gantt_svg, concurrency_svg)
+        for which in ("current", "proposed")
+        for constrained in (False, True)
+    ]
+
+
+def test_every_job_gets_one_row_and_one_bar() -> None:
+    analysis = _seed_analysis()
+    for constrained in (False, True):
+        root = _parse(gantt_svg(analysis, "proposed", constrained))
+        rows = _with_class(root, "g", "job")
+        bars = _with_class(root, "rect", "bar") + _with_class(root, "path", "bar")
+        assert len(rows) == len(bars) == len(analysis.jobs) == 11
+        assert sorted(int(row.get("data-job", "")) for row in rows) == list(range(11))
+
+
+def test_the_critical_path_is_marked_on_exactly_its_jobs() -> None:
+    analysis = _seed_analysis()
+    for which in ("current", "proposed"):
+        graph = analysis.current if which == "current" else analysis.proposed
+        assert graph.constrained is not None
+        for constrained, path in (
+            (False, graph.critical_path),
+            (True, graph.constrained.critical_path),
+        ):
+            root = _parse(gantt_svg(analysis, which, constrained))
+            marked = {int(g.get("data-job", "")) for g in _with_class(root, "g", "critical")}
+            assert marked == set(path)
+            outlined = _with_class(root, "rect", "critical")
+            assert all(bar.get("stroke-width") == "2" for bar in outlined)
+
+
+def test_queue_wait_is_drawn_only_for_jobs_that_waited_on_the_runners() -> None:
+    analysis = _seed_analysis()
+    assert analysis.proposed.constrained is not None
+    waited = {t.id for t in analysis.proposed.constrained.jobs if t.queue_wait_s > 0}
+    assert waited == {job_id("build-production-migrations"), job_id("build-production-eight-ball")}
+
+    root = _parse(gantt_svg(analysis, "proposed", True))
+    drawn = {
+        int(row.get("data-job", ""))
+        for row in _with_class(root, "g", "job")
+        if _with_class(row, "rect", "queue-wait")
+    }
+    assert drawn == waited
+    assert "queue wait" in _text(_with_class(root, "g", "legend")[0])
+
+    unconstrained = _parse(gantt_svg(analysis, "proposed", False))
+    assert _with_class(unconstrained, "rect", "queue-wait") == []
+    assert "queue wait" not in _text(_with_class(unconstrained, "g", "legend")[0])
+
+
+def test_the_wall_clock_and_milestone_lines_state_their_figures() -> None:
+    analysis = _seed_analysis()
+    root = _parse(gantt_svg(analysis, "proposed", False))
+    [wall] = _with_class(root, "g", "wall-clock")
+    assert _text(wall) == "wall clock 524 s (8.7 min)"
+    [milestone] = _with_class(root, "g", "milestone")
+    assert _text(milestone) == "milestone 488 s (8.1 min)"
+
+    on_runners = _parse(gantt_svg(analysis, "proposed", True))
+    assert "546 s" in _text(_with_class(on_runners, "g", "wall-clock")[0])
+
+
+def test_equal_wall_clock_and_milestone_share_one_label() -> None:
+    analysis = _seed_analysis()
+    root = _parse(gantt_svg(analysis, "current", False))
+    assert _text(_with_class(root, "g", "wall-clock")[0]) == (
+        "wall clock = milestone 1012 s (16.9 min)"
+    )
+    assert _with_class(root, "g", "milestone") == []
+
+
+def test_unmeasured_jobs_are_drawn_as_markers_not_lost() -> None:
+    analysis = _seed_analysis()
+    root = _parse(gantt_svg(analysis, "proposed", False))
+    markers = _with_class(root, "path", "zero-length")
+    assert len(markers) == len(analysis.unmeasured) == 3
+    publish = next(row for row in _with_class(root, "g", "job") if row.get("data-job") == "10")
+    assert "unmeasured, 0 s" in _text(publish)
+
+
+def test_jobs_on_one_runner_never_overlap_in_time() -> None:
+    analysis = _seed_analysis(medium=1)
+    for which in ("current", "proposed"):
+        root = _parse(gantt_svg(analysis, which, True))
+        lanes: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        for row in _with_class(root, "g", "job"):
+            for bar in _with_class(row, "rect", "bar"):
+                x, width = float(bar.get("x", "")), float(bar.get("width", ""))
+                lane = (row.get("data-group", ""), row.get("data-lane", ""))
+                lanes.setdefault(lane, []).append((x, x + width))
+        assert ("medium", "0") in lanes
+        assert ("medium", "1") not in lanes
+        for intervals in lanes.values():
+            for (_, end), (start, _) in pairwise(sorted(intervals)):
+                assert start >= end - 0.2
+
+
+def test_rows_on_the_runners_are_grouped_by_runner() -> None:
+    analysis = _seed_analysis()
+    root = _parse(gantt_svg(analysis, "proposed", True))
+    medium = [row for row in _with_class(root, "g", "job") if row.get("data-group") == "medium"]
+    assert [row.get("data-lane") for row in medium] == ["0", "0", "1", "1"]
+    assert "runner 2" in _text(root)
+    assert "runner 1" not in _text(_parse(gantt_svg(analysis, "proposed", False)))
+
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def _hostile_analysis() -> Analysis:
+    pool = "big \"&' <pool>"
+    workflow = Workflow(
+        name="<b>w</b>",
+        jobs=[
+            Job(
+                id=0,
+                key="a",
+                name=HOSTILE,
+                runs_on=["self-hosted", "x"],
+                samples=[{"duration_s": 30}],
+            ),
+            Job(
+                id=1,
+                key="b",
+                name="\"&'",
+                runs_on=["self-hosted", "x"],
+                needs=[0],
+                samples=[{"duration_s": 20}],
+            ),
+            Job(id=2, key="c\x01", runs_on=["ubuntu-latest"], samples=[{"duration_s": 5}]),
+        ],
+    )
+    pools = [Pool(name=pool, labels=["self-hosted", "x"], runners=1)]
+    return analyze(workflow, pools, Scenario(milestone=[1]), simulator=None)
+
+
+def test_names_are_escaped_and_every_chart_is_valid_xml() -> None:
+    analysis = _hostile_analysis()
+    charts = [*_all_charts(analysis), bar_compare_svg([(HOSTILE, 1.0), ("\"&'", 2.0)], "s")]
+    for svg in charts:
+        root = _parse(svg)
+        assert "<script" not in svg
+        assert root.tag == f"{SVG}svg"
+    gantt = _parse(gantt_svg(analysis, "current", True))
+    assert HOSTILE in _text(gantt)
+    assert "\"&'" in _text(gantt)
+    assert "big \"&' <pool>" in _text(gantt)
+    titles = [t.text or "" for t in gantt.iter(f"{SVG}title")]
+    assert any(title.startswith(HOSTILE) for title in titles)
+
+
+def test_no_chart_uses_inline_styles() -> None:
+    charts = [*_all_charts(_seed_analysis()), bar_compare_svg([("a", 1)], "s")]
+    for svg in charts:
+        assert "<style" not in svg
+        for element in _parse(svg).iter():
+            assert "style" not in element.attrib
+
+
+def test_charts_are_accessible_and_scale_to_their_container() -> None:
+    for svg in _all_charts(_seed_analysis()):
+        root = _parse(svg)
+        assert root.get("role") == "img"
+        assert root.get("width") == "100%"
+        assert root.get("viewBox", "").startswith("0 0 960 ")
+        label = root.get("aria-label", "")
+        assert root[0].tag == f"{SVG}title" and root[0].text == label
+        assert "proposed" in label or "current" in label
+
+
+def test_the_summary_names_the_critical_path() -> None:
+    root = _parse(gantt_svg(_seed_analysis(), "current", False))
+    assert "critical path API Test Image → API Production Image → Publish API Image" in (
+        root.get("aria-label", "")
+    )
+
+
+def test_output_is_deterministic() -> None:
+    first = _all_charts(_seed_analysis())
+    again = _all_charts(Analysis.model_validate(_seed_analysis().model_dump(mode="json")))
+    assert first == again
+
+
+def test_one_time_scale_for_both_graphs() -> None:
+    analysis = _seed_analysis()
+    scale = shared_time_max_s(analysis, False)
+    assert scale == 1012
+    ticks = [
+        [
+            t.text
+            for t in _parse(gantt_svg(analysis, which, False, time_max_s=scale)).iter(f"{SVG}text")
+            if (t.text or "").endswith(" min")
+        ][-1]
+        for which in ("current", "proposed")
+    ]
+    assert ticks == ["18 min", "18 min"]
+    alone = _parse(gantt_svg(analysis, "proposed", False))
+    assert "9 min" in _text(alone) and "10 min" not in _text(alone)
+
+
+def test_pattern_ids_differ_between_the_charts_of_one_page() -> None:
+    analysis = _seed_analysis()
+    ids = [
+        element.get("id")
+        for svg in _all_charts(analysis)
+        for element in _parse(svg).iter()
+        if element.get("id")
+    ]
+    assert len(ids) == len(set(ids))
+    custom = gantt_svg(analysis, "current", True, id_prefix="cmp 2")
+    assert 'id="cmp-2-wait"' in custom
+
+
+@pytest.mark.parametrize(
+    ("longest_s", "labels"),
+    [
+        (
+            1012,
+            [
+                "0 min",
+                "2 min",
+                "4 min",
+                "6 min",
+                "8 min",
+                "10 min",
+                "12 min",
+                "14 min",
+                "16 min",
+                "18 min",
+            ],
+        ),
+        (45, ["0 s", "5 s", "10 s", "15 s", "20 s", "25 s", "30 s", "35 s", "40 s", "45 s"]),
+        (0, ["0 s", "10 s", "20 s", "30 s", "40 s", "50 s", "60 s"]),
+        (
+            5 * 3600,
+            ["0 h", "0.5 h", "1 h", "1.5 h", "2 h", "2.5 h", "3 h", "3.5 h", "4 h", "4.5 h", "5 h"],
+        ),
+        (7300, ["0 h", "0.5 h", "1 h", "1.5 h", "2 h", "2.5 h"]),
+        (
+            7200,
+            [
+                "0 min",
+                "15 min",
+                "30 min",
+                "45 min",
+                "60 min",
+                "75 min",
+                "90 min",
+                "105 min",
+                "120 min",
+            ],
+        ),
+    ],
+)
+def test_time_ticks_are_round_and_carry_units(longest_s: float, labels: list[str]) -> None:
+    axis = time_axis(0, 700, longest_s)
+    assert [axis.label(tick) for tick in axis.ticks()] == labels
+    assert axis.domain_s >= longest_s
+
+
+def test_a_graph_without_pool_limits_draws_without_runner_lanes() -> None:
+    workflow = Workflow(
+        jobs=[Job(id=0, key="build", runs_on=["ubuntu-latest"], samples=[{"duration_s": 90}])]
+    )
+    analysis = analyze(workflow, [], Scenario(), simulator=None)
+    root = _parse(gantt_svg(analysis, "proposed", True))
+    assert "runner 1" not in _text(root)
+    assert "unlimited runners" in root.get("aria-label", "")
+    busy = _parse(concurrency_svg(analysis, "proposed", True))
+    assert _with_class(busy, "g", "pool-limit") == []
+    assert "no limit" in _text(busy)
+
+
+def test_concurrency_has_one_band_per_pool_and_limits_only_for_sized_pools() -> None:
+    analysis = _seed_analysis()
+    root = _parse(concurrency_svg(analysis, "proposed", False))
+    bands = _with_class(root, "g", "pool-band")
+    assert [band.get("data-group") for band in bands] == [
+        "small",
+        "medium",
+        "cpu-optimized",
+        "(no runs-on)",
+    ]
+    peaks = {band.get("data-group"): int(band.get("data-peak", "")) for band in bands}
+    assert peaks == {g: p for g, p in analysis.proposed.peak_runners.items() if g != "total"}
+    limits = {
+        band.get("data-group"): _text(_with_class(band, "g", "pool-limit")[0])
+        for band in bands
+        if _with_class(band, "g", "pool-limit")
+    }
+    assert limits == {"small": "4 runners", "medium": "2 runners", "cpu-optimized": "2 runners"}
+    for band in bands:
+        assert len(_with_class(band, "path", "busy")) == 1
+
+
+def test_concurrency_hatches_load_beyond_the_pool_only_without_queueing() -> None:
+    analysis = _seed_analysis()
+    free = _parse(concurrency_svg(analysis, "proposed", False))
+    over = [
+        band.get("data-group")
+        for band in _with_class(free, "g", "pool-band")
+        if _with_class(band, "rect", "over-capacity")
+    ]
+    assert over == ["medium"]
+    assert "jobs would queue" in _text(free)
+    queued = _parse(concurrency_svg(analysis, "proposed", True))
+    assert _with_class(queued, "rect", "over-capacity") == []
+
+
+def test_concurrency_axis_lines_up_with_the_gantt_chart() -> None:
+    analysis = _seed_analysis()
+    for constrained in (False, True):
+        gantt = _parse(gantt_svg(analysis, "proposed", constrained))
+        busy = _parse(concurrency_svg(analysis, "proposed", constrained))
+
+        def zero_x(root: ET.Element) -> str:
+            tick = next(t for t in root.iter(f"{SVG}text") if t.text in ("0 min", "0 s"))
+            return tick.get("x", "")
+
+        assert zero_x(gantt) == zero_x(busy)
+
+
+def test_compare_bars_are_labelled_with_their_values() -> None:
+    root = _parse(bar_compare_svg([("Current", 1012), ("Parallel", 546.4)], "s"))
+    bars = _with_class(root, "g", "compare-bar")
+    assert [_text(bar) for bar in bars] == ["Current 1012 s", "Parallel 546 s"]
+    widths = [float(rect.get("width", "")) for bar in bars for rect in bar.iter(f"{SVG}rect")]
+    assert widths[0] > widths[1] > 0
+
+
+def test_compare_values_keep_sign_and_unit() -> None:
+    assert format_value(-1250, "$") == "-$1,250"
+    assert format_value(48.25, "%") == "48.2%"
+    assert format_value(0.5, "h") == "0.50 h"
+    assert format_value(float("inf"), "months") == "n/a"
+    root = _parse(bar_compare_svg([("gain", 100), ("loss", -50)], "$"))
+    assert "-$50" in _text(root)
+
+
+def test_long_names_are_truncated_with_the_full_name_in_the_tooltip() -> None:
+    long_name = "Build the production image of the enormous monolith and its many friends"
+    workflow = Workflow(jobs=[Job(id=0, key="x", name=long_name, samples=[{"duration_s": 9}])])
+    root = _parse(gantt_svg(analyze(workflow, [], Scenario(), simulator=None), "current", False))
+    [row] = _with_class(root, "g", "job")
+    label = row.find(f"{SVG}text")
+    assert label is not None and label.text is not None
+    head, tail = label.text.split("…")
+    assert long_name.startswith(head) and long_name.endswith(tail) and tail
+    assert (row.find(f"{SVG}title").text or "").startswith(long_name)
+    assert truncate("abc", 1, 12) == ""
+    assert truncate("Build and test component number 42", 150, 12) == "Build and test comp…42"
+
+
+def test_a_hundred_job_graph_draws_in_well_under_ten_milliseconds() -> None:
+    jobs = [
+        Job(
+            id=i,
+            key=f"job-{i}",
+            name=f"Component {i}",
+            runs_on=["self-hosted", "abc"[i % 3]],
+            needs=[i - 7] if i >= 7 else [],
+            samples=[{"duration_s": 30 + (i * 37) % 400}],
+        )
+        for i in range(100)
+    ]
+    pools = [Pool(name=name, labels=["self-hosted", name], runners=4) for name in "abc"]
+    analysis = analyze(Workflow(jobs=jobs), pools, Scenario(), simulator=None)
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        svg = gantt_svg(analysis, "current", True)
+        best = min(best, time.perf_counter() - started)
+    assert best < 0.010
+    assert len(_with_class(_parse(svg), "g", "job")) == 100
