@@ -134,7 +134,11 @@ def simulation_input(
     with_runners = {pool.name: pool for pool in pools if pool.runners > 0}
     jobs = []
     for job, job_needs in needs.items():
+        # A zero-length job (unmeasured, not estimated) holds no runner, as in the constrained
+        # schedule: otherwise a job we know nothing about would decide how many runners to buy.
         pool = next((p for p in placements[job].pools if p in with_runners), None)
+        if seconds[job] <= 0:
+            pool = None
         jobs.append(SimJob(index=job, duration_s=seconds[job], needs=list(job_needs), pool=pool))
     used = {job.pool for job in jobs if job.pool}
     return SimulationInput(
@@ -255,10 +259,14 @@ def decide(
     # Pools that proposed jobs can only run on and that have no runners must get at least one.
     names = [pool.name for pool in pools]
     runners = {pool.name: pool.runners for pool in pools}
+    # Only pools that run some job of non-zero length can shorten a queue by growing.
     searchable = [
         name
         for name in names
-        if any(name in placement.pools for placement in proposed.placements.values())
+        if any(
+            name in placement.pools and proposed.seconds[job] > 0
+            for job, placement in proposed.placements.items()
+        )
     ]
     start = tuple(
         1 if runners[name] == 0 and _needed_alone(name, proposed.placements, runners) else 0
@@ -323,7 +331,17 @@ def decide(
             "or raise the target.",
             simulations_run=1 + len(tried),
         )
+    # Give back runners the bound does not need, dearest pool first (more runners never
+    # lengthen queues, so each pool shrinks until one fewer misses the target) ...
     best = bound
+    for index in sorted(range(len(searchable)), key=lambda i: -price[searchable[i]]):
+        while best[index] > start[index]:
+            fewer = tuple(n - (i == index) for i, n in enumerate(best))
+            if meets(fewer) is None:
+                break
+            best = fewer
+    # ... then look for a cheaper mix below it while the simulation budget lasts.
+    bound = best
     frontier: list[tuple[float, int, tuple[int, ...]]] = [(cost(start), sum(start), start)]
     seen = {start}
     while frontier and len(tried) < MAX_SIMULATIONS:
