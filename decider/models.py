@@ -248,6 +248,9 @@ class Scenario(models.Model):
     name = models.CharField(max_length=200)
     note = models.TextField(blank=True)
     inputs = models.JSONField(default=dict, help_text="The engine's scenario input model as JSON")
+    # The engine names jobs by declaration index; the keys at save time let a later import
+    # that reorders or removes jobs be detected and mapped back.
+    job_keys = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic locking")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

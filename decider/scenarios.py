@@ -6,11 +6,14 @@ figure on a page and the same figure in `analyze --json` come from the same inpu
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+
 from decider.engine import inputs as engine
-from decider.engine.analysis import analyze
+from decider.engine.analysis import Analysis, analyze
 from decider.engine.durations import statistic_of
 from decider.engine.schedule import TOTAL
 from decider.importers.job_runs import parse_runs
@@ -205,3 +208,81 @@ def inputs_from_files(
     pools = engine.build_pools(parse_pools_csv(*pools_file)) if pools_file else []
     workflow = engine.build_workflow(record.name, record.jobs, samples)
     return FileInputs(workflow=workflow, pools=pools, unmatched_runs=unmatched, warnings=warnings)
+
+
+# The verdict's Monte Carlo takes a few hundred ms; the same inputs give the same answer
+# (seeded), so a what-if the user returns to is answered from the cache.
+ANALYSIS_CACHE_SECONDS = 3600
+
+
+def run_analysis(
+    workflow: engine.Workflow,
+    pools: list[engine.Pool],
+    scenario: engine.Scenario,
+    *,
+    with_verdict: bool,
+    seed: int = 0,
+) -> Analysis:
+    if not with_verdict:
+        return analyze(workflow, pools, scenario, seed=seed, simulator=None)
+    digest = hashlib.sha256()
+    for part in (workflow, *pools, scenario):
+        digest.update(part.model_dump_json().encode())
+    key = f"analysis:{seed}:{digest.hexdigest()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return Analysis.model_validate_json(cached)
+    analysis = analyze(workflow, pools, scenario, seed=seed)
+    cache.set(key, analysis.model_dump_json(), ANALYSIS_CACHE_SECONDS)
+    return analysis
+
+
+@dataclass
+class StoredScenario:
+    scenario: engine.Scenario
+    warnings: list[str]
+
+
+def stored_scenario(
+    inputs: dict, job_keys: list[str], workflow: engine.Workflow, pools: list[engine.Pool]
+) -> StoredScenario:
+    """A saved scenario's inputs against today's workflow: job ids are mapped through the keys
+    saved with it, and edits naming jobs that are gone are dropped with a warning."""
+    now = {job.key: job.id for job in workflow.jobs}
+    remap = {old: now[key] for old, key in enumerate(job_keys) if key in now}
+    gone = sorted({key for old, key in enumerate(job_keys) if key not in now})
+    data = dict(inputs)
+
+    def ids_kept(*ids: int) -> bool:
+        return all(job_id in remap for job_id in ids) or not job_keys
+
+    def mapped(job_id: int) -> int:
+        return remap.get(job_id, job_id) if job_keys else job_id
+
+    for name in ("remove_needs", "add_needs"):
+        data[name] = [
+            {"job": mapped(e["job"]), "need": mapped(e["need"])}
+            for e in inputs.get(name, [])
+            if ids_kept(e["job"], e["need"])
+        ]
+    for name in ("overrides", "estimates"):
+        data[name] = [
+            {**item, "job": mapped(item["job"])}
+            for item in inputs.get(name, [])
+            if ids_kept(item["job"])
+        ]
+    data["milestone"] = [mapped(j) for j in inputs.get("milestone", []) if ids_kept(j)]
+    data["cache_pairs"] = [
+        {"test": mapped(p["test"]), "prod": mapped(p["prod"])}
+        for p in inputs.get("cache_pairs", [])
+        if ids_kept(p["test"], p["prod"])
+    ]
+    known_pools = {pool.name for pool in pools}
+    for name in ("runners", "utilization", "usd_per_runner"):
+        data[name] = {pool: v for pool, v in inputs.get(name, {}).items() if pool in known_pools}
+    warnings = [
+        f"Job '{key}' is no longer in the workflow: the scenario's edits to it were dropped."
+        for key in gone
+    ]
+    scenario = engine.Scenario.model_validate(data, context={"workflow": workflow, "pools": pools})
+    return StoredScenario(scenario=scenario, warnings=warnings)

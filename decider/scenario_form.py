@@ -1,0 +1,302 @@
+"""The what-if form: HTML fields in, the engine's validated Scenario out (and back).
+
+Fields are named by position (`runners_0`, `keep_6_0`, `override_6`), never by user-supplied
+names, so a pool or job called `<script>` is only ever shown as escaped text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from pydantic import ValidationError
+
+from decider.engine import inputs as engine
+
+STATISTICS = [
+    ("latest", "Latest run"),
+    ("median", "Median"),
+    ("mean", "Mean"),
+    ("p90", "90th percentile"),
+    ("max", "Slowest run"),
+]
+CONCURRENCY = [
+    ("one", "One pipeline at a time"),
+    ("per_hour", "Pipelines arrive per hour"),
+    ("at_once", "PRs building at once"),
+]
+OVERRIDE = re.compile(r"^(?P<sign>[+-])?(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|s)?$")
+
+
+@dataclass
+class EdgeField:
+    name: str
+    job: engine.Job
+    need: engine.Job
+
+
+def parse_overrides(text: str, job_id: int) -> list[engine.DurationOverride]:
+    """Comma-separated steps, applied in order: '300' or '300 s' sets the seconds, '-90 s'
+    (with a sign) changes them, '-20%' scales them. '' means no override."""
+    overrides = []
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        match = OVERRIDE.match(part)
+        if match is None:
+            raise forms.ValidationError(
+                f"'{part}': use seconds (300), a change in seconds (-90 s) or in % (-20%)."
+            )
+        number = float(match["number"]) * (-1 if match["sign"] == "-" else 1)
+        if match["unit"] == "%":
+            if number < -100:
+                raise forms.ValidationError("A duration cannot shrink by more than 100%.")
+            overrides.append(engine.DurationOverride(job=job_id, percent_change=number))
+        elif match["sign"]:
+            overrides.append(engine.DurationOverride(job=job_id, delta_s=number))
+        else:
+            overrides.append(engine.DurationOverride(job=job_id, seconds=number))
+    return overrides
+
+
+def format_overrides(overrides: list[engine.DurationOverride]) -> str:
+    parts = []
+    for override in overrides:
+        if override.percent_change is not None:
+            parts.append(f"{override.percent_change:+g}%")
+        elif override.seconds is not None:
+            parts.append(f"{override.seconds:g}")
+        else:
+            parts.append(f"{override.delta_s or 0:+g} s")
+    return ", ".join(parts)
+
+
+class ScenarioForm(forms.Form):
+    statistic = forms.ChoiceField(choices=STATISTICS, initial="latest", label="Duration statistic")
+    concurrency = forms.ChoiceField(choices=CONCURRENCY, initial="one", label="Concurrency")
+    pipelines_per_hour = forms.FloatField(required=False, min_value=0.01, label="Pipelines/hour")
+    pipelines_at_once = forms.IntegerField(required=False, min_value=1, label="PRs at once")
+    add_needs = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Add needs",
+        help_text="One per line: job-key: needed-job-key",
+    )
+    milestone = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Milestone jobs"
+    )
+    pipelines_per_month = forms.FloatField(required=False, min_value=0, label="Pipelines/month")
+    people_waiting = forms.FloatField(min_value=0, initial=1, label="People waiting per pipeline")
+    loaded_usd_per_hour = forms.FloatField(required=False, min_value=0, label="Loaded $/hour")
+    target_queue_wait_s = forms.FloatField(
+        min_value=0, initial=60, label="Target queue wait (s, p90 on the critical path)"
+    )
+    presets = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        workflow: engine.Workflow,
+        pools: list[engine.Pool],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, **kwargs)
+        self.workflow = workflow
+        self.pools = pools
+        self.jobs = {job.id: job for job in workflow.jobs}
+        self.fields["milestone"].choices = [(str(job.id), job.name) for job in workflow.jobs]
+        for index, pool in enumerate(pools):
+            self.fields[f"runners_{index}"] = forms.IntegerField(
+                min_value=0, initial=pool.runners, label=f"{pool.name} runners"
+            )
+            self.fields[f"utilization_{index}"] = forms.FloatField(
+                min_value=0,
+                max_value=100,
+                initial=round(pool.baseline_utilization * 100, 2),
+                label=f"{pool.name} baseline utilization (%)",
+            )
+            self.fields[f"price_{index}"] = forms.FloatField(
+                min_value=0, initial=pool.monthly_usd_per_runner, label=f"{pool.name} $/month"
+            )
+        self.edge_fields: list[EdgeField] = []
+        for job in workflow.jobs:
+            for need in job.needs:
+                name = f"keep_{job.id}_{need}"
+                self.fields[name] = forms.BooleanField(required=False, initial=True)
+                self.edge_fields.append(EdgeField(name, job, self.jobs[need]))
+            self.fields[f"override_{job.id}"] = forms.CharField(
+                required=False,
+                label=f"{job.name} duration override",
+                help_text="300 (seconds), -90 s (change), -20% (scale); comma-separated steps",
+            )
+            if not job.samples:
+                self.fields[f"estimate_{job.id}"] = forms.FloatField(
+                    required=False, min_value=0, label=f"{job.name} estimate (s)"
+                )
+
+    # Grouped fields for the template, which cannot build field names itself.
+    def pool_rows(self) -> list[tuple[engine.Pool, list[forms.BoundField]]]:
+        return [
+            (pool, [self[f"{kind}_{index}"] for kind in ("runners", "utilization", "price")])
+            for index, pool in enumerate(self.pools)
+        ]
+
+    def edge_rows(self) -> list[tuple[EdgeField, forms.BoundField]]:
+        return [(edge, self[edge.name]) for edge in self.edge_fields]
+
+    def job_rows(self) -> list[tuple[engine.Job, forms.BoundField, forms.BoundField | None]]:
+        estimate = [
+            self[f"estimate_{job.id}"] if not job.samples else None for job in self.workflow.jobs
+        ]
+        return [
+            (job, self[f"override_{job.id}"], estimate[index])
+            for index, job in enumerate(self.workflow.jobs)
+        ]
+
+    def error_slots(self) -> list[forms.BoundField]:
+        """Fields the page shows an error next to (edges and hidden fields cannot fail)."""
+        return [
+            field for field in self if not field.is_hidden and not field.name.startswith("keep_")
+        ]
+
+    def clean_add_needs(self) -> list[engine.Edge]:
+        by_key = {job.key: job.id for job in self.workflow.jobs}
+        edges = []
+        for number, line in enumerate(self.cleaned_data["add_needs"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            job, sep, need = line.partition(":")
+            job, need = job.strip(), need.strip()
+            unknown = [key for key in (job, need) if key not in by_key]
+            if not sep or unknown:
+                what = f"no job '{unknown[0]}'" if sep and unknown else "write job-key: need-key"
+                raise forms.ValidationError(f"Line {number}: {what}.")
+            edges.append(engine.Edge(job=by_key[job], need=by_key[need]))
+        return edges
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        mode = cleaned.get("concurrency")
+        if mode == "per_hour" and not cleaned.get("pipelines_per_hour"):
+            self.add_error("pipelines_per_hour", "Give how many pipelines start per hour.")
+        if mode == "at_once" and not cleaned.get("pipelines_at_once"):
+            self.add_error("pipelines_at_once", "Give how many PRs build at once.")
+        for job in self.workflow.jobs:
+            name = f"override_{job.id}"
+            try:
+                cleaned[name] = parse_overrides(cleaned.get(name) or "", job.id)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        if not self.errors:
+            try:
+                cleaned["scenario"] = self._scenario(cleaned)
+            except ValidationError as error:
+                message = "; ".join(
+                    detail["msg"].removeprefix("Value error, ") for detail in error.errors()
+                )
+                field = "add_needs" if "cycle" in message or "need" in message else None
+                self.add_error(field, message)
+        return cleaned
+
+    def _scenario(self, cleaned: dict[str, Any]) -> engine.Scenario:
+        removed = [
+            engine.Edge(job=edge.job.id, need=edge.need.id)
+            for edge in self.edge_fields
+            if not cleaned.get(edge.name)
+        ]
+        mode = cleaned["concurrency"]
+        data = {
+            "statistic": cleaned["statistic"],
+            "remove_needs": removed,
+            "add_needs": cleaned["add_needs"],
+            "overrides": [
+                override
+                for job in self.workflow.jobs
+                for override in cleaned.get(f"override_{job.id}") or []
+            ],
+            "estimates": [
+                engine.Estimate(job=job.id, seconds=cleaned[f"estimate_{job.id}"])
+                for job in self.workflow.jobs
+                if cleaned.get(f"estimate_{job.id}") is not None
+            ],
+            "runners": self._changed("runners", lambda pool: pool.runners, cleaned),
+            "utilization": {
+                name: value / 100
+                for name, value in self._changed(
+                    "utilization", lambda pool: pool.baseline_utilization * 100, cleaned
+                ).items()
+            },
+            "usd_per_runner": self._changed(
+                "price", lambda pool: pool.monthly_usd_per_runner, cleaned
+            ),
+            "milestone": [int(job_id) for job_id in cleaned["milestone"]],
+            "pipelines_per_hour": cleaned["pipelines_per_hour"] if mode == "per_hour" else None,
+            "pipelines_at_once": cleaned["pipelines_at_once"] if mode == "at_once" else None,
+            "pipelines_per_month": cleaned["pipelines_per_month"],
+            "people_waiting_per_pipeline": cleaned["people_waiting"],
+            "loaded_usd_per_hour": cleaned["loaded_usd_per_hour"],
+            "target_queue_wait_s": cleaned["target_queue_wait_s"],
+            "presets": [
+                engine.AppliedPreset(name=name)
+                for name in (cleaned.get("presets") or "").split(",")
+                if name
+            ],
+        }
+        return engine.Scenario.model_validate(
+            data, context={"workflow": self.workflow, "pools": self.pools}
+        )
+
+    def _changed(self, kind: str, inventory: Any, cleaned: dict[str, Any]) -> dict[str, Any]:
+        """Only what differs from the inventory is stored, so pool edits elsewhere still apply."""
+        changed = {}
+        for index, pool in enumerate(self.pools):
+            value = cleaned.get(f"{kind}_{index}")
+            if value is not None and abs(value - inventory(pool)) > 1e-9:
+                changed[pool.name] = value
+        return changed
+
+
+def form_data(
+    scenario: engine.Scenario, workflow: engine.Workflow, pools: list[engine.Pool]
+) -> dict[str, Any]:
+    """The form's field values for a stored scenario: what a browser would post back."""
+    removed = {(edge.job, edge.need) for edge in scenario.remove_needs}
+    keys = {job.id: job.key for job in workflow.jobs}
+    mode = "one"
+    if scenario.pipelines_per_hour is not None:
+        mode = "per_hour"
+    elif scenario.pipelines_at_once is not None:
+        mode = "at_once"
+    data: dict[str, Any] = {
+        "statistic": scenario.statistic,
+        "concurrency": mode,
+        "pipelines_per_hour": scenario.pipelines_per_hour or "",
+        "pipelines_at_once": scenario.pipelines_at_once or "",
+        "add_needs": "\n".join(f"{keys[e.job]}: {keys[e.need]}" for e in scenario.add_needs),
+        "milestone": [str(job_id) for job_id in scenario.milestone],
+        "pipelines_per_month": _blank(scenario.pipelines_per_month),
+        "people_waiting": scenario.people_waiting_per_pipeline,
+        "loaded_usd_per_hour": _blank(scenario.loaded_usd_per_hour),
+        "target_queue_wait_s": scenario.target_queue_wait_s,
+        "presets": ",".join(preset.name for preset in scenario.presets),
+    }
+    for index, pool in enumerate(pools):
+        data[f"runners_{index}"] = scenario.runners.get(pool.name, pool.runners)
+        utilization = scenario.utilization.get(pool.name, pool.baseline_utilization)
+        data[f"utilization_{index}"] = round(utilization * 100, 4)
+        data[f"price_{index}"] = scenario.usd_per_runner.get(pool.name, pool.monthly_usd_per_runner)
+    for job in workflow.jobs:
+        for need in job.needs:
+            if (job.id, need) not in removed:
+                data[f"keep_{job.id}_{need}"] = "on"
+    for job in workflow.jobs:
+        steps = [override for override in scenario.overrides if override.job == job.id]
+        data[f"override_{job.id}"] = format_overrides(steps)
+    for estimate in scenario.estimates:
+        data[f"estimate_{estimate.job}"] = estimate.seconds
+    return data
+
+
+def _blank(value: float | None) -> float | str:
+    return "" if value is None else value

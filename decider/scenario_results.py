@@ -1,0 +1,345 @@
+"""What a scenario's page, comparison and PDF show: the engine's analysis, put into words,
+rows and charts once, so the three never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.safestring import SafeString, mark_safe
+
+from decider.charts import concurrency_svg, gantt_svg, shared_time_max_s
+from decider.engine.analysis import Analysis, GraphResult
+from decider.engine.framework import (
+    COST_BENEFIT_BANDS,
+    DECISION_MATRIX,
+    POOL_SIZE_SCENARIOS,
+    Band,
+    FrameworkResult,
+    Range,
+)
+from decider.engine.presets import PRESETS
+from decider.engine.schedule import TOTAL
+from decider.engine.verdict import Decision, PoolDemand
+
+UTILIZATION_BANDS = ["low", "moderate", "high"]
+VERDICT_TITLES = {
+    "proceed": "Proceed",
+    "add_runners": "Proceed after adding runners",
+    "stay_sequential": "Stay sequential",
+    "undecided": "Undecided",
+}
+
+
+def seconds(value: float | None) -> str:
+    """'524 s (8.7 min)': seconds for exactness, minutes for reading."""
+    if value is None:
+        return "n/a"
+    if abs(value) < 90:
+        return f"{value:.0f} s"
+    return f"{value:.0f} s ({value / 60:.1f} min)"
+
+
+def usd(value: float | None) -> str:
+    return "n/a" if value is None else f"${value:,.0f}"
+
+
+@dataclass
+class MetricRow:
+    label: str
+    current: float | None
+    proposed: float | None
+    unit: str  # "s", "runners", "min"
+    lower_is_better: bool = True
+
+    @property
+    def change(self) -> float | None:
+        if self.current is None or self.proposed is None:
+            return None
+        return self.proposed - self.current
+
+    @property
+    def change_pct(self) -> float | None:
+        if self.change is None or not self.current:
+            return None
+        return self.change / self.current * 100
+
+    @property
+    def verdict(self) -> str:
+        """'better', 'worse' or 'same', for highlighting."""
+        if not self.change:
+            return "same"
+        improved = self.change < 0 if self.lower_is_better else self.change > 0
+        return "better" if improved else "worse"
+
+
+@dataclass
+class ScenarioResults:
+    analysis: Analysis
+    headline: str
+    ask: str
+    metrics: list[MetricRow]
+    charts: dict[str, SafeString] = field(default_factory=dict)
+
+    @property
+    def decision(self) -> Decision | None:
+        return self.analysis.decision
+
+    @property
+    def job_names(self) -> dict[int, str]:
+        return {job.id: job.name for job in self.analysis.jobs}
+
+    def critical_path_names(self, which: str) -> list[str]:
+        graph: GraphResult = getattr(self.analysis, which)
+        return [self.job_names[job_id] for job_id in graph.critical_path]
+
+    @property
+    def critical_path_current(self) -> list[str]:
+        return self.critical_path_names("current")
+
+    @property
+    def critical_path_proposed(self) -> list[str]:
+        return self.critical_path_names("proposed")
+
+    def demand_rows(self) -> list[tuple[PoolDemand, int]]:
+        """Each pool's demand with the runners the verdict adds to it."""
+        decision = self.analysis.decision
+        if decision is None:
+            return []
+        return [(row, decision.additions.get(row.pool, 0)) for row in decision.demand]
+
+    def job_table(self, which: str = "proposed") -> list[dict[str, object]]:
+        """Per job: pool, duration, start, end, queue wait, on the critical path."""
+        graph: GraphResult = getattr(self.analysis, which)
+        schedule = graph.constrained
+        timings = {t.id: t for t in (schedule.jobs if schedule else graph.timings)}
+        on_path = set((schedule or graph).critical_path)
+        rows = []
+        for job in self.analysis.jobs:
+            timing = timings[job.id]
+            rows.append(
+                {
+                    "name": job.name,
+                    "key": job.key,
+                    "pool": job.pool,
+                    "duration_s": job.proposed_duration_s
+                    if which == "proposed"
+                    else job.duration_s,
+                    "measured": job.duration_s is not None,
+                    "start_s": timing.start_s,
+                    "end_s": timing.end_s,
+                    "queue_wait_s": timing.queue_wait_s,
+                    "critical": job.id in on_path,
+                }
+            )
+        return rows
+
+    @property
+    def framework(self) -> FrameworkResult | None:
+        return self.analysis.decision.framework if self.analysis.decision else None
+
+    def framework_grid(self) -> list[GridRow]:
+        return framework_grid(self.framework)
+
+    def pool_size_rows(self) -> list[BandRow]:
+        return band_rows(POOL_SIZE_SCENARIOS, self.framework)
+
+    def cost_band_rows(self) -> list[BandRow]:
+        return band_rows(COST_BENEFIT_BANDS, self.framework)
+
+    def preset_titles(self) -> list[str]:
+        return [PRESETS[p.name].title for p in self.analysis.presets if p.name in PRESETS]
+
+
+def build_results(analysis: Analysis) -> ScenarioResults:
+    return ScenarioResults(
+        analysis=analysis,
+        headline=headline(analysis),
+        ask=ask(analysis),
+        metrics=metric_rows(analysis),
+        charts=charts(analysis),
+    )
+
+
+def metric_rows(analysis: Analysis) -> list[MetricRow]:
+    current, proposed = analysis.current, analysis.proposed
+    rows = [
+        MetricRow("Wall clock", current.wall_clock_s, proposed.wall_clock_s, "s"),
+    ]
+    if current.milestone_wall_clock_s is not None:
+        rows.append(
+            MetricRow(
+                "Milestone (chosen jobs done)",
+                current.milestone_wall_clock_s,
+                proposed.milestone_wall_clock_s,
+                "s",
+            )
+        )
+    if current.constrained and proposed.constrained:
+        rows.append(
+            MetricRow(
+                "Wall clock on the pools' runners",
+                current.constrained.wall_clock_s,
+                proposed.constrained.wall_clock_s,
+                "s",
+            )
+        )
+        rows.append(
+            MetricRow(
+                "Queue wait on the critical path",
+                current.constrained.critical_path_queue_wait_s,
+                proposed.constrained.critical_path_queue_wait_s,
+                "s",
+            )
+        )
+    rows.append(MetricRow("Compute (busy runner time)", current.compute_s, proposed.compute_s, "s"))
+    rows.append(MetricRow("Runner-minutes", current.compute_s / 60, proposed.compute_s / 60, "min"))
+    rows.append(
+        MetricRow(
+            "Peak runners, total",
+            current.peak_runners.get(TOTAL, 0),
+            proposed.peak_runners.get(TOTAL, 0),
+            "runners",
+        )
+    )
+    for pool in sorted(set(current.peak_runners) | set(proposed.peak_runners) - {TOTAL}):
+        if pool == TOTAL:
+            continue
+        before, after = current.peak_runners.get(pool, 0), proposed.peak_runners.get(pool, 0)
+        if before or after:
+            rows.append(MetricRow(f"Peak runners, {pool}", before, after, "runners"))
+    return rows
+
+
+def _graph_change(analysis: Analysis) -> str:
+    current, proposed, savings = analysis.current, analysis.proposed, analysis.savings
+    text = (
+        f"the pipeline goes from {seconds(current.wall_clock_s)} to "
+        f"{seconds(proposed.wall_clock_s)}"
+    )
+    if savings.wall_clock_s > 0:
+        text += f" ({savings.wall_clock_pct:.1f}% faster)"
+    elif savings.wall_clock_s < 0:
+        text += f" ({-savings.wall_clock_pct:.1f}% slower)"
+    if savings.milestone_s is not None and proposed.milestone_wall_clock_s is not None:
+        text += (
+            f"; the milestone is reached at {seconds(proposed.milestone_wall_clock_s)} instead "
+            f"of {seconds(current.milestone_wall_clock_s)}"
+        )
+    if abs(current.compute_s - proposed.compute_s) < 0.5:
+        text += f"; compute is unchanged at {current.compute_s:.0f} s"
+    else:
+        text += f"; compute goes from {current.compute_s:.0f} s to {proposed.compute_s:.0f} s"
+    before, after = current.peak_runners.get(TOTAL, 0), proposed.peak_runners.get(TOTAL, 0)
+    text += f"; the peak is {after} runners (now {before})"
+    return text
+
+
+def headline(analysis: Analysis) -> str:
+    """The TL;DR: the verdict, what changes, and the ask, in one paragraph."""
+    change = _graph_change(analysis)
+    decision = analysis.decision
+    if decision is None:
+        return f"{change[0].upper()}{change[1:]}."
+    title = VERDICT_TITLES[decision.verdict]
+    text = f"{title}: {change}."
+    if decision.verdict == "proceed" and not decision.additions:
+        text += " Your pools take the extra load at no additional cost."
+    # The engine's reason names the runners to add and the simulated figures.
+    return f"{text} {decision.reason}"
+
+
+def ask(analysis: Analysis) -> str:
+    decision = analysis.decision
+    if decision is None or not decision.additions:
+        return "No additional cost"
+    parts = [f"{count} {pool}" for pool, count in decision.additions.items() if count]
+    plural = "s" if sum(decision.additions.values()) > 1 else ""
+    return f"Add {', '.join(parts)} runner{plural} ({usd(decision.added_usd_per_month)}/month)"
+
+
+def charts(analysis: Analysis) -> dict[str, SafeString]:
+    """SVG markup the chart module escaped; the same strings go into the PDF.
+
+    Current and proposed share one time scale so their bars compare by length.
+    """
+    constrained = analysis.current.constrained is not None
+    longest = shared_time_max_s(analysis, constrained)
+    drawn = {}
+    for which in ("current", "proposed"):
+        drawn[f"gantt_{which}"] = mark_safe(
+            gantt_svg(analysis, which, constrained, time_max_s=longest, id_prefix=f"g{which}")
+        )
+        drawn[f"concurrency_{which}"] = mark_safe(
+            concurrency_svg(analysis, which, constrained, time_max_s=longest, id_prefix=f"c{which}")
+        )
+    return drawn
+
+
+@dataclass
+class GridCell:
+    text: str
+    applied: bool
+    gap: bool
+
+
+@dataclass
+class GridRow:
+    label: str
+    cells: list[GridCell]
+
+
+@dataclass
+class BandRow:
+    label: str
+    text: str
+    applied: bool
+
+
+def framework_grid(framework: FrameworkResult | None) -> list[GridRow]:
+    """The seed's decision matrix as rows (runner ranges) by columns (utilization bands), the
+    cell that applied marked and the cells the seed leaves open shown as gaps."""
+    ranges = list(dict.fromkeys(cell.runners.label for cell in DECISION_MATRIX))
+    rows = []
+    for label in ranges:
+        cells = []
+        for band in UTILIZATION_BANDS:
+            found = [
+                c for c in DECISION_MATRIX if c.runners.label == label and c.utilization == band
+            ]
+            applied = bool(
+                framework
+                and framework.utilization_band == band
+                and any(c.runners.contains(framework.runners) for c in found)
+            )
+            if not found:
+                applied = bool(
+                    framework
+                    and framework.utilization_band == band
+                    and framework.cells[0].gap
+                    and _range_of(label).contains(framework.runners)
+                )
+            cells.append(
+                GridCell(
+                    text=found[0].recommendation if found else "The seed leaves this open.",
+                    applied=applied,
+                    gap=not found,
+                )
+            )
+        rows.append(GridRow(label=label, cells=cells))
+    return rows
+
+
+def band_rows(bands: list[Band], framework: FrameworkResult | None) -> list[BandRow]:
+    return [
+        BandRow(
+            label=band.range.label,
+            text=band.text,
+            applied=bool(framework and band.range.contains(framework.runners)),
+        )
+        for band in bands
+    ]
+
+
+def _range_of(label: str) -> Range:
+    return next(c.runners for c in DECISION_MATRIX if c.runners.label == label)
