@@ -14,15 +14,25 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from decider.engine import inputs as engine
+from decider.engine.presets import apply_preset
 from decider.importers.job_runs import parse_runs
 from decider.importers.pools_csv import parse_pools_csv
 from decider.importers.store import store_pools, store_runs, store_workflows
 from decider.importers.workflow_yaml import parse_workflow_files
-from decider.models import Membership, Repository, Team
+from decider.models import Membership, Repository, Scenario, Team, Workflow
+from decider.scenarios import engine_pools, engine_workflow
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_TEAM = ("Demo team", "demo")
 # (repository, workflow file, path it has on GitHub, run data)
+DEMO_SCENARIO = "Parallel production builds"
+PRODUCTION_IMAGES = [
+    "build-production-api",
+    "build-production-worker",
+    "build-production-migrations",
+    "build-production-eight-ball",
+]
 DEMO_REPOSITORIES = [
     ("tactivos/mural-api", "mural-api-build.yml", ".github/workflows/build.yml", "job-runs.csv"),
     (
@@ -58,11 +68,41 @@ class Command(BaseCommand):
                 run_data = parse_runs([(runs_file, (FIXTURES / runs_file).read_bytes())])
                 runs_report = store_runs(report.workflow, run_data)
                 self.stdout.write(f"{repo_name}: {runs_report.summary()}")
+            mural = Workflow.objects.get(
+                repository__team=team, repository__name="tactivos/mural-api"
+            )
+            self._demo_scenario(team, mural, user)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: team '{team.name}', log in as "
                 f"{options['username']} / {options['password']}"
             )
+        )
+
+    def _demo_scenario(self, team: Team, workflow: Workflow, user: Any) -> None:
+        """The seed's story as a saved scenario: production images built in parallel."""
+        if Scenario.objects.filter(workflow=workflow, name=DEMO_SCENARIO).exists():
+            return
+        graph = engine_workflow(workflow)
+        keys = {job.key: job.id for job in graph.jobs}
+        scenario = apply_preset(
+            graph, engine.Scenario(milestone=[keys[key] for key in PRODUCTION_IMAGES]), "parallel"
+        )
+        scenario = engine.Scenario.model_validate(
+            scenario.model_dump(), context={"workflow": graph, "pools": engine_pools(team)}
+        )
+        Scenario.objects.create(
+            team=team,
+            workflow=workflow,
+            name=DEMO_SCENARIO,
+            note=(
+                "The seed analysis: production image builds stop waiting for the test image "
+                "builds; publish-api still waits for the API's lint, unit and integration tests."
+            ),
+            inputs=scenario.model_dump(mode="json"),
+            job_keys=[job.key for job in graph.jobs],
+            created_by=user,
+            updated_by=user,
         )
 
     def _user(self, username: str, password: str) -> Any:
