@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from decider.engine import inputs as engine
+from decider.engine.presets import apply_preset
+from decider.models import Membership, Scenario, Team, Workflow
+from decider.scenario_form import form_data
+from decider.scenarios import engine_pools, engine_workflow
+from tests.factories import PASSWORD, MembershipFactory, ScenarioFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo() -> Workflow:
+    call_command("load_demo", verbosity=0)
+    return Workflow.objects.get(repository__name="tactivos/mural-api")
+
+
+@pytest.fixture
+def demo_team(demo: Workflow) -> Team:
+    return demo.repository.team
+
+
+def client_with_role(team: Team, role: str) -> Client:
+    user = UserFactory()
+    MembershipFactory(team=team, user=user, role=role)
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def editor(demo_team: Team) -> Client:
+    return client_with_role(demo_team, Membership.Role.EDITOR)
+
+
+@pytest.fixture
+def viewer(demo_team: Team) -> Client:
+    return client_with_role(demo_team, Membership.Role.VIEWER)
+
+
+@pytest.fixture
+def outsider(db: None) -> Client:
+    return client_with_role(Team.objects.create(name="Other", slug="other"), "editor")
+
+
+def parallel_form(workflow: Workflow, **changes: object) -> dict[str, object]:
+    graph, pools = engine_workflow(workflow), engine_pools(workflow.repository.team)
+    data = form_data(apply_preset(graph, engine.Scenario(), "parallel"), graph, pools)
+    data.update(changes)
+    return data
+
+
+def test_the_demo_scenario_tells_the_seeds_story(demo: Workflow, editor: Client) -> None:
+    row = Scenario.objects.get(workflow=demo, name="Parallel production builds")
+    response = editor.get(reverse("scenario", args=[row.pk]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    for figure in ("1012 s", "524 s", "488 s", "2057 s"):
+        assert figure in text
+    results = response.context["results"]
+    current, proposed = results.analysis.current, results.analysis.proposed
+    assert (current.peak_runners["total"], proposed.peak_runners["total"]) == (5, 8)
+    assert (proposed.peak_runners["small"], proposed.peak_runners["medium"]) == (4, 4)
+    assert results.framework.pool == "medium"
+    assert "applies" in text
+
+
+def test_a_new_scenario_starts_from_a_preset(demo: Workflow, viewer: Client) -> None:
+    response = viewer.get(reverse("scenario_new", args=[demo.pk]) + "?preset=parallel")
+    assert response.status_code == 200
+    assert response.context["results"].analysis.proposed.wall_clock_s == 524
+    assert b"Save scenario" not in response.content  # viewers play, but do not save
+
+
+@pytest.mark.parametrize("name", ["scenario_new", "workflow_scenarios"])
+def test_another_teams_workflow_is_a_404(demo: Workflow, outsider: Client, name: str) -> None:
+    assert outsider.get(reverse(name, args=[demo.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["scenario_calculate", "scenario_verdict", "scenario_create"])
+def test_posting_to_another_teams_workflow_is_a_404(demo: Workflow, outsider: Client, name: str):
+    assert outsider.post(reverse(name, args=[demo.pk]), parallel_form(demo)).status_code == 404
+
+
+def test_htmx_recalculation_returns_only_the_results_panel(demo: Workflow, viewer: Client):
+    response = viewer.post(
+        reverse("scenario_calculate", args=[demo.pk]),
+        parallel_form(demo, runners_1="1"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "<html" not in text and 'id="results"' in text
+    assert 'hx-trigger="load"' in text  # the verdict follows in its own request
+    assert response.context["results"].analysis.proposed.constrained.wall_clock_s == 1057
+
+
+def test_invalid_input_keeps_the_last_results_and_marks_the_field(demo: Workflow, viewer: Client):
+    response = viewer.post(
+        reverse("scenario_calculate", args=[demo.pk]),
+        parallel_form(demo, runners_0="-1", utilization_1="150"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert response["HX-Reswap"] == "none"
+    text = response.content.decode()
+    assert 'id="results"' not in text
+    assert "greater than or equal to 0" in text and "less than or equal to 100" in text
+    assert 'id="err-runners_0" hx-swap-oob="true">Ensure' in text
+
+
+def test_an_added_need_that_makes_a_cycle_is_named(demo: Workflow, viewer: Client) -> None:
+    response = viewer.post(
+        reverse("scenario_calculate", args=[demo.pk]),
+        parallel_form(
+            demo, add_needs="build-test-image-api: publish-api\npublish-api: lint-and-unit-api"
+        ),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response["HX-Reswap"] == "none"
+    assert "cycle: build-test-image-api -&gt; publish-api" in response.content.decode()
+
+
+def test_without_javascript_recalculation_renders_the_whole_page(demo: Workflow, viewer: Client):
+    response = viewer.post(reverse("scenario_calculate", args=[demo.pk]), parallel_form(demo))
+    assert response.status_code == 200
+    assert b"<html" in response.content
+    assert response.context["results"].decision is not None
+    bad = viewer.post(
+        reverse("scenario_calculate", args=[demo.pk]), parallel_form(demo, runners_0="x")
+    )
+    assert bad.status_code == 200
+    assert b"Enter a whole number" in bad.content
+
+
+def test_the_verdict_request_returns_the_decision_panel(demo: Workflow, viewer: Client) -> None:
+    response = viewer.post(
+        reverse("scenario_verdict", args=[demo.pk]), parallel_form(demo), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'id="decision"' in text and "<html" not in text
+    assert "The ask" in text
+
+
+def test_an_editor_saves_a_scenario_as_validated_engine_inputs(demo: Workflow, editor: Client):
+    data = parallel_form(demo, **{"save-name": "My <b>plan</b>", "save-note": "why"})
+    response = editor.post(reverse("scenario_create", args=[demo.pk]), data)
+    row = Scenario.objects.get(name="My <b>plan</b>")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("scenario", args=[row.pk])
+    graph = engine_workflow(demo)
+    saved = engine.Scenario.model_validate(row.inputs, context={"workflow": graph})
+    assert {(e.job, e.need) for e in saved.remove_needs} == {(6, 0), (7, 1), (8, 2)}
+    assert row.job_keys == [job.key for job in graph.jobs]
+    assert row.created_by is not None and row.version == 1
+    page = editor.get(reverse("scenario", args=[row.pk])).content.decode()
+    assert "My &lt;b&gt;plan&lt;/b&gt;" in page and "My <b>plan" not in page
+
+
+def test_a_viewer_cannot_save(demo: Workflow, viewer: Client) -> None:
+    data = parallel_form(demo, **{"save-name": "nope"})
+    assert viewer.post(reverse("scenario_create", args=[demo.pk]), data).status_code == 403
+    row = Scenario.objects.get(workflow=demo)
+    data["save-version"] = row.version
+    assert viewer.post(reverse("scenario", args=[row.pk]), data).status_code == 403
+    assert viewer.post(reverse("scenario_delete", args=[row.pk])).status_code == 403
+    assert viewer.post(reverse("scenario_duplicate", args=[row.pk])).status_code == 403
+    assert Scenario.objects.count() == 1
+
+
+def test_saving_a_new_version_and_refusing_a_stale_one(demo: Workflow, editor: Client) -> None:
+    row = Scenario.objects.get(workflow=demo)
+    url = reverse("scenario", args=[row.pk])
+    first = parallel_form(demo, runners_1="5", **{"save-name": "v2", "save-version": 1})
+    assert editor.post(url, first).status_code == 302
+    row.refresh_from_db()
+    assert (row.version, row.name, row.inputs["runners"]) == (2, "v2", {"medium": 5})
+
+    stale = parallel_form(demo, runners_1="9", **{"save-name": "mine", "save-version": 1})
+    response = editor.post(url, stale)
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "saved version 2 of this scenario while you were editing" in text
+    assert 'name="runners_1" value="9"' in text  # their inputs are still on screen
+    row.refresh_from_db()
+    assert (row.version, row.name, row.inputs["runners"]) == (2, "v2", {"medium": 5})
+
+
+def test_another_teams_scenario_is_a_404_everywhere(demo: Workflow, outsider: Client) -> None:
+    row = Scenario.objects.get(workflow=demo)
+    assert outsider.get(reverse("scenario", args=[row.pk])).status_code == 404
+    assert outsider.post(reverse("scenario", args=[row.pk]), {}).status_code == 404
+    assert outsider.post(reverse("scenario_delete", args=[row.pk])).status_code == 404
+    assert outsider.post(reverse("scenario_duplicate", args=[row.pk])).status_code == 404
+    compare = reverse("scenario_compare") + f"?id={row.pk}&id={row.pk + 1000}"
+    assert outsider.get(compare).status_code == 404
+    assert (
+        outsider.get(reverse("team_scenarios", args=[demo.repository.team.slug])).status_code == 404
+    )
+
+
+def test_duplicate_and_delete(demo: Workflow, editor: Client) -> None:
+    row = Scenario.objects.get(workflow=demo)
+    response = editor.post(reverse("scenario_duplicate", args=[row.pk]))
+    copy = Scenario.objects.exclude(pk=row.pk).get()
+    assert response["Location"] == reverse("scenario", args=[copy.pk])
+    assert copy.inputs == row.inputs and copy.name.endswith("(copy)")
+    editor.post(reverse("scenario_delete", args=[copy.pk]))
+    assert list(Scenario.objects.all()) == [row]
+
+
+def test_lists_per_workflow_and_per_team(demo: Workflow, viewer: Client) -> None:
+    ScenarioFactory(workflow=demo, name="Second idea")
+    for url in (
+        reverse("workflow_scenarios", args=[demo.pk]),
+        reverse("team_scenarios", args=[demo.repository.team.slug]),
+    ):
+        text = viewer.get(url).content.decode()
+        assert "Parallel production builds" in text and "Second idea" in text
+
+
+def test_comparing_two_scenarios_marks_the_best_values(demo: Workflow, viewer: Client) -> None:
+    first = Scenario.objects.get(workflow=demo)
+    second = ScenarioFactory(workflow=demo, name="Current graph", inputs={}, job_keys=[])
+    response = viewer.get(reverse("scenario_compare") + f"?id={first.pk}&id={second.pk}")
+    assert response.status_code == 200
+    table = response.context["table"]
+    proposed = next(row for row in table.rows if row.label == "Proposed wall clock")
+    assert proposed.values == [524, 1012]
+    assert proposed.best == {0}
+    assert "best" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["", "?id=1", "?id=1&id=2&id=3&id=4&id=5", "?id=a&id=b"])
+def test_comparing_needs_two_to_four_scenarios(demo: Workflow, viewer: Client, query: str) -> None:
+    response = viewer.get(reverse("scenario_compare") + query)
+    assert response.status_code == 400
+
+
+def test_a_scenario_follows_its_jobs_when_the_workflow_is_reordered(demo: Workflow, editor: Client):
+    row = Scenario.objects.get(workflow=demo)
+    # A re-import that declares the jobs in another order shifts the engine's ids.
+    demo.jobs.filter(key="build-test-image-api").update(order=99)
+    response = editor.get(reverse("scenario", args=[row.pk]))
+    assert response.status_code == 200
+    results = response.context["results"]
+    assert results.analysis.proposed.wall_clock_s == 524
+    assert results.analysis.current.wall_clock_s == 1012
