@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from decider import scenario_views, views
+from decider import health, scenario_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("healthz", health.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("repositories/new/", views.repository_create, name="repository_create"),
