@@ -65,6 +65,17 @@ class MetricRow:
         return self.change / self.current * 100
 
     @property
+    def change_text(self) -> str:
+        """'-488 s (-48.2%)', '+3 runners (+60.0%)' or 'same'."""
+        if not self.change:
+            return "same"
+        digits = 0 if self.unit != "min" else 1
+        text = f"{self.change:+.{digits}f} {self.unit}"
+        if self.change_pct is not None:
+            text += f" ({self.change_pct:+.1f}%)"
+        return text
+
+    @property
     def verdict(self) -> str:
         """'better', 'worse' or 'same', for highlighting."""
         if not self.change:
