@@ -7,8 +7,6 @@ waits for a simulation. Without JavaScript the same form submits and renders eve
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -124,7 +122,9 @@ def scenario_verdict(request: HttpRequest, workflow_id: int) -> HttpResponse:
     return render(request, f"{PAGE}#decision", {"results": results, "workflow": workflow})
 
 
-def _save_target(request: HttpRequest, workflow: Workflow) -> tuple[Any, Any, Any, Any]:
+def _save_target(
+    request: HttpRequest, workflow: Workflow
+) -> tuple[engine.Workflow, list[engine.Pool], ScenarioForm, ScenarioSaveForm]:
     graph, pools = _inputs(workflow)
     form = ScenarioForm(request.POST, workflow=graph, pools=pools)
     save_form = ScenarioSaveForm(request.POST, prefix="save")
