@@ -98,7 +98,10 @@ def pool_demand(
 
 
 def background_job_lengths(
-    workflow: Workflow, pools: list[Pool], placements: Mapping[int, Placement]
+    workflow: Workflow,
+    pools: list[Pool],
+    placements: Mapping[int, Placement],
+    warn_for: set[str] | None = None,
 ) -> tuple[dict[str, float], list[str]]:
     """Per pool: its configured background job length, else the mean of its measured jobs."""
     measured: dict[str, list[float]] = {}
@@ -114,7 +117,7 @@ def background_job_lengths(
             lengths[pool.name] = statistics.fmean(measured[pool.name])
         else:
             lengths[pool.name] = DEFAULT_BACKGROUND_JOB_S
-            if pool.baseline_utilization > 0:
+            if pool.baseline_utilization > 0 and (warn_for is None or pool.name in warn_for):
                 warnings.append(
                     f"Pool {pool.name} has no measured jobs: its background jobs are assumed "
                     f"to last {DEFAULT_BACKGROUND_JOB_S:.0f} s on average."
@@ -201,7 +204,17 @@ def decide(
 ) -> Decision:
     concurrent = concurrent_pipelines(scenario, unconstrained_walls[1])
     demand = pool_demand(pools, proposed_peaks, concurrent)
-    background_s, warnings = background_job_lengths(workflow, pools, current.placements)
+    # Only pools that run a job of non-zero length are simulated: warn about those alone.
+    simulated = {
+        pool
+        for case in (current, proposed)
+        for job, placement in case.placements.items()
+        if case.seconds[job] > 0
+        for pool in placement.pools
+    }
+    background_s, warnings = background_job_lengths(
+        workflow, pools, current.placements, warn_for=simulated
+    )
 
     def decision(
         verdict: Verdict,
