@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from decider import health, scenario_views, views
+from decider import health, pdf_views, scenario_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -46,6 +46,8 @@ urlpatterns = [
         name="scenario_create",
     ),
     path("scenarios/compare/", scenario_views.scenario_compare, name="scenario_compare"),
+    path("scenarios/compare/pdf/", pdf_views.scenario_compare_pdf, name="scenario_compare_pdf"),
+    path("scenarios/<int:scenario_id>/pdf/", pdf_views.scenario_pdf, name="scenario_pdf"),
     path("scenarios/<int:scenario_id>/", scenario_views.scenario_detail, name="scenario"),
     path(
         "scenarios/<int:scenario_id>/duplicate/",
