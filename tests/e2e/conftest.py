@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -44,3 +47,26 @@ def log_in(page: Page, base_url: str, username: str, password: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def log_in_as(context: BrowserContext, base_url: str, user: AbstractBaseUser) -> None:
+    """Log a browser context in without the login form: a session made by Django's test client,
+    handed over as the session cookie. The login form has its own test (test_demo)."""
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": session.key, "value": session.value, "url": base_url}])
+
+
+@pytest.fixture
+def console_errors(page: Page) -> list[str]:
+    """Console errors (CSP violations among them) and uncaught exceptions of `page`."""
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    return errors
