@@ -270,3 +270,15 @@ def test_export_pdf_refuses_bad_ids(demo, tmp_path, arguments) -> None:
     with pytest.raises(CommandError):
         call_command("export_pdf", *arguments, "-o", str(output), stdout=io.StringIO())
     assert not output.exists()
+
+
+def test_the_scenario_and_compare_pages_link_to_their_pdfs(
+    demo, cache_scenario, demo_viewer
+) -> None:
+    page = demo_viewer.get(reverse("scenario", args=[demo.pk])).content.decode()
+    assert f'href="{reverse("scenario_pdf", args=[demo.pk])}"' in page
+    query = f"id={demo.pk}&amp;id={cache_scenario.pk}"
+    compare = demo_viewer.get(
+        reverse("scenario_compare") + f"?id={demo.pk}&id={cache_scenario.pk}"
+    ).content.decode()
+    assert f'href="{reverse("scenario_compare_pdf")}?{query}"' in compare
