@@ -20,14 +20,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from pydantic import ValidationError
 
+from decider import scenario_compare
 from decider.charts import concurrency_svg, gantt_svg, shared_time_max_s
 from decider.engine import inputs as engine
 from decider.engine.analysis import Analysis
 from decider.models import JobRun, Scenario
 from decider.pdf_fetcher import shared_fetcher, static_file_url
-from decider.scenario_compare import MAX_COMPARED, MIN_COMPARED, Column, Comparison, Row, _figures
+from decider.scenario_compare import MAX_COMPARED, MIN_COMPARED, Column, Comparison
 from decider.scenario_form import STATISTICS
-from decider.scenario_results import VERDICT_TITLES, ScenarioResults, build_results, seconds
+from decider.scenario_results import ScenarioResults, build_results, seconds
 from decider.scenarios import engine_pools, engine_workflow, run_analysis, stored_scenario
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -84,8 +85,7 @@ class ScenarioReport:
 
     @property
     def verdict_title(self) -> str:
-        decision = self.results.decision
-        return VERDICT_TITLES[decision.verdict] if decision else "Not simulated"
+        return self.results.verdict_title
 
 
 def render_scenario_pdf(
@@ -274,16 +274,7 @@ def _override_text(override: engine.DurationOverride) -> str:
 
 
 def comparison_table(reports: list[ScenarioReport]) -> Comparison:
-    """The compare page's table (scenario_compare.comparison) from reports already made."""
-    table = Comparison(columns=[Column(row=r.row, results=r.results) for r in reports])
-    none = [None] * len(reports)
-    table.rows.append(Row("Verdict", [r.verdict_title for r in reports], none, ""))
-    table.rows.append(Row("The ask", [r.results.ask for r in reports], none, ""))
-    for label, figure, formatted, better in _figures():
-        values = [figure(r.results) for r in reports]
-        table.rows.append(Row(label, [formatted(v) for v in values], values, better))
-    safety = [
-        "safe" if r.results.analysis.safety.safe else "publish gate loosened" for r in reports
-    ]
-    table.rows.append(Row("Publish-gate safety", safety, none, ""))
-    return table
+    """The compare page's table, from reports already made."""
+    return scenario_compare.comparison_table(
+        [Column(row=report.row, results=report.results) for report in reports]
+    )

@@ -125,7 +125,7 @@ def comparison(request: HttpRequest, ids: list[str]) -> Comparison:
         return Comparison(error=f"Choose {MIN_COMPARED} to {MAX_COMPARED} scenarios to compare.")
     if not all(value.isdigit() for value in unique):
         return Comparison(error="Scenario ids are numbers.")
-    table = Comparison()
+    columns = []
     for scenario_id in unique:
         row = access.scenario_or_404(request, int(scenario_id))
         graph, pools = engine_workflow(row.workflow), engine_pools(row.team)
@@ -134,16 +134,21 @@ def comparison(request: HttpRequest, ids: list[str]) -> Comparison:
         except ValidationError as error:
             return Comparison(error=f"“{row.name}” no longer fits its workflow: {error}")
         analysis = run_analysis(graph, pools, scenario, with_verdict=True)
-        table.columns.append(Column(row=row, results=build_results(analysis)))
-    verdicts = [c.results.headline.split(":")[0] for c in table.columns]
-    table.rows.append(Row("Verdict", verdicts, [None] * len(verdicts), ""))
-    asks = [c.results.ask for c in table.columns]
-    table.rows.append(Row("The ask", asks, [None] * len(asks), ""))
+        columns.append(Column(row=row, results=build_results(analysis)))
+    return comparison_table(columns)
+
+
+def comparison_table(columns: list[Column]) -> Comparison:
+    """The rows of the comparison for scenarios already analysed (page and PDF alike)."""
+    table = Comparison(columns=columns)
+    unranked = [None] * len(columns)
+    table.rows.append(Row("Verdict", [c.results.verdict_title for c in columns], unranked, ""))
+    table.rows.append(Row("The ask", [c.results.ask for c in columns], unranked, ""))
     for label, figure, formatted, better in _figures():
-        values = [figure(column.results) for column in table.columns]
+        values = [figure(column.results) for column in columns]
         table.rows.append(Row(label, [formatted(v) for v in values], values, better))
     safety = [
-        "safe" if c.results.analysis.safety.safe else "publish gate loosened" for c in table.columns
+        "safe" if c.results.analysis.safety.safe else "publish gate loosened" for c in columns
     ]
-    table.rows.append(Row("Publish-gate safety", safety, [None] * len(safety), ""))
+    table.rows.append(Row("Publish-gate safety", safety, unranked, ""))
     return table

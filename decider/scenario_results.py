@@ -93,6 +93,11 @@ class ScenarioResults:
     charts: dict[str, SafeString] = field(default_factory=dict)
 
     @property
+    def verdict_title(self) -> str:
+        decision = self.analysis.decision
+        return VERDICT_TITLES[decision.verdict] if decision else "Not simulated"
+
+    @property
     def decision(self) -> Decision | None:
         return self.analysis.decision
 
