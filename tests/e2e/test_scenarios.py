@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from decider.engine import inputs as engine
 from decider.models import Scenario, Workflow
@@ -131,6 +131,29 @@ def test_dropping_a_needs_edge_redraws_the_proposed_gantt_and_metrics(
         "Critical path now: API Test Image → API Production Image → Publish API Image"
     )
     assert console_errors == []
+
+
+def test_an_invalid_edit_while_the_verdict_loads_still_shows_the_last_good_verdict(
+    signed_in: Page, demo: Demo
+) -> None:
+    page = signed_in
+    held: list[Route] = []
+    # Hold the verdict back: on a bigger workflow or a busy server the Monte Carlo takes longer.
+    page.route(re.compile(r"/scenarios/verdict/$"), lambda route: held.append(route))
+    page.goto(demo.new_scenario_url)
+    with page.expect_request(re.compile(r"/scenarios/verdict/$")):
+        page.get_by_label(API_IMAGE_EDGE).uncheck()
+
+    with page.expect_response(re.compile(r"/scenarios/calculate/$")) as rejected:
+        page.locator("select[name=concurrency]").select_option("per_hour")
+
+    assert rejected.value.headers.get("hx-reswap") == "none"
+    expect(page.locator("#err-pipelines_per_hour")).to_have_text(
+        "Give how many pipelines start per hour."
+    )
+    for route in held:
+        route.continue_()
+    expect(page.locator("#decision .ask")).to_be_visible()
 
 
 @pytest.mark.parametrize(
