@@ -103,10 +103,21 @@ def scenario_calculate(request: HttpRequest, workflow_id: int) -> HttpResponse:
         context = {"form": form, "results": results, "workflow": workflow, "deferred": True}
         return render(request, f"{PAGE}#live", context)
     save_form = ScenarioSaveForm(request.POST, prefix="save")
-    if not form.is_valid():
-        return _page(request, workflow, form, save_form, results=None)
-    results = _results(graph, pools, form.cleaned_data["scenario"], verdict=True)
-    return _page(request, workflow, form, save_form, results=results)
+    row = _edited_scenario(request, workflow)
+    results = None
+    if form.is_valid():
+        results = _results(graph, pools, form.cleaned_data["scenario"], verdict=True)
+    return _page(request, workflow, form, save_form, results=results, scenario_row=row)
+
+
+def _edited_scenario(request: HttpRequest, workflow: Workflow) -> Scenario | None:
+    """The saved scenario a no-JavaScript recalculation came from, so it can still be saved
+    as its next version."""
+    scenario_id = request.POST.get("scenario", "")
+    if not scenario_id.isdigit():
+        return None
+    row = access.scenario_or_404(request, int(scenario_id))
+    return row if row.workflow_id == workflow.pk else None
 
 
 @login_required

@@ -253,3 +253,19 @@ def test_a_scenario_follows_its_jobs_when_the_workflow_is_reordered(demo: Workfl
     results = response.context["results"]
     assert results.analysis.proposed.wall_clock_s == 524
     assert results.analysis.current.wall_clock_s == 1012
+
+
+def test_a_recalculation_without_javascript_keeps_the_saved_scenario(
+    demo: Workflow, editor: Client
+):
+    row = Scenario.objects.get(workflow=demo)
+    data = parallel_form(demo, runners_1="5", scenario=str(row.pk))
+    response = editor.post(reverse("scenario_calculate", args=[demo.pk]), data)
+    assert response.context["scenario_row"] == row
+    assert f"Save version {row.version + 1}" in response.content.decode()
+
+
+def test_a_recalculation_cannot_name_another_teams_scenario(demo: Workflow, editor: Client):
+    theirs = ScenarioFactory(team=Team.objects.create(name="T", slug="t"))
+    data = parallel_form(demo, scenario=str(theirs.pk))
+    assert editor.post(reverse("scenario_calculate", args=[demo.pk]), data).status_code == 404
