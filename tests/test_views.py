@@ -293,3 +293,48 @@ def test_jobs_of_another_team_are_never_listed(editor_client, team, other_team) 
     response = editor_client.get(reverse("dashboard"))
     assert b"secret-job" not in response.content
     assert Job.objects.count() == 1
+
+
+BILLION_LAUGHS = "\n".join(
+    ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+)
+MATRIX_289 = (
+    "on: push\njobs:\n  a:\n    runs-on: x\n    strategy:\n      matrix:\n"
+    f"        x: {list(range(17))}\n        y: {list(range(17))}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("on: push\njobs:\n  a:\n    runs-on: [x\n  b: {}\n", "line 5"),
+        ("on: push\njobs:\n  a:\n    runs-on: x\n  a:\n    runs-on: y\n", "declared twice"),
+        ("on: push\njobs:\n  a:\n    runs-on: x\n    needs: ghost\n", "&#x27;ghost&#x27;"),
+        (
+            "on: push\njobs:\n  a: {needs: b, runs-on: x}\n  b: {needs: a, runs-on: x}\n",
+            "a -&gt; b -&gt; a",
+        ),
+        ("on: push\njobs:\n  a: {runs-on: x}\n" + "#" * 600_000, "limit is 500 KB"),
+        (BILLION_LAUGHS, "200,000 nodes"),
+        ("on: push\njobs: " + "[" * 100 + "]" * 100 + "\n", "deeper than 64"),
+        (MATRIX_289, "289 instances"),
+    ],
+)
+def test_every_workflow_refusal_is_shown_at_the_form_and_changes_nothing(
+    editor_client, team, content: str, expected: str
+) -> None:
+    repository = RepositoryFactory(team=team)
+    _import_workflow(editor_client, repository)
+    before = list(Job.objects.values_list("key", "name", "runs_on").order_by("key"))
+    response = editor_client.post(
+        reverse("workflow_upload", args=[repository.pk]),
+        {"files": [upload("build.yml", content.encode())]},
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Nothing was imported" in text
+    assert "build.yml" in text
+    assert expected in text
+    assert list(Job.objects.values_list("key", "name", "runs_on").order_by("key")) == before
+    assert Workflow.objects.count() == 1
