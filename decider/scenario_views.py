@@ -247,10 +247,13 @@ def scenario_duplicate(request: HttpRequest, scenario_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def scenario_delete(request: HttpRequest, scenario_id: int) -> HttpResponse:
+    """GET asks for confirmation (a page, so it works without JavaScript); POST deletes."""
     row = access.scenario_or_404(request, scenario_id)
     access.require_editor(request, row.team)
+    if request.method == "GET":
+        return render(request, "decider/scenario_delete.html", {"scenario": row})
     workflow_id = row.workflow_id
     row.delete()
     messages.success(request, f"Deleted scenario “{row.name}”.")

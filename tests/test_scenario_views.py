@@ -269,3 +269,13 @@ def test_a_recalculation_cannot_name_another_teams_scenario(demo: Workflow, edit
     theirs = ScenarioFactory(team=Team.objects.create(name="T", slug="t"))
     data = parallel_form(demo, scenario=str(theirs.pk))
     assert editor.post(reverse("scenario_calculate", args=[demo.pk]), data).status_code == 404
+
+
+def test_deleting_asks_first(demo: Workflow, editor: Client, viewer: Client) -> None:
+    row = Scenario.objects.get(workflow=demo)
+    url = reverse("scenario_delete", args=[row.pk])
+    response = editor.get(url)
+    assert response.status_code == 200
+    assert "cannot be undone" in response.content.decode()
+    assert Scenario.objects.filter(pk=row.pk).exists()
+    assert viewer.get(url).status_code == 403

@@ -261,7 +261,9 @@ def test_duplicating_and_deleting_from_the_list(signed_in: Page, demo: Demo) -> 
     copy_row = page.locator("tbody tr").filter(has_text=f"{DEMO_SCENARIO} (copy)")
     expect(page.locator("tbody tr")).to_have_count(2)
 
-    copy_row.get_by_role("button", name="Delete").click()
+    copy_row.get_by_role("link", name="Delete…").click()
+    expect(page.locator("h1")).to_have_text(f"Delete “{DEMO_SCENARIO} (copy)”?")
+    page.get_by_role("button", name="Delete scenario").click()
 
     expect(page.locator(".messages")).to_contain_text(f"Deleted scenario “{DEMO_SCENARIO} (copy)”.")
     expect(page.locator("tbody tr")).to_have_count(1)
