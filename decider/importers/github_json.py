@@ -6,6 +6,7 @@ Accepted shapes, recognised by their keys (see `_shape_of`):
 - REST runs list `{"workflow_runs": [...]}`
 - `gh run view --json jobs[,...]` (camelCase jobs), `gh run view/list --json databaseId,...` runs
 - `gh pr checks --json name,startedAt,completedAt,...` (refused when it has no times)
+- `workflow_job` and `workflow_run` webhook deliveries (the job or run is read as in REST)
 - a JSON list of any of the above (e.g. several pages), or a VCR cassette recording them.
 The `/timing` response is refused: it has billable milliseconds, not start and end times.
 
@@ -27,8 +28,8 @@ ACCEPTED_SHAPES = (
     "Accepted JSON: a GitHub REST 'list jobs for a workflow run' response "
     '({"total_count": ..., "jobs": [...]}), one job (GET /actions/jobs/{id}), a workflow run '
     '(GET /actions/runs/{id}), a runs list ({"workflow_runs": [...]}), the output of '
-    "`gh run view <run-id> --json jobs`, a JSON list of these (e.g. several pages), "
-    "or a VCR cassette that recorded them."
+    "`gh run view <run-id> --json jobs`, a workflow_job or workflow_run webhook delivery, "
+    "a JSON list of these (e.g. several pages), or a VCR cassette that recorded them."
 )
 JOBS_COMMAND = "gh api repos/OWNER/REPO/actions/runs/RUN_ID/jobs, or gh run view RUN_ID --json jobs"
 FIX_HINT = "Upload the response exactly as GitHub or the gh CLI returned it."
@@ -39,7 +40,16 @@ _JOB_URL = re.compile(r"/actions/runs/(\d{1,18})/job/(\d{1,18})\b")
 _UNFINISHED_CHECK_STATES = {"pending", "queued", "in_progress", "waiting", "requested", "expected"}
 
 Shape = Literal[
-    "jobs_page", "runs_page", "rest_job", "rest_run", "gh_run", "timing", "pr_checks", "pages"
+    "jobs_page",
+    "runs_page",
+    "rest_job",
+    "rest_run",
+    "gh_run",
+    "timing",
+    "pr_checks",
+    "pages",
+    "job_webhook",
+    "run_webhook",
 ]
 
 
@@ -94,6 +104,11 @@ def _shape_of(value: Any) -> Shape | None:
         return "pages"
     if not isinstance(value, dict):
         return None
+    # Webhook deliveries wrap the REST object under its event name, beside `action`.
+    if isinstance(value.get("workflow_job"), dict):
+        return "job_webhook"
+    if isinstance(value.get("workflow_run"), dict) and "action" in value:
+        return "run_webhook"
     if "jobs" in value:
         return "jobs_page"
     if "workflow_runs" in value:
@@ -154,6 +169,10 @@ class _Reader:
             self.read_runs_page(value, path)
         elif shape == "rest_job":
             self.read_rest_job(value, path)
+        elif shape == "job_webhook":
+            self.read_rest_job(value["workflow_job"], _join(path, "workflow_job"))
+        elif shape == "run_webhook":
+            self.read_rest_run(value["workflow_run"], _join(path, "workflow_run"))
         elif shape == "rest_run":
             self.read_rest_run(value, path)
         elif shape == "gh_run":
