@@ -55,7 +55,8 @@ class RunsUploadForm(forms.Form):
         label="Run data",
         help_text=(
             "GitHub REST 'list jobs for a workflow run' JSON (one or more pages), a job or run "
-            "object, `gh run view --json jobs` output, or CSV."
+            "object, `gh run view --json jobs` output, saved workflow_job webhook deliveries, "
+            "or CSV."
         ),
     )
     workflow = forms.ModelChoiceField(
