@@ -7,6 +7,8 @@ teams (`Team.objects.for_user`), so another team's rows are never reachable.
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -269,3 +271,7 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def inputs_json(self) -> str:
+        return json.dumps(self.inputs, indent=2, sort_keys=True)

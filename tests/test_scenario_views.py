@@ -279,3 +279,11 @@ def test_deleting_asks_first(demo: Workflow, editor: Client, viewer: Client) -> 
     assert "cannot be undone" in response.content.decode()
     assert Scenario.objects.filter(pk=row.pk).exists()
     assert viewer.get(url).status_code == 403
+
+
+def test_a_saved_scenario_shows_its_engine_inputs_exactly_as_saved(demo: Workflow, viewer: Client):
+    row = Scenario.objects.get(workflow=demo)
+    text = viewer.get(reverse("scenario", args=[row.pk])).content.decode()
+    assert "Engine inputs as saved in version 1" in text
+    assert '&quot;remove_needs&quot;: [' in text
+    assert "6 = build-production-api" in text
