@@ -285,5 +285,5 @@ def test_a_saved_scenario_shows_its_engine_inputs_exactly_as_saved(demo: Workflo
     row = Scenario.objects.get(workflow=demo)
     text = viewer.get(reverse("scenario", args=[row.pk])).content.decode()
     assert "Engine inputs as saved in version 1" in text
-    assert '&quot;remove_needs&quot;: [' in text
+    assert "&quot;remove_needs&quot;: [" in text
     assert "6 = build-production-api" in text
