@@ -287,3 +287,13 @@ def test_a_saved_scenario_shows_its_engine_inputs_exactly_as_saved(demo: Workflo
     assert "Engine inputs as saved in version 1" in text
     assert "&quot;remove_needs&quot;: [" in text
     assert "6 = build-production-api" in text
+
+
+def test_a_scenario_whose_job_is_gone_drops_those_edits_and_says_so(demo: Workflow, editor: Client):
+    row = Scenario.objects.get(workflow=demo)
+    demo.jobs.filter(key="build-production-worker").delete()
+    response = editor.get(reverse("scenario", args=[row.pk]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Job &#x27;build-production-worker&#x27; is no longer in the workflow" in text
+    assert response.context["results"].analysis.proposed.wall_clock_s == 524
