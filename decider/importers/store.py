@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
 
@@ -167,26 +168,41 @@ def store_runs(
     with transaction.atomic():
         runs = _store_workflow_runs(workflow, run_import.runs, match.matched, report)
         jobs = {job.key: job for job in workflow.jobs.all()}
+        # One query for what is already stored, rather than one per record.
+        stored = {
+            _identity(job_id, run_id, github_job_id, started_at)
+            for job_id, run_id, github_job_id, started_at in JobRun.objects.filter(
+                job__workflow=workflow
+            ).values_list("job_id", "run_id", "github_job_id", "started_at")
+        }
+        new_rows = []
         for done, (key, record) in enumerate(match.matched, start=1):
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done, len(match.matched))
             run = runs.get(record.github_run_id) if record.github_run_id is not None else None
-            if _job_run_exists(jobs[key], run, record):
+            identity = _identity(
+                jobs[key].pk, run.pk if run else None, record.github_job_id, record.started_at
+            )
+            if identity in stored:
                 report.already_present += 1
                 continue
-            JobRun.objects.create(
-                job=jobs[key],
-                run=run,
-                github_job_id=record.github_job_id,
-                created_at=record.created_at,
-                started_at=record.started_at,
-                completed_at=record.completed_at,
-                duration_s=record.seconds,
-                conclusion=record.conclusion or "",
-                runner_name=record.runner_name or "",
-                runner_labels=record.runner_labels,
+            stored.add(identity)
+            new_rows.append(
+                JobRun(
+                    job=jobs[key],
+                    run=run,
+                    github_job_id=record.github_job_id,
+                    created_at=record.created_at,
+                    started_at=record.started_at,
+                    completed_at=record.completed_at,
+                    duration_s=record.seconds,
+                    conclusion=record.conclusion or "",
+                    runner_name=record.runner_name or "",
+                    runner_labels=record.runner_labels,
+                )
             )
-            report.added += 1
+        JobRun.objects.bulk_create(new_rows, batch_size=PROGRESS_EVERY)
+        report.added = len(new_rows)
     return report
 
 
@@ -201,17 +217,19 @@ def _store_workflow_runs(
     run_ids = set(details) | {
         record.github_run_id for _, record in matched if record.github_run_id is not None
     }
+    first_created: dict[int, datetime] = {}
+    for _, record in matched:
+        if record.github_run_id is not None and record.created_at is not None:
+            known = first_created.get(record.github_run_id)
+            if known is None or record.created_at < known:
+                first_created[record.github_run_id] = record.created_at
     runs: dict[int, WorkflowRun] = {}
     for run_id in sorted(run_ids):
         detail = details.get(run_id)
-        first_created = min(
-            (r.created_at for _, r in matched if r.github_run_id == run_id and r.created_at),
-            default=None,
-        )
-        defaults = {"created_at": first_created}
+        defaults = {"created_at": first_created.get(run_id)}
         if detail is not None:
             defaults = {
-                "created_at": detail.created_at or first_created,
+                "created_at": detail.created_at or first_created.get(run_id),
                 "run_attempt": detail.run_attempt,
                 "branch": detail.branch,
                 "event": detail.event,
@@ -229,14 +247,16 @@ def _store_workflow_runs(
     return runs
 
 
-def _job_run_exists(job: Job, run: WorkflowRun | None, record: JobRunRecord) -> bool:
-    if record.github_job_id is not None:
-        return JobRun.objects.filter(job=job, github_job_id=record.github_job_id).exists()
-    if run is not None:
-        return JobRun.objects.filter(job=job, run=run, github_job_id__isnull=True).exists()
-    return JobRun.objects.filter(
-        job=job, run__isnull=True, github_job_id__isnull=True, started_at=record.started_at
-    ).exists()
+def _identity(
+    job_id: int, run_id: int | None, github_job_id: int | None, started_at: datetime | None
+) -> tuple[object, ...]:
+    """What makes a job run the same one again, as the table's unique constraints say:
+    GitHub's job id when there is one, else the run, else the start time."""
+    if github_job_id is not None:
+        return ("github job", job_id, github_job_id)
+    if run_id is not None:
+        return ("run", job_id, run_id)
+    return ("start", job_id, started_at)
 
 
 def store_pools(team: Team, records: list[PoolRecord]) -> PoolStoreReport:

@@ -59,3 +59,17 @@ def test_reimporting_runs_adds_nothing() -> None:
     assert (again.added, again.already_present, again.runs_added) == (0, 3, 0)
     assert JobRun.objects.count() == 3
     assert WorkflowRun.objects.count() == 2
+
+
+def test_runs_without_ids_are_the_same_run_when_they_started_at_the_same_time() -> None:
+    repository = RepositoryFactory()
+    (report,) = store_workflows(repository, parse_workflow_files([("ci.yml", TWO_JOBS)]))
+    timed = (
+        b"job,started_at,completed_at\n"
+        b"test,2026-01-05T10:00:00Z,2026-01-05T10:01:00Z\n"
+        b"test,2026-01-05T11:00:00Z,2026-01-05T11:01:30Z\n"
+    )
+    first = store_runs(report.workflow, parse_runs([("timed.csv", timed)]))
+    again = store_runs(report.workflow, parse_runs([("timed.csv", timed)]))
+    assert (first.added, again.added, again.already_present) == (2, 0, 2)
+    assert sorted(JobRun.objects.values_list("duration_s", flat=True)) == [60, 90]
