@@ -106,9 +106,8 @@ class CurrentGraph:
         return self.compute_s / 60
 
 
-def current_graph(workflow: Workflow) -> CurrentGraph | None:
+def current_graph(workflow: Workflow, graph: engine.Workflow) -> CurrentGraph | None:
     """Unconstrained figures, plus the wall clock with the team's pool sizes when they bind."""
-    graph = engine_workflow(workflow)
     if not graph.jobs:
         return None
     pools = engine_pools(workflow.repository.team)
@@ -132,7 +131,8 @@ def current_graph(workflow: Workflow) -> CurrentGraph | None:
 
 def workflow_overview(workflow: Workflow) -> WorkflowOverview:
     jobs = list(workflow.jobs.prefetch_related("needs").order_by("order"))
-    samples = samples_by_key(workflow)
+    graph = engine_workflow(workflow)
+    samples = {job.key: job.samples for job in graph.jobs}
     waits: dict[int, list[float]] = {}
     for job_run in JobRun.objects.filter(job__workflow=workflow).only(
         "job_id", "created_at", "started_at"
@@ -151,7 +151,7 @@ def workflow_overview(workflow: Workflow) -> WorkflowOverview:
         if waits.get(job.pk):
             row.median_queue_wait_s = statistics.median(waits[job.pk])
         rows.append(row)
-    schedule = current_graph(workflow)
+    schedule = current_graph(workflow, graph)
     on_path = set(schedule.critical_path_keys) if schedule else set()
     for row in rows:
         row.on_critical_path = row.job.key in on_path

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -338,3 +339,25 @@ def test_every_workflow_refusal_is_shown_at_the_form_and_changes_nothing(
     assert expected in text
     assert list(Job.objects.values_list("key", "name", "runs_on").order_by("key")) == before
     assert Workflow.objects.count() == 1
+
+
+def test_the_repository_page_shows_the_engines_current_graph_figures(db) -> None:
+    call_command("load_demo", verbosity=0)
+    client = Client()
+    assert client.login(username="demo", password="demo")
+    repository = Repository.objects.get(name="tactivos/mural-api")
+    response = client.get(reverse("repository", args=[repository.pk]))
+    (overview,) = response.context["overviews"]
+    schedule = overview.schedule
+    assert (schedule.wall_clock_s, schedule.compute_s, schedule.peak_total) == (1012, 2057, 5)
+    assert schedule.peak_by_pool == [("small", 4), ("medium", 2)]
+    assert schedule.critical_path_keys == [
+        "build-test-image-api",
+        "build-production-api",
+        "publish-api",
+    ]
+    rows = {row.job.key: row for row in overview.rows}
+    api = rows["build-test-image-api"]
+    assert (api.count, api.latest_s, api.median_s) == (3, 524, 480)
+    assert api.on_critical_path and not rows["build-test-image-worker"].on_critical_path
+    assert "1012 s" in response.content.decode()
