@@ -244,6 +244,30 @@ class JobRun(models.Model):
         return (self.started_at - self.created_at).total_seconds()
 
 
+class ScenarioQuerySet(models.QuerySet["Scenario"]):
+    def create_for(
+        self,
+        user: object,
+        workflow: Workflow,
+        *,
+        name: str,
+        inputs: dict,
+        job_keys: list[str],
+        note: str = "",
+    ) -> Scenario:
+        """A new scenario of `workflow`, owned by the workflow's team, saved by `user`."""
+        return self.create(
+            team=workflow.repository.team,
+            workflow=workflow,
+            name=name,
+            note=note,
+            inputs=inputs,
+            job_keys=job_keys,
+            created_by=user,
+            updated_by=user,
+        )
+
+
 class Scenario(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="scenarios")
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="scenarios")
@@ -262,6 +286,8 @@ class Scenario(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScenarioQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]

@@ -155,15 +155,13 @@ def scenario_create(request: HttpRequest, workflow_id: int) -> HttpResponse:
             else None
         )
         return _page(request, workflow, form, save_form, results=results)
-    row = Scenario.objects.create(
-        team=workflow.repository.team,
-        workflow=workflow,
+    row = Scenario.objects.create_for(
+        request.user,
+        workflow,
         name=save_form.cleaned_data["name"],
         note=save_form.cleaned_data["note"],
         inputs=form.cleaned_data["scenario"].model_dump(mode="json"),
         job_keys=[job.key for job in graph.jobs],
-        created_by=request.user,
-        updated_by=request.user,
     )
     messages.success(request, f"Saved scenario “{row.name}”.")
     return redirect("scenario", scenario_id=row.pk)
@@ -232,15 +230,13 @@ def _save_existing(request: HttpRequest, row: Scenario) -> HttpResponse:
 def scenario_duplicate(request: HttpRequest, scenario_id: int) -> HttpResponse:
     row = access.scenario_or_404(request, scenario_id)
     access.require_editor(request, row.team)
-    copy = Scenario.objects.create(
-        team=row.team,
-        workflow=row.workflow,
+    copy = Scenario.objects.create_for(
+        request.user,
+        row.workflow,
         name=f"{row.name} (copy)",
         note=row.note,
         inputs=row.inputs,
         job_keys=row.job_keys,
-        created_by=request.user,
-        updated_by=request.user,
     )
     messages.success(request, f"Duplicated as “{copy.name}”.")
     return redirect("scenario", scenario_id=copy.pk)

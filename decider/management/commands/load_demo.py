@@ -91,9 +91,9 @@ class Command(BaseCommand):
         scenario = engine.Scenario.model_validate(
             scenario.model_dump(), context={"workflow": graph, "pools": engine_pools(team)}
         )
-        Scenario.objects.create(
-            team=team,
-            workflow=workflow,
+        Scenario.objects.create_for(
+            user,
+            workflow,
             name=DEMO_SCENARIO,
             note=(
                 "The seed analysis: production image builds stop waiting for the test image "
@@ -101,8 +101,6 @@ class Command(BaseCommand):
             ),
             inputs=scenario.model_dump(mode="json"),
             job_keys=[job.key for job in graph.jobs],
-            created_by=user,
-            updated_by=user,
         )
 
     def _user(self, username: str, password: str) -> Any:
