@@ -45,17 +45,6 @@ class ReportError(Exception):
 
 
 @dataclass
-class PoolInput:
-    name: str
-    labels: list[str]
-    runners: int
-    inventory_runners: int
-    baseline_utilization: float
-    monthly_usd_per_runner: float
-    added: int
-
-
-@dataclass
 class Provenance:
     """Where the figures come from and what the team or the scenario assumed."""
 
@@ -71,7 +60,6 @@ class Provenance:
     added_needs: list[str]
     milestone: list[str]
     concurrency: str
-    pools: list[PoolInput] = field(default_factory=list)
     changed_pool_inputs: list[str] = field(default_factory=list)
 
 
@@ -218,19 +206,6 @@ def provenance(
         # gh CLI data has no workflow runs with dates; the job runs may still have some.
         dates = job_runs.aggregate(first=Min("started_at"), last=Max("started_at"))
         first, last = dates["first"], dates["last"]
-    additions = analysis.decision.additions if analysis.decision else {}
-    pools = [
-        PoolInput(
-            name=pool.name,
-            labels=pool.labels,
-            runners=pool.runners,
-            inventory_runners=pool.inventory_runners,
-            baseline_utilization=pool.baseline_utilization,
-            monthly_usd_per_runner=pool.monthly_usd_per_runner,
-            added=additions.get(pool.name, 0),
-        )
-        for pool in analysis.pools
-    ]
     changed = [
         *(f"{pool}: {count} runners" for pool, count in scenario.runners.items()),
         *(f"{pool}: {share:.0%} busy at baseline" for pool, share in scenario.utilization.items()),
@@ -249,7 +224,6 @@ def provenance(
         added_needs=[f"{names[e.job]} needs {names[e.need]}" for e in scenario.add_needs],
         milestone=[names[job] for job in analysis.milestone],
         concurrency=_concurrency_text(scenario, analysis),
-        pools=pools,
         changed_pool_inputs=changed,
     )
 

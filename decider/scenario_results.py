@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString, mark_safe
 
 from decider.charts import concurrency_svg, gantt_svg, shared_time_max_s
-from decider.engine.analysis import Analysis, GraphResult
+from decider.engine.analysis import Analysis, GraphResult, PoolOut
 from decider.engine.framework import (
     COST_BENEFIT_BANDS,
     DECISION_MATRIX,
@@ -116,6 +116,12 @@ class ScenarioResults:
     @property
     def critical_path_proposed(self) -> list[str]:
         return self.critical_path_names("proposed")
+
+    def pool_rows(self) -> list[tuple[PoolOut, int]]:
+        """Each pool as the scenario ran it, with the runners the verdict adds to it."""
+        decision = self.analysis.decision
+        additions = decision.additions if decision else {}
+        return [(pool, additions.get(pool.name, 0)) for pool in self.analysis.pools]
 
     def demand_rows(self) -> list[tuple[PoolDemand, int]]:
         """Each pool's demand with the runners the verdict adds to it."""

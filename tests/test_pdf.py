@@ -282,3 +282,17 @@ def test_the_scenario_and_compare_pages_link_to_their_pdfs(
         reverse("scenario_compare") + f"?id={demo.pk}&id={cache_scenario.pk}"
     ).content.decode()
     assert f'href="{reverse("scenario_compare_pdf")}?{query}"' in compare
+
+
+def test_the_pools_table_shows_the_runners_the_verdict_adds(demo) -> None:
+    text = _text(render_scenario_pdf(demo))
+    assert _squeezed("medium self-hosted, linux, medium 3 60% $100 +2") in text
+    assert _squeezed("small self-hosted, linux, small 4 40% $75 +1") in text
+
+
+def test_a_scenario_that_no_longer_fits_its_workflow_is_a_409_not_a_500(demo, demo_viewer):
+    demo.inputs = {**demo.inputs, "statistic": "fastest"}
+    demo.save()
+    response = demo_viewer.get(reverse("scenario_pdf", args=[demo.pk]))
+    assert response.status_code == 409
+    assert b"no longer fits" in response.content

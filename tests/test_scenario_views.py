@@ -297,3 +297,15 @@ def test_a_scenario_whose_job_is_gone_drops_those_edits_and_says_so(demo: Workfl
     text = response.content.decode()
     assert "Job &#x27;build-production-worker&#x27; is no longer in the workflow" in text
     assert response.context["results"].analysis.proposed.wall_clock_s == 524
+
+
+def test_a_saved_scenario_that_no_longer_validates_opens_on_the_current_graph(
+    demo: Workflow, editor: Client
+) -> None:
+    row = Scenario.objects.get(workflow=demo)
+    row.inputs = {**row.inputs, "statistic": "fastest"}
+    row.save()
+    response = editor.get(reverse("scenario", args=[row.pk]))
+    assert response.status_code == 200
+    assert "This scenario no longer fits its workflow" in response.content.decode()
+    assert response.context["results"].analysis.proposed.wall_clock_s == 1012
