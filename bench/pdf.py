@@ -36,7 +36,7 @@ from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from decider.models import Scenario  # noqa: E402
-from decider.pdf import (  # noqa: E402
+from decider.reports.pdf import (  # noqa: E402
     layout,
     render_scenario_pdf,
     scenario_html,

@@ -331,9 +331,10 @@ def profile_recalculation() -> None:
     from django.db import connection
     from django.test import Client
 
-    from decider import access, scenario_results, scenario_views, scenarios
-    from decider.engine import inputs as engine_inputs
-    from decider.scenario_form import ScenarioForm
+    from decider.adapter import inputs, results, whatif
+    from decider.web import access
+    from decider.web.forms.scenario import ScenarioForm
+    from decider.web.views import scenarios as scenario_views
 
     scenario_id, workflow_id = demo_ids()
     client = Client(HTTP_HOST="127.0.0.1")
@@ -367,17 +368,15 @@ def profile_recalculation() -> None:
 
     parts = {
         "access.workflow_or_404 (ORM)": (access, "workflow_or_404"),
-        "engine_workflow (ORM rows -> engine model)": (scenario_views, "engine_workflow"),
-        "  of which job_records_for (jobs, needs)": (scenarios, "job_records_for"),
-        "  of which samples_by_key (job runs)": (scenarios, "samples_by_key"),
-        "  of which build_workflow (pydantic)": (engine_inputs, "build_workflow"),
-        "engine_pools (ORM rows -> engine model)": (scenario_views, "engine_pools"),
+        "engine_workflow (ORM rows -> engine model)": (whatif, "engine_workflow"),
+        "  of which samples_by_key (job runs)": (inputs, "samples_by_key"),
+        "engine_pools (ORM rows -> engine model)": (whatif, "engine_pools"),
         "ScenarioForm(...) fields": (ScenarioForm, "__init__"),
         "form validation -> engine Scenario": (ScenarioForm, "full_clean"),
-        "engine analyze (run_analysis, no verdict)": (scenario_views, "run_analysis"),
-        "build_results (words, rows, charts)": (scenario_views, "build_results"),
-        "  of which Gantt SVGs": (scenario_results, "gantt_svg"),
-        "  of which runners-busy SVGs": (scenario_results, "concurrency_svg"),
+        "engine analyze (run_analysis, no verdict)": (whatif, "run_analysis"),
+        "build_results (words, rows, charts)": (whatif, "build_results"),
+        "  of which Gantt SVGs": (results, "gantt_svg"),
+        "  of which runners-busy SVGs": (results, "concurrency_svg"),
         "template rendering (render #live)": (scenario_views, "render"),
     }
     totals: dict[str, float] = {}

@@ -8,10 +8,13 @@ teams (`Team.objects.for_user`), so another team's rows are never reachable.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
 
 class TeamQuerySet(models.QuerySet["Team"]):
@@ -297,6 +300,32 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save_version(
+        self,
+        user: AbstractBaseUser,
+        *,
+        edited_version: int | None,
+        name: str,
+        note: str,
+        inputs: dict[str, Any],
+        job_keys: list[str],
+    ) -> bool:
+        """Save the edit as the next version, unless someone saved a newer one since
+        `edited_version` (optimistic locking): then nothing changes, the row is refreshed
+        to show who saved what, and the answer is False."""
+        with transaction.atomic():
+            updated = Scenario.objects.filter(pk=self.pk, version=edited_version).update(
+                name=name,
+                note=note,
+                inputs=inputs,
+                job_keys=job_keys,
+                version=F("version") + 1,
+                updated_by=user,
+                updated_at=timezone.now(),
+            )
+        self.refresh_from_db()
+        return bool(updated)
 
     @property
     def inputs_json(self) -> str:

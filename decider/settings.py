@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-ROOT_URLCONF = "decider.urls"
+ROOT_URLCONF = "decider.web.urls"
 WSGI_APPLICATION = "decider.wsgi.application"
 
 TEMPLATES = [

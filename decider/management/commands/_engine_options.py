@@ -7,11 +7,12 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from decider.adapter.files import inputs_from_files
+from decider.adapter.inputs import engine_pools, engine_workflow
 from decider.engine import inputs as engine
 from decider.importers.problems import ImportRefused
 from decider.management.commands._lookup import read_files, refusal_error
 from decider.models import Workflow
-from decider.scenarios import engine_pools, engine_workflow, inputs_from_files
 
 
 def add_source_arguments(parser: CommandParser, *, required: bool) -> None:

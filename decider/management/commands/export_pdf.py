@@ -6,10 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.datastructures import MultiValueDict
 
+from decider.adapter.saved import ScenarioNoLongerFits
 from decider.models import Scenario
-from decider.pdf import PAPER_SIZES, ReportError, render_comparison_pdf, render_scenario_pdf
-from decider.scenario_compare import MAX_COMPARED, MIN_COMPARED
+from decider.reports.pdf import PAPER_SIZES, render_comparison_pdf, render_scenario_pdf
+from decider.web.forms.compare import MAX_COMPARED, MIN_COMPARED, CompareForm
 
 
 class Command(BaseCommand):
@@ -31,13 +33,8 @@ class Command(BaseCommand):
             if options["scenario"] is not None:
                 pdf = render_scenario_pdf(_scenario(options["scenario"]), paper=paper)
             else:
-                ids = list(dict.fromkeys(options["compare"]))
-                if not MIN_COMPARED <= len(ids) <= MAX_COMPARED:
-                    raise CommandError(
-                        f"--compare takes {MIN_COMPARED} to {MAX_COMPARED} different ids."
-                    )
-                pdf = render_comparison_pdf([_scenario(i) for i in ids], paper=paper)
-        except ReportError as error:
+                pdf = render_comparison_pdf(_compared(options["compare"]), paper=paper)
+        except ScenarioNoLongerFits as error:
             raise CommandError(str(error)) from error
         output = Path(options["output"])
         try:
@@ -56,3 +53,13 @@ def _scenario(scenario_id: int) -> Scenario:
     if row is None:
         raise CommandError(f"No scenario with id {scenario_id}.")
     return row
+
+
+def _compared(ids: list[int]) -> list[Scenario]:
+    """The same rule as the compare page, over every team's scenarios (an operator's tool)."""
+    data = MultiValueDict({"id": [str(scenario_id) for scenario_id in ids]})
+    form = CompareForm(data, scenarios=Scenario.objects.all())
+    if not form.is_valid():
+        raise CommandError(f"--compare: {form.refusal}")
+    rows: list[Scenario] = form.cleaned_data["id"]
+    return rows

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from decider.adapter.inputs import engine_pools, engine_workflow
 from decider.engine import inputs as engine
 from decider.engine.presets import apply_preset
 from decider.importers.job_runs import parse_runs
@@ -21,7 +22,6 @@ from decider.importers.pools_csv import parse_pools_csv
 from decider.importers.store import store_pools, store_runs, store_workflows
 from decider.importers.workflow_yaml import parse_workflow_files
 from decider.models import Membership, Repository, Scenario, Team, Workflow
-from decider.scenarios import engine_pools, engine_workflow
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_TEAM = ("Demo team", "demo")

@@ -7,7 +7,7 @@ import pytest
 import weasyprint
 from django.conf import settings
 
-from decider.pdf_fetcher import RefusedURL, StaticFilesFetcher, static_file_url
+from decider.reports.fetcher import RefusedURL, StaticFilesFetcher, static_file_url
 
 STATIC = Path(settings.BASE_DIR) / "static"
 
@@ -31,7 +31,10 @@ STATIC = Path(settings.BASE_DIR) / "static"
     ],
 )
 def test_it_refuses_anything_but_static_files_and_data(url: str, caplog) -> None:
-    with caplog.at_level(logging.WARNING, logger="decider.pdf_fetcher"), pytest.raises(RefusedURL):
+    with (
+        caplog.at_level(logging.WARNING, logger="decider.reports.fetcher"),
+        pytest.raises(RefusedURL),
+    ):
         StaticFilesFetcher().fetch(url)
     assert "refused to fetch" in caplog.text
 
@@ -63,7 +66,7 @@ def test_a_refused_resource_is_left_out_and_the_pdf_still_renders(caplog) -> Non
         '<p>before</p><img src="http://example.com/x.png"><img src="file:///etc/passwd">'
         "<p>after</p>"
     )
-    with caplog.at_level(logging.WARNING, logger="decider.pdf_fetcher"):
+    with caplog.at_level(logging.WARNING, logger="decider.reports.fetcher"):
         pdf = weasyprint.HTML(string=html, url_fetcher=StaticFilesFetcher()).write_pdf()
     assert pdf.startswith(b"%PDF")
     assert "http://example.com/x.png" in caplog.text

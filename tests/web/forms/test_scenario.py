@@ -5,7 +5,7 @@ from django import forms
 
 from decider.engine import inputs as engine
 from decider.engine.presets import apply_preset
-from decider.scenario_form import ScenarioForm, form_data, format_overrides, parse_overrides
+from decider.web.forms.scenario import ScenarioForm, form_data, format_overrides, parse_overrides
 from tests.engine.seed import seed_pools, seed_workflow
 
 

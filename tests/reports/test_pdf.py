@@ -8,12 +8,12 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from decider import pdf_fetcher
+from decider.adapter.inputs import engine_workflow
 from decider.engine import inputs as engine
 from decider.engine.presets import apply_preset
 from decider.models import Scenario, Team
-from decider.pdf import render_scenario_pdf, scenario_filename
-from decider.scenarios import engine_workflow
+from decider.reports import fetcher as pdf_fetcher
+from decider.reports.pdf import render_scenario_pdf, scenario_filename
 from tests.factories import (
     PASSWORD,
     JobFactory,

@@ -5,11 +5,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from decider.adapter.inputs import engine_pools, engine_workflow
 from decider.engine import inputs as engine
 from decider.engine.presets import apply_preset
 from decider.models import Membership, Scenario, Team, Workflow
-from decider.scenario_form import form_data
-from decider.scenarios import engine_pools, engine_workflow
+from decider.web.forms.scenario import form_data
 from tests.factories import PASSWORD, MembershipFactory, ScenarioFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

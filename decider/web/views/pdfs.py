@@ -7,22 +7,23 @@ Anyone who may see a scenario may export it (viewers too); another team's scenar
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
-from decider import access
-from decider.pdf import (
+from decider.adapter.saved import ScenarioNoLongerFits
+from decider.reports.pdf import (
     PAPER_SIZES,
-    ReportError,
     comparison_filename,
     render_comparison_pdf,
     render_scenario_pdf,
     scenario_filename,
 )
-from decider.scenario_compare import MAX_COMPARED, MIN_COMPARED
+from decider.web import access
+from decider.web.request import HtmxHttpRequest
+from decider.web.views.compare import compare_form
 
 
-def _paper(request: HttpRequest) -> str | None:
+def _paper(request: HtmxHttpRequest) -> str | None:
     paper = request.GET.get("paper", "a4").lower()
     return paper if paper in PAPER_SIZES else None
 
@@ -41,32 +42,30 @@ def _download(pdf: bytes, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def scenario_pdf(request: HttpRequest, scenario_id: int) -> HttpResponse:
+def scenario_pdf(request: HtmxHttpRequest, scenario_id: int) -> HttpResponse:
     row = access.scenario_or_404(request, scenario_id)
     paper = _paper(request)
     if paper is None:
         return _refused("paper is a4 or letter.")
     try:
         pdf = render_scenario_pdf(row, paper=paper, user=request.user)
-    except ReportError as error:
+    except ScenarioNoLongerFits as error:
         return _refused(str(error), status=409)
     return _download(pdf, scenario_filename(row))
 
 
 @login_required
 @require_GET
-def scenario_compare_pdf(request: HttpRequest) -> HttpResponse:
-    ids = list(dict.fromkeys(request.GET.getlist("id")))
-    if not MIN_COMPARED <= len(ids) <= MAX_COMPARED:
-        return _refused(f"Choose {MIN_COMPARED} to {MAX_COMPARED} scenarios to compare.")
-    if not all(value.isdigit() for value in ids):
-        return _refused("Scenario ids are numbers.")
+def scenario_compare_pdf(request: HtmxHttpRequest) -> HttpResponse:
+    form = compare_form(request)
+    if not form.is_valid():
+        return _refused(form.refusal)
     paper = _paper(request)
     if paper is None:
         return _refused("paper is a4 or letter.")
-    rows = [access.scenario_or_404(request, int(value)) for value in ids]
+    rows = form.cleaned_data["id"]
     try:
         pdf = render_comparison_pdf(rows, paper=paper, user=request.user)
-    except ReportError as error:
+    except ScenarioNoLongerFits as error:
         return _refused(str(error), status=409)
     return _download(pdf, comparison_filename(rows))

@@ -300,3 +300,17 @@ def form_data(
 
 def _blank(value: float | None) -> float | str:
     return "" if value is None else value
+
+
+class ScenarioSaveForm(forms.Form):
+    """Name, note and the version being edited (optimistic locking) of a saved scenario."""
+
+    name = forms.CharField(max_length=200)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the scenario a name.")
+        return name

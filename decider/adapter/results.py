@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
 
+from decider.adapter.formatting import duration, usd
 from decider.charts import concurrency_svg, gantt_svg, shared_time_max_s
 from decider.engine.analysis import Analysis, GraphResult, PoolOut
 from decider.engine.framework import (
@@ -18,7 +19,6 @@ from decider.engine.framework import (
     FrameworkResult,
     Range,
 )
-from decider.engine.presets import PRESETS
 from decider.engine.schedule import TOTAL
 from decider.engine.verdict import Decision, PoolDemand
 
@@ -29,19 +29,6 @@ VERDICT_TITLES = {
     "stay_sequential": "Stay sequential",
     "undecided": "Undecided",
 }
-
-
-def seconds(value: float | None) -> str:
-    """'524 s (8.7 min)': seconds for exactness, minutes for reading."""
-    if value is None:
-        return "n/a"
-    if abs(value) < 90:
-        return f"{value:.0f} s"
-    return f"{value:.0f} s ({value / 60:.1f} min)"
-
-
-def usd(value: float | None) -> str:
-    return "n/a" if value is None else f"${value:,.0f}"
 
 
 @dataclass
@@ -169,9 +156,6 @@ class ScenarioResults:
     def cost_band_rows(self) -> list[BandRow]:
         return band_rows(COST_BENEFIT_BANDS, self.framework)
 
-    def preset_titles(self) -> list[str]:
-        return [PRESETS[p.name].title for p in self.analysis.presets if p.name in PRESETS]
-
 
 def build_results(analysis: Analysis) -> ScenarioResults:
     return ScenarioResults(
@@ -236,8 +220,8 @@ def metric_rows(analysis: Analysis) -> list[MetricRow]:
 def _graph_change(analysis: Analysis) -> str:
     current, proposed, savings = analysis.current, analysis.proposed, analysis.savings
     text = (
-        f"the pipeline goes from {seconds(current.wall_clock_s)} to "
-        f"{seconds(proposed.wall_clock_s)}"
+        f"the pipeline goes from {duration(current.wall_clock_s)} to "
+        f"{duration(proposed.wall_clock_s)}"
     )
     if savings.wall_clock_s > 0:
         text += f" ({savings.wall_clock_pct:.1f}% faster)"
@@ -245,8 +229,8 @@ def _graph_change(analysis: Analysis) -> str:
         text += f" ({-savings.wall_clock_pct:.1f}% slower)"
     if savings.milestone_s is not None and proposed.milestone_wall_clock_s is not None:
         text += (
-            f"; the milestone is reached at {seconds(proposed.milestone_wall_clock_s)} instead "
-            f"of {seconds(current.milestone_wall_clock_s)}"
+            f"; the milestone is reached at {duration(proposed.milestone_wall_clock_s)} instead "
+            f"of {duration(current.milestone_wall_clock_s)}"
         )
     if abs(current.compute_s - proposed.compute_s) < 0.5:
         text += f"; compute is unchanged at {current.compute_s:.0f} s"

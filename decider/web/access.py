@@ -51,10 +51,12 @@ def workflow_or_404(request: HttpRequest, workflow_id: int) -> Workflow:
     )
 
 
+def scenarios(request: HttpRequest) -> QuerySet[Scenario]:
+    return Scenario.objects.filter(team__in=teams(request))
+
+
 def scenario_or_404(request: HttpRequest, scenario_id: int) -> Scenario:
     return get_object_or_404(
-        Scenario.objects.filter(team__in=teams(request)).select_related(
-            "workflow__repository__team", "created_by", "updated_by"
-        ),
+        scenarios(request).select_related("workflow__repository__team", "created_by", "updated_by"),
         pk=scenario_id,
     )

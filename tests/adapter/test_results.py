@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from decider.adapter.formatting import duration as seconds
+from decider.adapter.results import build_results
 from decider.engine import inputs as engine
 from decider.engine.analysis import analyze
 from decider.engine.presets import apply_preset
-from decider.scenario_results import build_results, seconds
 from tests.engine.seed import job_id, seed_pools, seed_workflow
 
 PRODUCTION_IMAGES = [

@@ -1,0 +1,13 @@
+"""The adapter: the only place database rows become engine inputs, and engine results become
+what pages, PDFs and commands show.
+
+- `inputs`: rows -> engine inputs (workflow graph with its measured samples, pools).
+- `files`: files -> engine inputs, for commands that run without a database.
+- `running`: one cached way to run the engine.
+- `whatif`: a workflow's live what-if (blank, or from a preset).
+- `saved`: a saved scenario against today's workflow (`analyse_saved`).
+- `results`: an analysis in words, rows and charts (`ScenarioResults`).
+- `comparison`: 2-4 analyses side by side, a pure function of them.
+- `overview`: the repository page's per-job figures and current-graph summary.
+- `formatting`: the one way durations, money, percentages and changes are written.
+"""

@@ -1,0 +1,140 @@
+"""Two to four analysed scenarios side by side: every figure in a row, the best one marked.
+
+A pure function of analyses: who may compare what, and how many, is the compare form's rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from decider.adapter.formatting import duration, usd
+from decider.adapter.results import ScenarioResults
+from decider.adapter.saved import SavedAnalysis
+from decider.engine.analysis import GraphResult
+from decider.engine.schedule import TOTAL
+from decider.engine.verdict import Decision, SimulatedFigures
+
+Better = str  # "lower", "higher" or "" (not ranked)
+
+
+@dataclass
+class Row:
+    label: str
+    texts: list[str]
+    values: list[float | None]
+    better: Better
+
+    @property
+    def differs(self) -> bool:
+        return len(set(self.texts)) > 1
+
+    @property
+    def best(self) -> set[int]:
+        known = [(v, i) for i, v in enumerate(self.values) if v is not None]
+        if not self.better or len(known) < 2 or not self.differs:
+            return set()
+        target = min(v for v, _ in known) if self.better == "lower" else max(v for v, _ in known)
+        return {i for v, i in known if abs(v - target) < 1e-9}
+
+
+@dataclass
+class Comparison:
+    columns: list[SavedAnalysis] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+
+Figure = Callable[[ScenarioResults], float | None]
+Format = Callable[[float | None], str]
+
+
+def _count(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}"
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}%"
+
+
+def _days(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f} days"
+
+
+def _hours(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f} h"
+
+
+def _current(results: ScenarioResults) -> GraphResult:
+    return results.analysis.current
+
+
+def _proposed(results: ScenarioResults) -> GraphResult:
+    return results.analysis.proposed
+
+
+def _on_pools(graph: GraphResult) -> float | None:
+    return graph.constrained.wall_clock_s if graph.constrained else None
+
+
+def _decision(results: ScenarioResults) -> Decision | None:
+    return results.analysis.decision
+
+
+def _simulated(results: ScenarioResults) -> SimulatedFigures | None:
+    decision = results.analysis.decision
+    return decision.simulation if decision else None
+
+
+def _figures() -> list[tuple[str, Figure, Format, Better]]:
+    """(label, figure, format, better) for every compared row."""
+    return [
+        ("Current wall clock", lambda r: _current(r).wall_clock_s, duration, "lower"),
+        ("Proposed wall clock", lambda r: _proposed(r).wall_clock_s, duration, "lower"),
+        ("Saving", lambda r: r.analysis.savings.wall_clock_s, duration, "higher"),
+        ("Saving (%)", lambda r: r.analysis.savings.wall_clock_pct, _pct, "higher"),
+        ("Proposed milestone", lambda r: _proposed(r).milestone_wall_clock_s, duration, "lower"),
+        ("Proposed on the pools' runners", lambda r: _on_pools(_proposed(r)), duration, "lower"),
+        ("Compute", lambda r: _proposed(r).compute_s, duration, "lower"),
+        ("Peak runners", lambda r: _proposed(r).peak_runners.get(TOTAL), _count, "lower"),
+        (
+            "Simulated p90 wall clock",
+            lambda r: (sim := _simulated(r)) and sim.proposed_p90_wall_clock_s,
+            duration,
+            "lower",
+        ),
+        (
+            "Simulated p90 queueing delay",
+            lambda r: (sim := _simulated(r)) and sim.proposed_p90_queue_delay_s,
+            duration,
+            "lower",
+        ),
+        (
+            "Runners to add ($/month)",
+            lambda r: (decision := _decision(r)) and decision.added_usd_per_month,
+            usd,
+            "lower",
+        ),
+        (
+            "Hours saved per month",
+            lambda r: r.analysis.costs.hours_saved_per_month,
+            _hours,
+            "higher",
+        ),
+        ("Net benefit per month", lambda r: r.analysis.costs.net_usd_per_month, usd, "higher"),
+        ("Payback", lambda r: r.analysis.costs.payback_days, _days, "lower"),
+    ]
+
+
+def comparison_table(columns: list[SavedAnalysis]) -> Comparison:
+    """The rows of the comparison (page and PDF alike)."""
+    table = Comparison(columns=columns)
+    results = [column.results for column in columns]
+    unranked: list[float | None] = [None] * len(columns)
+    table.rows.append(Row("Verdict", [r.verdict_title for r in results], unranked, ""))
+    table.rows.append(Row("The ask", [r.ask for r in results], unranked, ""))
+    for label, figure, formatted, better in _figures():
+        values = [figure(r) for r in results]
+        table.rows.append(Row(label, [formatted(v) for v in values], values, better))
+    safety = ["safe" if r.analysis.safety.safe else "publish gate loosened" for r in results]
+    table.rows.append(Row("Publish-gate safety", safety, unranked, ""))
+    return table

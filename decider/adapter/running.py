@@ -1,0 +1,36 @@
+"""One way to run the engine for a page, a PDF or a comparison, with the verdict cached."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+
+from decider.engine import inputs as engine_inputs
+from decider.engine.analysis import Analysis, analyze
+
+# The verdict's Monte Carlo takes a few hundred ms; the same inputs give the same answer
+# (seeded), so a what-if the user returns to is answered from the cache.
+ANALYSIS_CACHE_SECONDS = 3600
+
+
+def run_analysis(
+    workflow: engine_inputs.Workflow,
+    pools: list[engine_inputs.Pool],
+    scenario: engine_inputs.Scenario,
+    *,
+    with_verdict: bool,
+    seed: int = 0,
+) -> Analysis:
+    if not with_verdict:
+        return analyze(workflow, pools, scenario, seed=seed, simulator=None)
+    digest = hashlib.sha256()
+    for part in (workflow, *pools, scenario):
+        digest.update(part.model_dump_json().encode())
+    key = f"analysis:{seed}:{digest.hexdigest()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return Analysis.model_validate_json(cached)
+    analysis = analyze(workflow, pools, scenario, seed=seed)
+    cache.set(key, analysis.model_dump_json(), ANALYSIS_CACHE_SECONDS)
+    return analysis

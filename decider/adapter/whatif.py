@@ -1,0 +1,49 @@
+"""A workflow's what-if as of today: its graph with the measured runs, its team's pools, and
+the scenarios the page starts from (blank, or one of the presets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from decider.adapter.inputs import engine_pools, engine_workflow
+from decider.adapter.results import ScenarioResults, build_results
+from decider.adapter.running import run_analysis
+from decider.engine import inputs as engine_inputs
+from decider.engine.presets import APPLY, PRESETS, PresetInfo, apply_preset
+from decider.models import Workflow
+
+
+def preset_list() -> list[PresetInfo]:
+    """The presets a page offers, in the order the founding analysis lists them."""
+    return list(PRESETS.values())
+
+
+def validation_problems(error: ValidationError) -> str:
+    """The engine's validation messages in plain words (no pydantic codes or links)."""
+    return "; ".join(detail["msg"].removeprefix("Value error, ") for detail in error.errors())
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    graph: engine_inputs.Workflow
+    pools: list[engine_inputs.Pool]
+
+    @classmethod
+    def of(cls, workflow: Workflow) -> WhatIf:
+        return cls(graph=engine_workflow(workflow), pools=engine_pools(workflow.repository.team))
+
+    def job_keys(self) -> list[str]:
+        """Saved with a scenario, so a re-import that reorders jobs can be mapped back."""
+        return [job.key for job in self.graph.jobs]
+
+    def starting_point(self, preset: str = "") -> tuple[engine_inputs.Scenario, str]:
+        """A new scenario and its suggested name: the current graph, or a preset applied."""
+        if preset in APPLY:
+            return apply_preset(self.graph, engine_inputs.Scenario(), preset), PRESETS[preset].title
+        return engine_inputs.Scenario(), "New scenario"
+
+    def results(self, scenario: engine_inputs.Scenario, *, verdict: bool) -> ScenarioResults:
+        """The page's figures; the verdict (a simulation) only when asked for."""
+        return build_results(run_analysis(self.graph, self.pools, scenario, with_verdict=verdict))

@@ -1,0 +1,88 @@
+"""Where a report's figures come from: the runs measured, the statistic, and everything the
+team or the scenario assumed or changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from decider.engine.analysis import Analysis
+from django.db.models import Max, Min
+
+from decider.adapter.formatting import duration
+from decider.adapter.saved import SavedAnalysis
+from decider.engine import inputs as engine_inputs
+from decider.models import JobRun
+from decider.web.forms.scenario import STATISTICS
+
+STATISTIC_TEXTS = dict(STATISTICS)
+
+
+@dataclass
+class Provenance:
+    """Where the figures come from and what the team or the scenario assumed."""
+
+    workflow_runs: int
+    job_runs: int
+    first_run: datetime | None
+    last_run: datetime | None
+    statistic: str
+    unmeasured: list[str]
+    estimates: list[tuple[str, float]]
+    overrides: list[tuple[str, str]]
+    removed_needs: list[str]
+    added_needs: list[str]
+    milestone: list[str]
+    concurrency: str
+    changed_pool_inputs: list[str] = field(default_factory=list)
+
+
+def provenance(saved: SavedAnalysis) -> Provenance:
+    row, scenario, analysis = saved.row, saved.scenario, saved.results.analysis
+    names = {job.id: job.name for job in saved.whatif.graph.jobs}
+    runs = row.workflow.runs.aggregate(first=Min("created_at"), last=Max("created_at"))
+    job_runs = JobRun.objects.filter(job__workflow=row.workflow)
+    first, last = runs["first"], runs["last"]
+    if first is None:
+        # gh CLI data has no workflow runs with dates; the job runs may still have some.
+        dates = job_runs.aggregate(first=Min("started_at"), last=Max("started_at"))
+        first, last = dates["first"], dates["last"]
+    changed = [
+        *(f"{pool}: {count} runners" for pool, count in scenario.runners.items()),
+        *(f"{pool}: {share:.0%} busy at baseline" for pool, share in scenario.utilization.items()),
+        *(f"{pool}: ${usd:,.0f} per runner-month" for pool, usd in scenario.usd_per_runner.items()),
+    ]
+    return Provenance(
+        workflow_runs=row.workflow.runs.count(),
+        job_runs=job_runs.count(),
+        first_run=first,
+        last_run=last,
+        statistic=STATISTIC_TEXTS.get(analysis.statistic, analysis.statistic),
+        unmeasured=[names[job] for job in analysis.unmeasured],
+        estimates=[(names[e.job], e.seconds) for e in scenario.estimates],
+        overrides=[(names[o.job], _override_text(o)) for o in scenario.overrides],
+        removed_needs=[f"{names[e.job]} needs {names[e.need]}" for e in scenario.remove_needs],
+        added_needs=[f"{names[e.job]} needs {names[e.need]}" for e in scenario.add_needs],
+        milestone=[names[job] for job in analysis.milestone],
+        concurrency=_concurrency_text(scenario, analysis),
+        changed_pool_inputs=changed,
+    )
+
+
+def _concurrency_text(scenario: engine_inputs.Scenario, analysis: Analysis) -> str:
+    if scenario.pipelines_at_once is not None:
+        return f"{scenario.pipelines_at_once} pipelines at once"
+    if scenario.pipelines_per_hour is not None:
+        text = f"{scenario.pipelines_per_hour:g} pipelines per hour"
+        if analysis.decision:
+            text += f" (about {analysis.decision.concurrent_pipelines:.1f} running at once)"
+        return text
+    return "one pipeline at a time"
+
+
+def _override_text(override: engine_inputs.DurationOverride) -> str:
+    if override.seconds is not None:
+        return f"set to {duration(override.seconds)}"
+    if override.percent_change is not None:
+        return f"{override.percent_change:+.0f}%"
+    return f"{override.delta_s:+.0f} s"

@@ -1,0 +1,78 @@
+"""Upload forms for workflows, run data and pools. The importers parse the files themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from decider.models import Workflow
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Django's documented pattern for `<input type=file multiple>`: a list of files."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single_clean = super().clean
+        if isinstance(data, (list, tuple)):
+            files = [single_clean(item, initial) for item in data]
+        else:
+            files = [single_clean(data, initial)]
+        for upload in files:
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(
+                    f"{upload.name} is {upload.size // 1024 // 1024} MB; the limit is 20 MB."
+                )
+        return files
+
+
+def read_uploads(files: list[UploadedFile]) -> list[tuple[str, bytes]]:
+    return [(upload.name or "upload", upload.read()) for upload in files]
+
+
+class WorkflowUploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Workflow YAML files",
+        help_text="The workflow, plus any local reusable workflows it calls (they are expanded).",
+    )
+
+
+class RunsUploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Run data",
+        help_text=(
+            "GitHub REST 'list jobs for a workflow run' JSON (one or more pages), a job or run "
+            "object, `gh run view --json jobs` output, saved workflow_job webhook deliveries, "
+            "or CSV."
+        ),
+    )
+    workflow = forms.ModelChoiceField(
+        queryset=Workflow.objects.none(),
+        required=False,
+        empty_label="Detect from the data",
+    )
+
+    def __init__(self, *args: Any, workflows: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if workflows is not None:
+            self.fields["workflow"].queryset = workflows
+
+
+class PoolsUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Runner pools CSV",
+        help_text=(
+            "Columns: name, labels, runners, monthly_cost_usd_per_runner, baseline_utilization."
+        ),
+    )

@@ -1,0 +1,68 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from decider.web.views import compare, dashboard, health, pdfs, pools, repositories, scenarios
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("healthz", health.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("repositories/new/", dashboard.repository_create, name="repository_create"),
+    path("repositories/<int:repository_id>/", repositories.repository_detail, name="repository"),
+    path(
+        "repositories/<int:repository_id>/workflows/upload/",
+        repositories.workflow_upload,
+        name="workflow_upload",
+    ),
+    path(
+        "repositories/<int:repository_id>/runs/upload/",
+        repositories.runs_upload,
+        name="runs_upload",
+    ),
+    path("teams/<slug:team_slug>/pools/", pools.pools, name="pools"),
+    path("teams/<slug:team_slug>/pools/upload/", pools.pools_upload, name="pools_upload"),
+    path("teams/<slug:team_slug>/pools/<int:pool_id>/", pools.pool_edit, name="pool_edit"),
+    path(
+        "workflows/<int:workflow_id>/scenarios/",
+        scenarios.workflow_scenarios,
+        name="workflow_scenarios",
+    ),
+    path(
+        "workflows/<int:workflow_id>/scenarios/new/",
+        scenarios.scenario_new,
+        name="scenario_new",
+    ),
+    path(
+        "workflows/<int:workflow_id>/scenarios/calculate/",
+        scenarios.scenario_calculate,
+        name="scenario_calculate",
+    ),
+    path(
+        "workflows/<int:workflow_id>/scenarios/verdict/",
+        scenarios.scenario_verdict,
+        name="scenario_verdict",
+    ),
+    path(
+        "workflows/<int:workflow_id>/scenarios/save/",
+        scenarios.scenario_create,
+        name="scenario_create",
+    ),
+    path("scenarios/compare/", compare.scenario_compare, name="scenario_compare"),
+    path("scenarios/compare/pdf/", pdfs.scenario_compare_pdf, name="scenario_compare_pdf"),
+    path("scenarios/<int:scenario_id>/pdf/", pdfs.scenario_pdf, name="scenario_pdf"),
+    path("scenarios/<int:scenario_id>/", scenarios.scenario_detail, name="scenario"),
+    path(
+        "scenarios/<int:scenario_id>/duplicate/",
+        scenarios.scenario_duplicate,
+        name="scenario_duplicate",
+    ),
+    path(
+        "scenarios/<int:scenario_id>/delete/",
+        scenarios.scenario_delete,
+        name="scenario_delete",
+    ),
+    path("teams/<slug:team_slug>/scenarios/", scenarios.team_scenarios, name="team_scenarios"),
+    path("admin/", admin.site.urls),
+]

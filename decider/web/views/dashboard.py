@@ -1,0 +1,50 @@
+"""The dashboard: the user's teams, their repositories and pools, and adding a repository."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from decider.models import Repository
+from decider.web import access
+from decider.web.forms.inventory import RepositoryForm
+
+
+def _dashboard(request: HttpRequest, repository_form: RepositoryForm) -> HttpResponse:
+    """One context for the page and for an "add repository" that needs correcting."""
+    repositories = Repository.objects.annotate(workflow_count=Count("workflows"))
+    teams = (
+        access.teams(request)
+        .annotate(scenario_count=Count("scenarios", distinct=True))
+        .prefetch_related(
+            "pools", Prefetch("repositories", queryset=repositories, to_attr="repository_list")
+        )
+    )
+    context = {"teams": teams, "repository_form": repository_form}
+    return render(request, "decider/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return _dashboard(request, RepositoryForm(teams=access.editor_teams(request)))
+
+
+@login_required
+@require_POST
+def repository_create(request: HttpRequest) -> HttpResponse:
+    form = RepositoryForm(request.POST, teams=access.editor_teams(request))
+    if not access.editor_teams(request).exists():
+        raise PermissionDenied("Viewers cannot add repositories.")
+    if not form.is_valid():
+        return _dashboard(request, form)
+    repository = Repository.objects.create(
+        team=form.cleaned_data["team"], name=form.cleaned_data["name"]
+    )
+    messages.success(request, f"Added {repository.name}. Import its workflow next.")
+    return redirect("repository", repository_id=repository.pk)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from decider.models import Job, Repository
+from tests.factories import JobFactory, RepositoryFactory, RunnerPoolFactory, WorkflowFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_dashboard_lists_only_the_users_teams(editor_client, team, other_team) -> None:
+    RepositoryFactory(team=team, name="acme/mine")
+    RepositoryFactory(team=other_team, name="acme/theirs")
+    RunnerPoolFactory(team=other_team, name="their-pool")
+    response = editor_client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert b"acme/mine" in response.content
+    assert b"acme/theirs" not in response.content
+    assert b"their-pool" not in response.content
+
+
+def test_an_editor_adds_a_repository_only_to_their_own_teams(editor_client, team, other_team):
+    url = reverse("repository_create")
+    response = editor_client.post(url, {"team": team.pk, "name": "acme/new"})
+    assert response.status_code == 302
+    assert Repository.objects.filter(team=team, name="acme/new").exists()
+    response = editor_client.post(url, {"team": other_team.pk, "name": "acme/sneaky"})
+    assert response.status_code == 200
+    assert not Repository.objects.filter(name="acme/sneaky").exists()
+
+
+def test_a_viewer_cannot_add_a_repository(viewer_client, team) -> None:
+    response = viewer_client.post(reverse("repository_create"), {"team": team.pk, "name": "a/b"})
+    assert response.status_code == 403
+
+
+def test_jobs_of_another_team_are_never_listed(editor_client, team, other_team) -> None:
+    JobFactory(
+        workflow=WorkflowFactory(repository=RepositoryFactory(team=other_team)), name="secret-job"
+    )
+    response = editor_client.get(reverse("dashboard"))
+    assert b"secret-job" not in response.content
+    assert Job.objects.count() == 1
