@@ -3,9 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
-from decider.models import Team
+from decider.models import Membership, Scenario, Team, Workflow
 from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -37,20 +38,38 @@ def viewer(team: Team):
     return MembershipFactory(team=team, user=UserFactory(username="vi"), role="viewer").user
 
 
-def _client_for(user) -> Client:
+def client_for(user) -> Client:
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
     return client
 
 
+def client_with_role(team: Team, role: str, username: str | None = None) -> Client:
+    """A logged-in client of a new member of `team`."""
+    user = UserFactory(username=username) if username else UserFactory()
+    MembershipFactory(team=team, user=user, role=role)
+    return client_for(user)
+
+
+DEMO_SCENARIO = "Parallel production builds"
+
+
+def load_demo() -> Scenario:
+    """The demo as `make run` loads it; its saved scenario is the founding analysis."""
+    call_command("load_demo", verbosity=0)
+    return Scenario.objects.select_related("workflow__repository__team", "created_by").get(
+        name=DEMO_SCENARIO
+    )
+
+
 @pytest.fixture
 def editor_client(editor) -> Client:
-    return _client_for(editor)
+    return client_for(editor)
 
 
 @pytest.fixture
 def viewer_client(viewer) -> Client:
-    return _client_for(viewer)
+    return client_for(viewer)
 
 
 @pytest.fixture
@@ -61,3 +80,34 @@ def seed_file():
         return (FIXTURES / name).read_bytes()
 
     return read
+
+
+@pytest.fixture
+def demo_scenario(db: None) -> Scenario:
+    return load_demo()
+
+
+@pytest.fixture
+def demo_workflow(demo_scenario: Scenario) -> Workflow:
+    return demo_scenario.workflow
+
+
+@pytest.fixture
+def demo_team(demo_scenario: Scenario) -> Team:
+    return demo_scenario.team
+
+
+@pytest.fixture
+def demo_editor(demo_team: Team) -> Client:
+    return client_with_role(demo_team, Membership.Role.EDITOR)
+
+
+@pytest.fixture
+def demo_viewer(demo_team: Team) -> Client:
+    return client_with_role(demo_team, Membership.Role.VIEWER, username="budget-holder")
+
+
+@pytest.fixture
+def outsider(db: None) -> Client:
+    """An editor of another team."""
+    return client_with_role(TeamFactory(name="Other", slug="other"), Membership.Role.EDITOR)

@@ -5,12 +5,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import IntegrityError, transaction
 
-from decider.models import Team
+from decider.models import Scenario, Team
 from tests.factories import (
     JobFactory,
     JobRunFactory,
     MembershipFactory,
     RunnerPoolFactory,
+    ScenarioFactory,
     UserFactory,
     WorkflowFactory,
 )
@@ -63,3 +64,40 @@ def test_teams_for_a_user_are_only_their_memberships() -> None:
 
 def test_a_pools_monthly_cost_is_runners_times_price() -> None:
     assert RunnerPoolFactory(runners=3, monthly_cost_usd_per_runner=100).monthly_cost_usd == 300
+
+
+def test_save_version_saves_the_edit_as_the_next_version() -> None:
+    row = ScenarioFactory(name="first")
+    saved_before = row.updated_at
+    editor = UserFactory(username="second-editor")
+    assert row.save_version(
+        editor,
+        edited_version=1,
+        name="second",
+        note="n",
+        inputs={"statistic": "median"},
+        job_keys=["a"],
+    )
+    row.refresh_from_db()
+    assert (row.version, row.name, row.note, row.inputs, row.job_keys) == (
+        2,
+        "second",
+        "n",
+        {"statistic": "median"},
+        ["a"],
+    )
+    assert row.updated_by == editor
+    assert row.updated_at > saved_before
+
+
+def test_save_version_refuses_an_edit_of_an_older_version_and_changes_nothing() -> None:
+    row = ScenarioFactory(name="first")
+    stale = Scenario.objects.get(pk=row.pk)
+    assert row.save_version(
+        UserFactory(), edited_version=1, name="newer", note="", inputs={}, job_keys=[]
+    )
+    assert not stale.save_version(
+        UserFactory(), edited_version=1, name="stale", note="", inputs={}, job_keys=[]
+    )
+    assert (stale.version, stale.name) == (2, "newer")  # refreshed: shows who won
+    assert Scenario.objects.get(pk=row.pk).name == "newer"

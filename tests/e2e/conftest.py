@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+
+from decider.models import Scenario, Workflow
+from tests.conftest import load_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -70,3 +75,28 @@ def console_errors(page: Page) -> list[str]:
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
     return errors
+
+
+@dataclass
+class Demo:
+    base_url: str
+    workflow: Workflow
+    scenario: Scenario
+
+    def url(self, name: str, *args: object) -> str:
+        return f"{self.base_url}{reverse(name, args=args)}"
+
+    @property
+    def new_scenario_url(self) -> str:
+        return self.url("scenario_new", self.workflow.pk)
+
+    @property
+    def saved_scenario_url(self) -> str:
+        return self.url("scenario", self.scenario.pk)
+
+
+@pytest.fixture
+def demo(live_server) -> Demo:
+    # The database is emptied after every live-server test, so each one loads the demo again.
+    scenario = load_demo()
+    return Demo(live_server.url, scenario.workflow, scenario)

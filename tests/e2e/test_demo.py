@@ -1,15 +1,13 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_manager_logs_in_and_sees_the_demo_workflow(live_server, page) -> None:
-    call_command("load_demo", verbosity=0)
+def test_a_manager_logs_in_and_sees_the_demo_workflow(demo, page) -> None:
     csp_violations: list[str] = []
     page.on(
         "console",
@@ -19,7 +17,7 @@ def test_a_manager_logs_in_and_sees_the_demo_workflow(live_server, page) -> None
             else None
         ),
     )
-    log_in(page, live_server.url, "demo", "demo")
+    log_in(page, demo.base_url, "demo", "demo")
     page.click("text=tactivos/mural-api")
     page.wait_for_selector("table.jobs")
     assert page.locator("table.jobs tbody tr").count() == 11

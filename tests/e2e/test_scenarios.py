@@ -9,48 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from decider.engine import inputs as engine
-from decider.models import Scenario, Workflow
-from tests.e2e.conftest import log_in_as
+from decider.models import Scenario
+from tests.conftest import DEMO_SCENARIO
+from tests.e2e.conftest import Demo, log_in_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-DEMO_SCENARIO = "Parallel production builds"
 API_IMAGE_EDGE = "API Production Image needs API Test Image"
 FORM_STATUS = "Fix the marked inputs; the results show the last valid ones."
-
-
-@dataclass
-class Demo:
-    base_url: str
-    workflow: Workflow
-    scenario: Scenario
-
-    def url(self, name: str, *args: object) -> str:
-        return f"{self.base_url}{reverse(name, args=args)}"
-
-    @property
-    def new_scenario_url(self) -> str:
-        return self.url("scenario_new", self.workflow.pk)
-
-    @property
-    def saved_scenario_url(self) -> str:
-        return self.url("scenario", self.scenario.pk)
-
-
-@pytest.fixture
-def demo(live_server) -> Demo:
-    # The database is emptied after every live-server test, so each one loads the demo again.
-    call_command("load_demo", verbosity=0)
-    scenario = Scenario.objects.select_related("workflow", "created_by").get(name=DEMO_SCENARIO)
-    return Demo(live_server.url, scenario.workflow, scenario)
 
 
 @pytest.fixture

@@ -15,14 +15,11 @@ from decider.models import Scenario, Team
 from decider.reports import fetcher as pdf_fetcher
 from decider.reports.pdf import render_scenario_pdf, scenario_filename
 from tests.factories import (
-    PASSWORD,
     JobFactory,
     JobRunFactory,
-    MembershipFactory,
     RepositoryFactory,
     RunnerPoolFactory,
     ScenarioFactory,
-    UserFactory,
     WorkflowFactory,
 )
 
@@ -42,43 +39,26 @@ def _squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-def _client(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
-
-
 @pytest.fixture
-def demo(db: None) -> Scenario:
-    call_command("load_demo", verbosity=0)
-    return Scenario.objects.get(name="Parallel production builds")
-
-
-@pytest.fixture
-def demo_viewer(demo: Scenario) -> Client:
-    user = UserFactory(username="budget-holder")
-    MembershipFactory(team=demo.team, user=user, role="viewer")
-    return _client(user)
-
-
-@pytest.fixture
-def cache_scenario(demo: Scenario) -> Scenario:
+def cache_scenario(demo_scenario: Scenario) -> Scenario:
     """A second saved scenario, made the way the page saves one."""
-    graph = engine_workflow(demo.workflow)
+    graph = engine_workflow(demo_scenario.workflow)
     scenario = apply_preset(graph, engine.Scenario(), "cache_persistence")
     return Scenario.objects.create(
-        team=demo.team,
-        workflow=demo.workflow,
+        team=demo_scenario.team,
+        workflow=demo_scenario.workflow,
         name="Build cache persistence",
         inputs=scenario.model_dump(mode="json"),
         job_keys=[job.key for job in graph.jobs],
-        created_by=demo.created_by,
-        updated_by=demo.created_by,
+        created_by=demo_scenario.created_by,
+        updated_by=demo_scenario.created_by,
     )
 
 
-def test_the_demo_pdf_downloads_with_the_key_figures_and_the_verdict(demo, demo_viewer) -> None:
-    response = demo_viewer.get(reverse("scenario_pdf", args=[demo.pk]))
+def test_the_demo_pdf_downloads_with_the_key_figures_and_the_verdict(
+    demo_scenario, demo_viewer
+) -> None:
+    response = demo_viewer.get(reverse("scenario_pdf", args=[demo_scenario.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
@@ -96,8 +76,8 @@ def test_the_demo_pdf_downloads_with_the_key_figures_and_the_verdict(demo, demo_
     assert _squeezed("no dates in the data") in text
 
 
-def test_every_page_is_numbered_and_the_later_ones_name_the_scenario(demo) -> None:
-    reader = PdfReader(io.BytesIO(render_scenario_pdf(demo)))
+def test_every_page_is_numbered_and_the_later_ones_name_the_scenario(demo_scenario) -> None:
+    reader = PdfReader(io.BytesIO(render_scenario_pdf(demo_scenario)))
     count = len(reader.pages)
     assert count > 1
     for number, page in enumerate(reader.pages, start=1):
@@ -106,27 +86,27 @@ def test_every_page_is_numbered_and_the_later_ones_name_the_scenario(demo) -> No
 
 
 @pytest.mark.parametrize(("query", "size"), [("", A4), ("?paper=letter", LETTER)])
-def test_the_paper_is_a4_or_letter(demo, demo_viewer, query, size) -> None:
-    response = demo_viewer.get(reverse("scenario_pdf", args=[demo.pk]) + query)
+def test_the_paper_is_a4_or_letter(demo_scenario, demo_viewer, query, size) -> None:
+    response = demo_viewer.get(reverse("scenario_pdf", args=[demo_scenario.pk]) + query)
     page = PdfReader(io.BytesIO(response.content)).pages[0]
     assert (round(page.mediabox.width), round(page.mediabox.height)) == size
 
 
-def test_an_unknown_paper_is_refused(demo, demo_viewer) -> None:
-    response = demo_viewer.get(reverse("scenario_pdf", args=[demo.pk]) + "?paper=a3")
+def test_an_unknown_paper_is_refused(demo_scenario, demo_viewer) -> None:
+    response = demo_viewer.get(reverse("scenario_pdf", args=[demo_scenario.pk]) + "?paper=a3")
     assert response.status_code == 400
 
 
-def test_another_teams_scenario_is_a_404(demo, editor_client) -> None:
-    assert editor_client.get(reverse("scenario_pdf", args=[demo.pk])).status_code == 404
-    url = reverse("scenario_compare_pdf") + f"?id={demo.pk}&id={demo.pk + 1}"
+def test_another_teams_scenario_is_a_404(demo_scenario, editor_client) -> None:
+    assert editor_client.get(reverse("scenario_pdf", args=[demo_scenario.pk])).status_code == 404
+    url = reverse("scenario_compare_pdf") + f"?id={demo_scenario.pk}&id={demo_scenario.pk + 1}"
     assert editor_client.get(url).status_code == 404
 
 
-def test_anonymous_users_are_sent_to_log_in(demo) -> None:
+def test_anonymous_users_are_sent_to_log_in(demo_scenario) -> None:
     for url in [
-        reverse("scenario_pdf", args=[demo.pk]),
-        reverse("scenario_compare_pdf") + f"?id={demo.pk}&id={demo.pk}",
+        reverse("scenario_pdf", args=[demo_scenario.pk]),
+        reverse("scenario_compare_pdf") + f"?id={demo_scenario.pk}&id={demo_scenario.pk}",
     ]:
         response = Client().get(url)
         assert response.status_code == 302
@@ -203,9 +183,9 @@ def test_names_with_html_render_as_text_fetch_nothing_and_attach_nothing(
 
 
 def test_the_comparison_pdf_sets_scenarios_side_by_side_with_their_verdicts(
-    demo, cache_scenario, demo_viewer
+    demo_scenario, cache_scenario, demo_viewer
 ) -> None:
-    url = reverse("scenario_compare_pdf") + f"?id={demo.pk}&id={cache_scenario.pk}"
+    url = reverse("scenario_compare_pdf") + f"?id={demo_scenario.pk}&id={cache_scenario.pk}"
     response = demo_viewer.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -227,15 +207,19 @@ def test_the_comparison_pdf_sets_scenarios_side_by_side_with_their_verdicts(
 
 
 @pytest.mark.parametrize("ids", [[], ["1"], ["1", "2", "3", "4", "5"], ["1", "x"]])
-def test_a_comparison_needs_two_to_four_scenario_ids(demo, demo_viewer, ids) -> None:
+def test_a_comparison_needs_two_to_four_scenario_ids(demo_scenario, demo_viewer, ids) -> None:
     query = "&".join(f"id={value}" for value in ids)
     response = demo_viewer.get(reverse("scenario_compare_pdf") + f"?{query}")
     assert response.status_code == 400
 
 
-def test_export_pdf_writes_a_scenario_and_a_comparison(demo, cache_scenario, tmp_path) -> None:
+def test_export_pdf_writes_a_scenario_and_a_comparison(
+    demo_scenario, cache_scenario, tmp_path
+) -> None:
     single = tmp_path / "one.pdf"
-    call_command("export_pdf", "--scenario", str(demo.pk), "-o", str(single), stdout=io.StringIO())
+    call_command(
+        "export_pdf", "--scenario", str(demo_scenario.pk), "-o", str(single), stdout=io.StringIO()
+    )
     assert single.read_bytes().startswith(b"%PDF")
     assert _squeezed("1012 s") in _text(single.read_bytes())
 
@@ -243,7 +227,7 @@ def test_export_pdf_writes_a_scenario_and_a_comparison(demo, cache_scenario, tmp
     call_command(
         "export_pdf",
         "--compare",
-        str(demo.pk),
+        str(demo_scenario.pk),
         str(cache_scenario.pk),
         "--paper",
         "letter",
@@ -259,40 +243,40 @@ def test_export_pdf_writes_a_scenario_and_a_comparison(demo, cache_scenario, tmp
     "arguments",
     [
         ["--scenario", "999999"],
-        ["--compare", "{demo}"],
-        ["--compare", "{demo}", "{demo}"],
-        ["--compare", "{demo}", "999999"],
+        ["--compare", "{demo_scenario}"],
+        ["--compare", "{demo_scenario}", "{demo_scenario}"],
+        ["--compare", "{demo_scenario}", "999999"],
     ],
 )
-def test_export_pdf_refuses_bad_ids(demo, tmp_path, arguments) -> None:
+def test_export_pdf_refuses_bad_ids(demo_scenario, tmp_path, arguments) -> None:
     output = tmp_path / "out.pdf"
-    arguments = [value.format(demo=demo.pk) for value in arguments]
+    arguments = [value.format(demo_scenario=demo_scenario.pk) for value in arguments]
     with pytest.raises(CommandError):
         call_command("export_pdf", *arguments, "-o", str(output), stdout=io.StringIO())
     assert not output.exists()
 
 
 def test_the_scenario_and_compare_pages_link_to_their_pdfs(
-    demo, cache_scenario, demo_viewer
+    demo_scenario, cache_scenario, demo_viewer
 ) -> None:
-    page = demo_viewer.get(reverse("scenario", args=[demo.pk])).content.decode()
-    assert f'href="{reverse("scenario_pdf", args=[demo.pk])}"' in page
-    query = f"id={demo.pk}&amp;id={cache_scenario.pk}"
+    page = demo_viewer.get(reverse("scenario", args=[demo_scenario.pk])).content.decode()
+    assert f'href="{reverse("scenario_pdf", args=[demo_scenario.pk])}"' in page
+    query = f"id={demo_scenario.pk}&amp;id={cache_scenario.pk}"
     compare = demo_viewer.get(
-        reverse("scenario_compare") + f"?id={demo.pk}&id={cache_scenario.pk}"
+        reverse("scenario_compare") + f"?id={demo_scenario.pk}&id={cache_scenario.pk}"
     ).content.decode()
     assert f'href="{reverse("scenario_compare_pdf")}?{query}"' in compare
 
 
-def test_the_pools_table_shows_the_runners_the_verdict_adds(demo) -> None:
-    text = _text(render_scenario_pdf(demo))
+def test_the_pools_table_shows_the_runners_the_verdict_adds(demo_scenario) -> None:
+    text = _text(render_scenario_pdf(demo_scenario))
     assert _squeezed("medium self-hosted, linux, medium 3 60% $100 +2") in text
     assert _squeezed("small self-hosted, linux, small 4 40% $75 +1") in text
 
 
-def test_a_scenario_that_no_longer_fits_its_workflow_is_a_409_not_a_500(demo, demo_viewer):
-    demo.inputs = {**demo.inputs, "statistic": "fastest"}
-    demo.save()
-    response = demo_viewer.get(reverse("scenario_pdf", args=[demo.pk]))
+def test_a_scenario_that_no_longer_fits_its_workflow_is_a_409_not_a_500(demo_scenario, demo_viewer):
+    demo_scenario.inputs = {**demo_scenario.inputs, "statistic": "fastest"}
+    demo_scenario.save()
+    response = demo_viewer.get(reverse("scenario_pdf", args=[demo_scenario.pk]))
     assert response.status_code == 409
     assert b"no longer fits" in response.content

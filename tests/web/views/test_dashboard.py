@@ -4,7 +4,14 @@ import pytest
 from django.urls import reverse
 
 from decider.models import Job, Repository
-from tests.factories import JobFactory, RepositoryFactory, RunnerPoolFactory, WorkflowFactory
+from tests.factories import (
+    JobFactory,
+    MembershipFactory,
+    RepositoryFactory,
+    RunnerPoolFactory,
+    TeamFactory,
+    WorkflowFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +49,18 @@ def test_jobs_of_another_team_are_never_listed(editor_client, team, other_team) 
     response = editor_client.get(reverse("dashboard"))
     assert b"secret-job" not in response.content
     assert Job.objects.count() == 1
+
+
+def test_an_invalid_repository_keeps_the_dashboard_whole(editor, editor_client, team) -> None:
+    repository = RepositoryFactory(team=team, name="acme/mine")
+    WorkflowFactory(repository=repository)
+    WorkflowFactory(repository=repository)
+    lonely = TeamFactory(name="Lonely", slug="lonely")
+    MembershipFactory(team=lonely, user=editor, role="editor")
+    response = editor_client.post(reverse("repository_create"), {"team": team.pk, "name": "no"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Use owner/name" in text
+    assert "2 workflows" in text
+    assert "No repositories yet." in text  # the lonely team's list
+    assert Repository.objects.filter(team=team).count() == 1

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -196,8 +195,7 @@ def test_every_workflow_refusal_is_shown_at_the_form_and_changes_nothing(
     assert Workflow.objects.count() == 1
 
 
-def test_the_repository_page_shows_the_engines_current_graph_figures(db) -> None:
-    call_command("load_demo", verbosity=0)
+def test_the_repository_page_shows_the_engines_current_graph_figures(demo_scenario) -> None:
     client = Client()
     assert client.login(username="demo", password="demo")
     repository = Repository.objects.get(name="tactivos/mural-api")

@@ -1,52 +1,17 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from decider.adapter.inputs import engine_pools, engine_workflow
 from decider.engine import inputs as engine
 from decider.engine.presets import apply_preset
-from decider.models import Membership, Scenario, Team, Workflow
+from decider.models import Scenario, Team, Workflow
 from decider.web.forms.scenario import form_data
-from tests.factories import PASSWORD, MembershipFactory, ScenarioFactory, UserFactory
+from tests.factories import ScenarioFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo() -> Workflow:
-    call_command("load_demo", verbosity=0)
-    return Workflow.objects.get(repository__name="tactivos/mural-api")
-
-
-@pytest.fixture
-def demo_team(demo: Workflow) -> Team:
-    return demo.repository.team
-
-
-def client_with_role(team: Team, role: str) -> Client:
-    user = UserFactory()
-    MembershipFactory(team=team, user=user, role=role)
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def editor(demo_team: Team) -> Client:
-    return client_with_role(demo_team, Membership.Role.EDITOR)
-
-
-@pytest.fixture
-def viewer(demo_team: Team) -> Client:
-    return client_with_role(demo_team, Membership.Role.VIEWER)
-
-
-@pytest.fixture
-def outsider(db: None) -> Client:
-    return client_with_role(Team.objects.create(name="Other", slug="other"), "editor")
 
 
 def parallel_form(workflow: Workflow, **changes: object) -> dict[str, object]:
@@ -56,9 +21,11 @@ def parallel_form(workflow: Workflow, **changes: object) -> dict[str, object]:
     return data
 
 
-def test_the_demo_scenario_tells_the_seeds_story(demo: Workflow, editor: Client) -> None:
-    row = Scenario.objects.get(workflow=demo, name="Parallel production builds")
-    response = editor.get(reverse("scenario", args=[row.pk]))
+def test_the_demo_scenario_tells_the_seeds_story(
+    demo_workflow: Workflow, demo_editor: Client
+) -> None:
+    row = Scenario.objects.get(workflow=demo_workflow, name="Parallel production builds")
+    response = demo_editor.get(reverse("scenario", args=[row.pk]))
     assert response.status_code == 200
     text = response.content.decode()
     for figure in ("1012 s", "524 s", "488 s", "2057 s"):
@@ -71,27 +38,40 @@ def test_the_demo_scenario_tells_the_seeds_story(demo: Workflow, editor: Client)
     assert "applies" in text
 
 
-def test_a_new_scenario_starts_from_a_preset(demo: Workflow, viewer: Client) -> None:
-    response = viewer.get(reverse("scenario_new", args=[demo.pk]) + "?preset=parallel")
+def test_a_new_scenario_starts_from_a_preset(demo_workflow: Workflow, demo_viewer: Client) -> None:
+    response = demo_viewer.get(
+        reverse("scenario_new", args=[demo_workflow.pk]) + "?preset=parallel"
+    )
     assert response.status_code == 200
     assert response.context["results"].analysis.proposed.wall_clock_s == 524
     assert b"Save scenario" not in response.content  # viewers play, but do not save
 
 
 @pytest.mark.parametrize("name", ["scenario_new", "workflow_scenarios"])
-def test_another_teams_workflow_is_a_404(demo: Workflow, outsider: Client, name: str) -> None:
-    assert outsider.get(reverse(name, args=[demo.pk])).status_code == 404
+def test_another_teams_workflow_is_a_404(
+    demo_workflow: Workflow, outsider: Client, name: str
+) -> None:
+    assert outsider.get(reverse(name, args=[demo_workflow.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["scenario_calculate", "scenario_verdict", "scenario_create"])
-def test_posting_to_another_teams_workflow_is_a_404(demo: Workflow, outsider: Client, name: str):
-    assert outsider.post(reverse(name, args=[demo.pk]), parallel_form(demo)).status_code == 404
+def test_posting_to_another_teams_workflow_is_a_404(
+    demo_workflow: Workflow, outsider: Client, name: str
+):
+    assert (
+        outsider.post(
+            reverse(name, args=[demo_workflow.pk]), parallel_form(demo_workflow)
+        ).status_code
+        == 404
+    )
 
 
-def test_htmx_recalculation_returns_only_the_results_panel(demo: Workflow, viewer: Client):
-    response = viewer.post(
-        reverse("scenario_calculate", args=[demo.pk]),
-        parallel_form(demo, runners_1="1"),
+def test_htmx_recalculation_returns_only_the_results_panel(
+    demo_workflow: Workflow, demo_viewer: Client
+):
+    response = demo_viewer.post(
+        reverse("scenario_calculate", args=[demo_workflow.pk]),
+        parallel_form(demo_workflow, runners_1="1"),
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -101,10 +81,12 @@ def test_htmx_recalculation_returns_only_the_results_panel(demo: Workflow, viewe
     assert response.context["results"].analysis.proposed.constrained.wall_clock_s == 1057
 
 
-def test_invalid_input_keeps_the_last_results_and_marks_the_field(demo: Workflow, viewer: Client):
-    response = viewer.post(
-        reverse("scenario_calculate", args=[demo.pk]),
-        parallel_form(demo, runners_0="-1", utilization_1="150"),
+def test_invalid_input_keeps_the_last_results_and_marks_the_field(
+    demo_workflow: Workflow, demo_viewer: Client
+):
+    response = demo_viewer.post(
+        reverse("scenario_calculate", args=[demo_workflow.pk]),
+        parallel_form(demo_workflow, runners_0="-1", utilization_1="150"),
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -115,11 +97,14 @@ def test_invalid_input_keeps_the_last_results_and_marks_the_field(demo: Workflow
     assert 'id="err-runners_0" hx-swap-oob="true">Ensure' in text
 
 
-def test_an_added_need_that_makes_a_cycle_is_named(demo: Workflow, viewer: Client) -> None:
-    response = viewer.post(
-        reverse("scenario_calculate", args=[demo.pk]),
+def test_an_added_need_that_makes_a_cycle_is_named(
+    demo_workflow: Workflow, demo_viewer: Client
+) -> None:
+    response = demo_viewer.post(
+        reverse("scenario_calculate", args=[demo_workflow.pk]),
         parallel_form(
-            demo, add_needs="build-test-image-api: publish-api\npublish-api: lint-and-unit-api"
+            demo_workflow,
+            add_needs="build-test-image-api: publish-api\npublish-api: lint-and-unit-api",
         ),
         HTTP_HX_REQUEST="true",
     )
@@ -127,21 +112,30 @@ def test_an_added_need_that_makes_a_cycle_is_named(demo: Workflow, viewer: Clien
     assert "cycle: build-test-image-api -&gt; publish-api" in response.content.decode()
 
 
-def test_without_javascript_recalculation_renders_the_whole_page(demo: Workflow, viewer: Client):
-    response = viewer.post(reverse("scenario_calculate", args=[demo.pk]), parallel_form(demo))
+def test_without_javascript_recalculation_renders_the_whole_page(
+    demo_workflow: Workflow, demo_viewer: Client
+):
+    response = demo_viewer.post(
+        reverse("scenario_calculate", args=[demo_workflow.pk]), parallel_form(demo_workflow)
+    )
     assert response.status_code == 200
     assert b"<html" in response.content
     assert response.context["results"].decision is not None
-    bad = viewer.post(
-        reverse("scenario_calculate", args=[demo.pk]), parallel_form(demo, runners_0="x")
+    bad = demo_viewer.post(
+        reverse("scenario_calculate", args=[demo_workflow.pk]),
+        parallel_form(demo_workflow, runners_0="x"),
     )
     assert bad.status_code == 200
     assert b"Enter a whole number" in bad.content
 
 
-def test_the_verdict_request_returns_the_decision_panel(demo: Workflow, viewer: Client) -> None:
-    response = viewer.post(
-        reverse("scenario_verdict", args=[demo.pk]), parallel_form(demo), HTTP_HX_REQUEST="true"
+def test_the_verdict_request_returns_the_decision_panel(
+    demo_workflow: Workflow, demo_viewer: Client
+) -> None:
+    response = demo_viewer.post(
+        reverse("scenario_verdict", args=[demo_workflow.pk]),
+        parallel_form(demo_workflow),
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     text = response.content.decode()
@@ -149,42 +143,49 @@ def test_the_verdict_request_returns_the_decision_panel(demo: Workflow, viewer: 
     assert "The ask" in text
 
 
-def test_an_editor_saves_a_scenario_as_validated_engine_inputs(demo: Workflow, editor: Client):
-    data = parallel_form(demo, **{"save-name": "My <b>plan</b>", "save-note": "why"})
-    response = editor.post(reverse("scenario_create", args=[demo.pk]), data)
+def test_an_editor_saves_a_scenario_as_validated_engine_inputs(
+    demo_workflow: Workflow, demo_editor: Client
+):
+    data = parallel_form(demo_workflow, **{"save-name": "My <b>plan</b>", "save-note": "why"})
+    response = demo_editor.post(reverse("scenario_create", args=[demo_workflow.pk]), data)
     row = Scenario.objects.get(name="My <b>plan</b>")
     assert response.status_code == 302
     assert response["Location"] == reverse("scenario", args=[row.pk])
-    graph = engine_workflow(demo)
+    graph = engine_workflow(demo_workflow)
     saved = engine.Scenario.model_validate(row.inputs, context={"workflow": graph})
     assert {(e.job, e.need) for e in saved.remove_needs} == {(6, 0), (7, 1), (8, 2)}
     assert row.job_keys == [job.key for job in graph.jobs]
     assert row.created_by is not None and row.version == 1
-    page = editor.get(reverse("scenario", args=[row.pk])).content.decode()
+    page = demo_editor.get(reverse("scenario", args=[row.pk])).content.decode()
     assert "My &lt;b&gt;plan&lt;/b&gt;" in page and "My <b>plan" not in page
 
 
-def test_a_viewer_cannot_save(demo: Workflow, viewer: Client) -> None:
-    data = parallel_form(demo, **{"save-name": "nope"})
-    assert viewer.post(reverse("scenario_create", args=[demo.pk]), data).status_code == 403
-    row = Scenario.objects.get(workflow=demo)
+def test_a_viewer_cannot_save(demo_workflow: Workflow, demo_viewer: Client) -> None:
+    data = parallel_form(demo_workflow, **{"save-name": "nope"})
+    assert (
+        demo_viewer.post(reverse("scenario_create", args=[demo_workflow.pk]), data).status_code
+        == 403
+    )
+    row = Scenario.objects.get(workflow=demo_workflow)
     data["save-version"] = row.version
-    assert viewer.post(reverse("scenario", args=[row.pk]), data).status_code == 403
-    assert viewer.post(reverse("scenario_delete", args=[row.pk])).status_code == 403
-    assert viewer.post(reverse("scenario_duplicate", args=[row.pk])).status_code == 403
+    assert demo_viewer.post(reverse("scenario", args=[row.pk]), data).status_code == 403
+    assert demo_viewer.post(reverse("scenario_delete", args=[row.pk])).status_code == 403
+    assert demo_viewer.post(reverse("scenario_duplicate", args=[row.pk])).status_code == 403
     assert Scenario.objects.count() == 1
 
 
-def test_saving_a_new_version_and_refusing_a_stale_one(demo: Workflow, editor: Client) -> None:
-    row = Scenario.objects.get(workflow=demo)
+def test_saving_a_new_version_and_refusing_a_stale_one(
+    demo_workflow: Workflow, demo_editor: Client
+) -> None:
+    row = Scenario.objects.get(workflow=demo_workflow)
     url = reverse("scenario", args=[row.pk])
-    first = parallel_form(demo, runners_1="5", **{"save-name": "v2", "save-version": 1})
-    assert editor.post(url, first).status_code == 302
+    first = parallel_form(demo_workflow, runners_1="5", **{"save-name": "v2", "save-version": 1})
+    assert demo_editor.post(url, first).status_code == 302
     row.refresh_from_db()
     assert (row.version, row.name, row.inputs["runners"]) == (2, "v2", {"medium": 5})
 
-    stale = parallel_form(demo, runners_1="9", **{"save-name": "mine", "save-version": 1})
-    response = editor.post(url, stale)
+    stale = parallel_form(demo_workflow, runners_1="9", **{"save-name": "mine", "save-version": 1})
+    response = demo_editor.post(url, stale)
     assert response.status_code == 409
     text = response.content.decode()
     assert "saved version 2 of this scenario while you were editing" in text
@@ -193,8 +194,10 @@ def test_saving_a_new_version_and_refusing_a_stale_one(demo: Workflow, editor: C
     assert (row.version, row.name, row.inputs["runners"]) == (2, "v2", {"medium": 5})
 
 
-def test_another_teams_scenario_is_a_404_everywhere(demo: Workflow, outsider: Client) -> None:
-    row = Scenario.objects.get(workflow=demo)
+def test_another_teams_scenario_is_a_404_everywhere(
+    demo_workflow: Workflow, outsider: Client
+) -> None:
+    row = Scenario.objects.get(workflow=demo_workflow)
     assert outsider.get(reverse("scenario", args=[row.pk])).status_code == 404
     assert outsider.post(reverse("scenario", args=[row.pk]), {}).status_code == 404
     assert outsider.post(reverse("scenario_delete", args=[row.pk])).status_code == 404
@@ -202,34 +205,39 @@ def test_another_teams_scenario_is_a_404_everywhere(demo: Workflow, outsider: Cl
     compare = reverse("scenario_compare") + f"?id={row.pk}&id={row.pk + 1000}"
     assert outsider.get(compare).status_code == 404
     assert (
-        outsider.get(reverse("team_scenarios", args=[demo.repository.team.slug])).status_code == 404
+        outsider.get(
+            reverse("team_scenarios", args=[demo_workflow.repository.team.slug])
+        ).status_code
+        == 404
     )
 
 
-def test_duplicate_and_delete(demo: Workflow, editor: Client) -> None:
-    row = Scenario.objects.get(workflow=demo)
-    response = editor.post(reverse("scenario_duplicate", args=[row.pk]))
+def test_duplicate_and_delete(demo_workflow: Workflow, demo_editor: Client) -> None:
+    row = Scenario.objects.get(workflow=demo_workflow)
+    response = demo_editor.post(reverse("scenario_duplicate", args=[row.pk]))
     copy = Scenario.objects.exclude(pk=row.pk).get()
     assert response["Location"] == reverse("scenario", args=[copy.pk])
     assert copy.inputs == row.inputs and copy.name.endswith("(copy)")
-    editor.post(reverse("scenario_delete", args=[copy.pk]))
+    demo_editor.post(reverse("scenario_delete", args=[copy.pk]))
     assert list(Scenario.objects.all()) == [row]
 
 
-def test_lists_per_workflow_and_per_team(demo: Workflow, viewer: Client) -> None:
-    ScenarioFactory(workflow=demo, name="Second idea")
+def test_lists_per_workflow_and_per_team(demo_workflow: Workflow, demo_viewer: Client) -> None:
+    ScenarioFactory(workflow=demo_workflow, name="Second idea")
     for url in (
-        reverse("workflow_scenarios", args=[demo.pk]),
-        reverse("team_scenarios", args=[demo.repository.team.slug]),
+        reverse("workflow_scenarios", args=[demo_workflow.pk]),
+        reverse("team_scenarios", args=[demo_workflow.repository.team.slug]),
     ):
-        text = viewer.get(url).content.decode()
+        text = demo_viewer.get(url).content.decode()
         assert "Parallel production builds" in text and "Second idea" in text
 
 
-def test_comparing_two_scenarios_marks_the_best_values(demo: Workflow, viewer: Client) -> None:
-    first = Scenario.objects.get(workflow=demo)
-    second = ScenarioFactory(workflow=demo, name="Current graph", inputs={}, job_keys=[])
-    response = viewer.get(reverse("scenario_compare") + f"?id={first.pk}&id={second.pk}")
+def test_comparing_two_scenarios_marks_the_best_values(
+    demo_workflow: Workflow, demo_viewer: Client
+) -> None:
+    first = Scenario.objects.get(workflow=demo_workflow)
+    second = ScenarioFactory(workflow=demo_workflow, name="Current graph", inputs={}, job_keys=[])
+    response = demo_viewer.get(reverse("scenario_compare") + f"?id={first.pk}&id={second.pk}")
     assert response.status_code == 200
     table = response.context["table"]
     proposed = next(row for row in table.rows if row.label == "Proposed wall clock")
@@ -239,16 +247,20 @@ def test_comparing_two_scenarios_marks_the_best_values(demo: Workflow, viewer: C
 
 
 @pytest.mark.parametrize("query", ["", "?id=1", "?id=1&id=2&id=3&id=4&id=5", "?id=a&id=b"])
-def test_comparing_needs_two_to_four_scenarios(demo: Workflow, viewer: Client, query: str) -> None:
-    response = viewer.get(reverse("scenario_compare") + query)
+def test_comparing_needs_two_to_four_scenarios(
+    demo_workflow: Workflow, demo_viewer: Client, query: str
+) -> None:
+    response = demo_viewer.get(reverse("scenario_compare") + query)
     assert response.status_code == 400
 
 
-def test_a_scenario_follows_its_jobs_when_the_workflow_is_reordered(demo: Workflow, editor: Client):
-    row = Scenario.objects.get(workflow=demo)
+def test_a_scenario_follows_its_jobs_when_the_workflow_is_reordered(
+    demo_workflow: Workflow, demo_editor: Client
+):
+    row = Scenario.objects.get(workflow=demo_workflow)
     # A re-import that declares the jobs in another order shifts the engine's ids.
-    demo.jobs.filter(key="build-test-image-api").update(order=99)
-    response = editor.get(reverse("scenario", args=[row.pk]))
+    demo_workflow.jobs.filter(key="build-test-image-api").update(order=99)
+    response = demo_editor.get(reverse("scenario", args=[row.pk]))
     assert response.status_code == 200
     results = response.context["results"]
     assert results.analysis.proposed.wall_clock_s == 524
@@ -256,43 +268,54 @@ def test_a_scenario_follows_its_jobs_when_the_workflow_is_reordered(demo: Workfl
 
 
 def test_a_recalculation_without_javascript_keeps_the_saved_scenario(
-    demo: Workflow, editor: Client
+    demo_workflow: Workflow, demo_editor: Client
 ):
-    row = Scenario.objects.get(workflow=demo)
-    data = parallel_form(demo, runners_1="5", scenario=str(row.pk))
-    response = editor.post(reverse("scenario_calculate", args=[demo.pk]), data)
+    row = Scenario.objects.get(workflow=demo_workflow)
+    data = parallel_form(demo_workflow, runners_1="5", scenario=str(row.pk))
+    response = demo_editor.post(reverse("scenario_calculate", args=[demo_workflow.pk]), data)
     assert response.context["scenario_row"] == row
     assert f"Save version {row.version + 1}" in response.content.decode()
 
 
-def test_a_recalculation_cannot_name_another_teams_scenario(demo: Workflow, editor: Client):
+def test_a_recalculation_cannot_name_another_teams_scenario(
+    demo_workflow: Workflow, demo_editor: Client
+):
     theirs = ScenarioFactory(team=Team.objects.create(name="T", slug="t"))
-    data = parallel_form(demo, scenario=str(theirs.pk))
-    assert editor.post(reverse("scenario_calculate", args=[demo.pk]), data).status_code == 404
+    data = parallel_form(demo_workflow, scenario=str(theirs.pk))
+    assert (
+        demo_editor.post(reverse("scenario_calculate", args=[demo_workflow.pk]), data).status_code
+        == 404
+    )
 
 
-def test_deleting_asks_first(demo: Workflow, editor: Client, viewer: Client) -> None:
-    row = Scenario.objects.get(workflow=demo)
+def test_deleting_asks_first(
+    demo_workflow: Workflow, demo_editor: Client, demo_viewer: Client
+) -> None:
+    row = Scenario.objects.get(workflow=demo_workflow)
     url = reverse("scenario_delete", args=[row.pk])
-    response = editor.get(url)
+    response = demo_editor.get(url)
     assert response.status_code == 200
     assert "cannot be undone" in response.content.decode()
     assert Scenario.objects.filter(pk=row.pk).exists()
-    assert viewer.get(url).status_code == 403
+    assert demo_viewer.get(url).status_code == 403
 
 
-def test_a_saved_scenario_shows_its_engine_inputs_exactly_as_saved(demo: Workflow, viewer: Client):
-    row = Scenario.objects.get(workflow=demo)
-    text = viewer.get(reverse("scenario", args=[row.pk])).content.decode()
+def test_a_saved_scenario_shows_its_engine_inputs_exactly_as_saved(
+    demo_workflow: Workflow, demo_viewer: Client
+):
+    row = Scenario.objects.get(workflow=demo_workflow)
+    text = demo_viewer.get(reverse("scenario", args=[row.pk])).content.decode()
     assert "Engine inputs as saved in version 1" in text
     assert "&quot;remove_needs&quot;: [" in text
     assert "6 = build-production-api" in text
 
 
-def test_a_scenario_whose_job_is_gone_drops_those_edits_and_says_so(demo: Workflow, editor: Client):
-    row = Scenario.objects.get(workflow=demo)
-    demo.jobs.filter(key="build-production-worker").delete()
-    response = editor.get(reverse("scenario", args=[row.pk]))
+def test_a_scenario_whose_job_is_gone_drops_those_edits_and_says_so(
+    demo_workflow: Workflow, demo_editor: Client
+):
+    row = Scenario.objects.get(workflow=demo_workflow)
+    demo_workflow.jobs.filter(key="build-production-worker").delete()
+    response = demo_editor.get(reverse("scenario", args=[row.pk]))
     assert response.status_code == 200
     text = response.content.decode()
     assert "Job &#x27;build-production-worker&#x27; is no longer in the workflow" in text
@@ -300,12 +323,12 @@ def test_a_scenario_whose_job_is_gone_drops_those_edits_and_says_so(demo: Workfl
 
 
 def test_a_saved_scenario_that_no_longer_validates_opens_on_the_current_graph(
-    demo: Workflow, editor: Client
+    demo_workflow: Workflow, demo_editor: Client
 ) -> None:
-    row = Scenario.objects.get(workflow=demo)
+    row = Scenario.objects.get(workflow=demo_workflow)
     row.inputs = {**row.inputs, "statistic": "fastest"}
     row.save()
-    response = editor.get(reverse("scenario", args=[row.pk]))
+    response = demo_editor.get(reverse("scenario", args=[row.pk]))
     assert response.status_code == 200
     assert "This scenario no longer fits its workflow" in response.content.decode()
     assert response.context["results"].analysis.proposed.wall_clock_s == 1012
