@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from decider.engine.analysis import Analysis
 from django.db.models import Max, Min
 
 from decider.adapter.formatting import duration
 from decider.adapter.saved import SavedAnalysis
 from decider.engine import inputs as engine_inputs
+from decider.engine.analysis import Analysis
 from decider.models import JobRun
 from decider.web.forms.scenario import STATISTICS
 

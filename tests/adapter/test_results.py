@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decider.adapter.formatting import duration as seconds
 from decider.adapter.results import build_results
-from decider.engine import inputs as engine
+from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import analyze
 from decider.engine.presets import apply_preset
 from tests.engine.seed import job_id, seed_pools, seed_workflow
@@ -19,7 +19,7 @@ PRODUCTION_IMAGES = [
 
 def demo_results():
     workflow = seed_workflow()
-    scenario = engine.Scenario(milestone=[job_id(key) for key in PRODUCTION_IMAGES])
+    scenario = engine_inputs.Scenario(milestone=[job_id(key) for key in PRODUCTION_IMAGES])
     scenario = apply_preset(workflow, scenario, "parallel")
     return build_results(analyze(workflow, seed_pools(), scenario))
 

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
-from decider.engine import inputs as engine
+from decider.engine import inputs as engine_inputs
 from decider.models import Scenario
 from tests.conftest import DEMO_SCENARIO
 from tests.e2e.conftest import Demo, log_in_as
@@ -195,7 +195,7 @@ def test_two_ticked_scenarios_compare_side_by_side_with_the_best_value_marked(
         team=demo.scenario.team,
         workflow=demo.workflow,
         name="Current graph",
-        inputs=engine.Scenario().model_dump(mode="json"),
+        inputs=engine_inputs.Scenario().model_dump(mode="json"),
         job_keys=demo.scenario.job_keys,
     )
     page = signed_in

@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from decider.adapter.inputs import engine_workflow
-from decider.engine import inputs as engine
+from decider.engine import inputs as engine_inputs
 from decider.engine.presets import apply_preset
 from decider.models import Scenario, Team
 from decider.reports import fetcher as pdf_fetcher
@@ -43,7 +43,7 @@ def _squeezed(text: str) -> str:
 def cache_scenario(demo_scenario: Scenario) -> Scenario:
     """A second saved scenario, made the way the page saves one."""
     graph = engine_workflow(demo_scenario.workflow)
-    scenario = apply_preset(graph, engine.Scenario(), "cache_persistence")
+    scenario = apply_preset(graph, engine_inputs.Scenario(), "cache_persistence")
     return Scenario.objects.create(
         team=demo_scenario.team,
         workflow=demo_scenario.workflow,

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from decider.adapter.files import inputs_from_files
 from decider.adapter.inputs import engine_pools, engine_workflow
-from decider.engine import inputs as engine
+from decider.engine import inputs as engine_inputs
 from decider.importers.problems import ImportRefused
 from decider.management.commands._lookup import read_files, refusal_error
 from decider.models import Workflow
@@ -50,7 +50,9 @@ def parse_assignments(values: list[str], option: str, convert: type) -> dict[str
     return parsed
 
 
-def load_source(options: dict[str, Any]) -> tuple[engine.Workflow, list[engine.Pool], list[str]]:
+def load_source(
+    options: dict[str, Any],
+) -> tuple[engine_inputs.Workflow, list[engine_inputs.Pool], list[str]]:
     """The workflow and pools named by the options, plus warnings to print."""
     runners = parse_assignments(options["runners"], "--runners", int)
     if options.get("workflow_id") is not None:
@@ -95,7 +97,9 @@ def _no_source() -> Any:
     raise CommandError("Give --workflow-id N, or --workflow FILE with --runs FILE.")
 
 
-def pools_from_labels(workflow: engine.Workflow, runners: dict[str, int]) -> list[engine.Pool]:
+def pools_from_labels(
+    workflow: engine_inputs.Workflow, runners: dict[str, int]
+) -> list[engine_inputs.Pool]:
     """A pool of N runners named LABEL serving every job whose runs-on includes LABEL.
 
     GitHub sends a job to a runner whose labels include all of the job's labels, so the pool
@@ -107,11 +111,11 @@ def pools_from_labels(workflow: engine.Workflow, runners: dict[str, int]) -> lis
             job for job in workflow.jobs if label.casefold() in {x.casefold() for x in job.runs_on}
         ]
         labels = sorted({x.casefold() for job in served for x in job.runs_on} | {label.casefold()})
-        pools.append(engine.Pool(name=label, labels=labels, runners=count))
+        pools.append(engine_inputs.Pool(name=label, labels=labels, runners=count))
     return pools
 
 
-def job_id(workflow: engine.Workflow, reference: str, option: str) -> int:
+def job_id(workflow: engine_inputs.Workflow, reference: str, option: str) -> int:
     for job in workflow.jobs:
         if reference in (job.key, job.name):
             return job.id

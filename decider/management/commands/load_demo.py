@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from decider.adapter.inputs import engine_pools, engine_workflow
-from decider.engine import inputs as engine
+from decider.engine import inputs as engine_inputs
 from decider.engine.presets import apply_preset
 from decider.importers.job_runs import parse_runs
 from decider.importers.pools_csv import parse_pools_csv
@@ -86,9 +86,11 @@ class Command(BaseCommand):
         graph = engine_workflow(workflow)
         keys = {job.key: job.id for job in graph.jobs}
         scenario = apply_preset(
-            graph, engine.Scenario(milestone=[keys[key] for key in PRODUCTION_IMAGES]), "parallel"
+            graph,
+            engine_inputs.Scenario(milestone=[keys[key] for key in PRODUCTION_IMAGES]),
+            "parallel",
         )
-        scenario = engine.Scenario.model_validate(
+        scenario = engine_inputs.Scenario.model_validate(
             scenario.model_dump(), context={"workflow": graph, "pools": engine_pools(team)}
         )
         Scenario.objects.create_for(

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pydantic import ValidationError
 
-from decider.engine import inputs as engine
+from decider.engine import inputs as engine_inputs
 from decider.engine.durations import current_durations
 from decider.engine.pools import placements
 from decider.engine.simulation import SimPool, SimulationInput, SimulationResult, simulate
@@ -81,7 +81,7 @@ class Command(BaseCommand):
             raise CommandError(f"No pool named {', '.join(unknown)}.")
         if workflow is None:
             return self._background_only(pools, options)
-        scenario = engine.Scenario(
+        scenario = engine_inputs.Scenario(
             pipelines_per_hour=options["pipelines_per_hour"],
             pipelines_at_once=options["pipelines_at_once"],
             simulated_pipelines=options["jobs"],
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         background_s, _ = background_job_lengths(workflow, pools, placed)
         seconds = current_durations(workflow, scenario).seconds
         return simulation_input(
-            engine.current_needs(workflow),
+            engine_inputs.current_needs(workflow),
             seconds,
             placed,
             pools,
@@ -101,17 +101,19 @@ class Command(BaseCommand):
             options["seed"],
         )
 
-    def _pools_without_workflow(self, options: dict[str, Any]) -> list[engine.Pool]:
+    def _pools_without_workflow(self, options: dict[str, Any]) -> list[engine_inputs.Pool]:
         if options["pools"]:
             _, pools, _ = load_source({**options, "workflow": None, "workflow_id": None})
             return pools
         runners = parse_assignments(options["runners"], "--runners", int)
         if not runners:
             raise CommandError("Give --runners POOL=N (repeatable), --pools CSV, or a workflow.")
-        return [engine.Pool(name=name, labels=[name], runners=n) for name, n in runners.items()]
+        return [
+            engine_inputs.Pool(name=name, labels=[name], runners=n) for name, n in runners.items()
+        ]
 
     def _background_only(
-        self, pools: list[engine.Pool], options: dict[str, Any]
+        self, pools: list[engine_inputs.Pool], options: dict[str, Any]
     ) -> SimulationInput:
         sim_pools = [
             SimPool(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django import forms
 
-from decider.engine import inputs as engine
+from decider.engine import inputs as engine_inputs
 from decider.engine.presets import apply_preset
 from decider.web.forms.scenario import ScenarioForm, form_data, format_overrides, parse_overrides
 from tests.engine.seed import seed_pools, seed_workflow
@@ -28,7 +28,7 @@ def test_bad_overrides_say_what_to_write(text: str, message: str) -> None:
 
 def test_a_scenario_survives_the_round_trip_through_the_form() -> None:
     workflow, pools = seed_workflow(), seed_pools()
-    scenario = apply_preset(workflow, engine.Scenario(milestone=[6, 7]), "cache_sharing")
+    scenario = apply_preset(workflow, engine_inputs.Scenario(milestone=[6, 7]), "cache_sharing")
     scenario = apply_preset(workflow, scenario, "parallel")
     scenario = scenario.model_copy(
         update={
@@ -36,7 +36,7 @@ def test_a_scenario_survives_the_round_trip_through_the_form() -> None:
             "runners": {"medium": 5},
             "utilization": {"small": 0.25},
             "usd_per_runner": {"medium": 120.0},
-            "estimates": [engine.Estimate(job=4, seconds=240)],
+            "estimates": [engine_inputs.Estimate(job=4, seconds=240)],
             "pipelines_per_hour": 3.0,
             "pipelines_per_month": 900.0,
             "loaded_usd_per_hour": 95.0,
@@ -51,7 +51,7 @@ def test_a_scenario_survives_the_round_trip_through_the_form() -> None:
 
 def test_a_rate_is_required_when_pipelines_arrive_per_hour() -> None:
     workflow, pools = seed_workflow(), seed_pools()
-    data = form_data(engine.Scenario(), workflow, pools) | {"concurrency": "per_hour"}
+    data = form_data(engine_inputs.Scenario(), workflow, pools) | {"concurrency": "per_hour"}
     form = ScenarioForm(data, workflow=workflow, pools=pools)
     assert not form.is_valid()
     assert "pipelines_per_hour" in form.errors

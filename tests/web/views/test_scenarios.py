@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from decider.adapter.inputs import engine_pools, engine_workflow
-from decider.engine import inputs as engine
+from decider.engine import inputs as engine_inputs
 from decider.engine.presets import apply_preset
 from decider.models import Scenario, Team, Workflow
 from decider.web.forms.scenario import form_data
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def parallel_form(workflow: Workflow, **changes: object) -> dict[str, object]:
     graph, pools = engine_workflow(workflow), engine_pools(workflow.repository.team)
-    data = form_data(apply_preset(graph, engine.Scenario(), "parallel"), graph, pools)
+    data = form_data(apply_preset(graph, engine_inputs.Scenario(), "parallel"), graph, pools)
     data.update(changes)
     return data
 
@@ -152,7 +152,7 @@ def test_an_editor_saves_a_scenario_as_validated_engine_inputs(
     assert response.status_code == 302
     assert response["Location"] == reverse("scenario", args=[row.pk])
     graph = engine_workflow(demo_workflow)
-    saved = engine.Scenario.model_validate(row.inputs, context={"workflow": graph})
+    saved = engine_inputs.Scenario.model_validate(row.inputs, context={"workflow": graph})
     assert {(e.job, e.need) for e in saved.remove_needs} == {(6, 0), (7, 1), (8, 2)}
     assert row.job_keys == [job.key for job in graph.jobs]
     assert row.created_by is not None and row.version == 1
