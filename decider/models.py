@@ -18,7 +18,7 @@ from django.utils import timezone
 
 
 class TeamQuerySet(models.QuerySet["Team"]):
-    def for_user(self, user: object) -> TeamQuerySet:
+    def for_user(self, user: AbstractBaseUser) -> TeamQuerySet:
         return self.filter(memberships__user=user)
 
 
@@ -250,7 +250,7 @@ class JobRun(models.Model):
 class ScenarioQuerySet(models.QuerySet["Scenario"]):
     def create_for(
         self,
-        user: object,
+        user: AbstractBaseUser,
         workflow: Workflow,
         *,
         name: str,
@@ -314,6 +314,9 @@ class Scenario(models.Model):
         """Save the edit as the next version, unless someone saved a newer one since
         `edited_version` (optimistic locking): then nothing changes, the row is refreshed
         to show who saved what, and the answer is False."""
+        if edited_version is None:  # a save that names no version cannot prove it is current
+            self.refresh_from_db()
+            return False
         with transaction.atomic():
             updated = Scenario.objects.filter(pk=self.pk, version=edited_version).update(
                 name=name,

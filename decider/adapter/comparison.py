@@ -13,7 +13,7 @@ from decider.adapter.results import ScenarioResults
 from decider.adapter.saved import SavedAnalysis
 from decider.engine.analysis import GraphResult
 from decider.engine.schedule import TOTAL
-from decider.engine.verdict import Decision, SimulatedFigures
+from decider.engine.verdict import SimulatedFigures
 
 Better = str  # "lower", "higher" or "" (not ranked)
 
@@ -76,13 +76,24 @@ def _on_pools(graph: GraphResult) -> float | None:
     return graph.constrained.wall_clock_s if graph.constrained else None
 
 
-def _decision(results: ScenarioResults) -> Decision | None:
-    return results.analysis.decision
-
-
 def _simulated(results: ScenarioResults) -> SimulatedFigures | None:
     decision = results.analysis.decision
     return decision.simulation if decision else None
+
+
+def _simulated_p90_wall_clock(results: ScenarioResults) -> float | None:
+    simulated = _simulated(results)
+    return simulated.proposed_p90_wall_clock_s if simulated else None
+
+
+def _simulated_p90_queue_delay(results: ScenarioResults) -> float | None:
+    simulated = _simulated(results)
+    return simulated.proposed_p90_queue_delay_s if simulated else None
+
+
+def _added_usd_per_month(results: ScenarioResults) -> float | None:
+    decision = results.analysis.decision
+    return decision.added_usd_per_month if decision else None
 
 
 def _figures() -> list[tuple[str, Figure, Format, Better]]:
@@ -96,24 +107,9 @@ def _figures() -> list[tuple[str, Figure, Format, Better]]:
         ("Proposed on the pools' runners", lambda r: _on_pools(_proposed(r)), duration, "lower"),
         ("Compute", lambda r: _proposed(r).compute_s, duration, "lower"),
         ("Peak runners", lambda r: _proposed(r).peak_runners.get(TOTAL), _count, "lower"),
-        (
-            "Simulated p90 wall clock",
-            lambda r: (sim := _simulated(r)) and sim.proposed_p90_wall_clock_s,
-            duration,
-            "lower",
-        ),
-        (
-            "Simulated p90 queueing delay",
-            lambda r: (sim := _simulated(r)) and sim.proposed_p90_queue_delay_s,
-            duration,
-            "lower",
-        ),
-        (
-            "Runners to add ($/month)",
-            lambda r: (decision := _decision(r)) and decision.added_usd_per_month,
-            usd,
-            "lower",
-        ),
+        ("Simulated p90 wall clock", _simulated_p90_wall_clock, duration, "lower"),
+        ("Simulated p90 queueing delay", _simulated_p90_queue_delay, duration, "lower"),
+        ("Runners to add ($/month)", _added_usd_per_month, usd, "lower"),
         (
             "Hours saved per month",
             lambda r: r.analysis.costs.hours_saved_per_month,

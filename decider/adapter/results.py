@@ -72,6 +72,19 @@ class MetricRow:
 
 
 @dataclass
+class JobTableRow:
+    name: str
+    key: str
+    pool: str
+    duration_s: float | None
+    measured: bool
+    start_s: float
+    end_s: float
+    queue_wait_s: float
+    critical: bool
+
+
+@dataclass
 class ScenarioResults:
     analysis: Analysis
     headline: str
@@ -117,31 +130,26 @@ class ScenarioResults:
             return []
         return [(row, decision.additions.get(row.pool, 0)) for row in decision.demand]
 
-    def job_table(self, which: str = "proposed") -> list[dict[str, object]]:
+    def job_table(self, which: str = "proposed") -> list[JobTableRow]:
         """Per job: pool, duration, start, end, queue wait, on the critical path."""
         graph: GraphResult = getattr(self.analysis, which)
         schedule = graph.constrained
         timings = {t.id: t for t in (schedule.jobs if schedule else graph.timings)}
         on_path = set((schedule or graph).critical_path)
-        rows = []
-        for job in self.analysis.jobs:
-            timing = timings[job.id]
-            rows.append(
-                {
-                    "name": job.name,
-                    "key": job.key,
-                    "pool": job.pool,
-                    "duration_s": job.proposed_duration_s
-                    if which == "proposed"
-                    else job.duration_s,
-                    "measured": job.duration_s is not None,
-                    "start_s": timing.start_s,
-                    "end_s": timing.end_s,
-                    "queue_wait_s": timing.queue_wait_s,
-                    "critical": job.id in on_path,
-                }
+        return [
+            JobTableRow(
+                name=job.name,
+                key=job.key,
+                pool=job.pool,
+                duration_s=job.proposed_duration_s if which == "proposed" else job.duration_s,
+                measured=job.duration_s is not None,
+                start_s=timings[job.id].start_s,
+                end_s=timings[job.id].end_s,
+                queue_wait_s=timings[job.id].queue_wait_s,
+                critical=job.id in on_path,
             )
-        return rows
+            for job in self.analysis.jobs
+        ]
 
     @property
     def framework(self) -> FrameworkResult | None:

@@ -332,7 +332,7 @@ def _job_row(
 def _lane_tag(row: _Row, y: float, names_width: float) -> list[str]:
     x = PAD + names_width + 4
     bottom = y + ROW * row.lane_rows
-    bracket = {
+    bracket: dict[str, str | float | int] = {
         "x1": x,
         "y1": y + 4,
         "x2": x,

@@ -8,41 +8,41 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from decider.models import Membership, Repository, Scenario, Team, Workflow
+from decider.web.request import AuthenticatedHttpRequest
 
 
-def teams(request: HttpRequest) -> QuerySet[Team]:
+def teams(request: AuthenticatedHttpRequest) -> QuerySet[Team]:
     return Team.objects.for_user(request.user)
 
 
-def editor_teams(request: HttpRequest) -> QuerySet[Team]:
+def editor_teams(request: AuthenticatedHttpRequest) -> QuerySet[Team]:
     return teams(request).filter(memberships__role=Membership.Role.EDITOR)
 
 
-def is_editor(request: HttpRequest, team: Team) -> bool:
+def is_editor(request: AuthenticatedHttpRequest, team: Team) -> bool:
     return team.memberships.filter(user=request.user, role=Membership.Role.EDITOR).exists()
 
 
-def require_editor(request: HttpRequest, team: Team) -> None:
+def require_editor(request: AuthenticatedHttpRequest, team: Team) -> None:
     if not is_editor(request, team):
         raise PermissionDenied("Viewers cannot change this team's data.")
 
 
-def team_or_404(request: HttpRequest, slug: str) -> Team:
+def team_or_404(request: AuthenticatedHttpRequest, slug: str) -> Team:
     return get_object_or_404(teams(request), slug=slug)
 
 
-def repository_or_404(request: HttpRequest, repository_id: int) -> Repository:
+def repository_or_404(request: AuthenticatedHttpRequest, repository_id: int) -> Repository:
     return get_object_or_404(
         Repository.objects.filter(team__in=teams(request)).select_related("team"),
         pk=repository_id,
     )
 
 
-def workflow_or_404(request: HttpRequest, workflow_id: int) -> Workflow:
+def workflow_or_404(request: AuthenticatedHttpRequest, workflow_id: int) -> Workflow:
     return get_object_or_404(
         Workflow.objects.filter(repository__team__in=teams(request)).select_related(
             "repository__team"
@@ -51,11 +51,11 @@ def workflow_or_404(request: HttpRequest, workflow_id: int) -> Workflow:
     )
 
 
-def scenarios(request: HttpRequest) -> QuerySet[Scenario]:
+def scenarios(request: AuthenticatedHttpRequest) -> QuerySet[Scenario]:
     return Scenario.objects.filter(team__in=teams(request))
 
 
-def scenario_or_404(request: HttpRequest, scenario_id: int) -> Scenario:
+def scenario_or_404(request: AuthenticatedHttpRequest, scenario_id: int) -> Scenario:
     return get_object_or_404(
         scenarios(request).select_related("workflow__repository__team", "created_by", "updated_by"),
         pk=scenario_id,

@@ -14,14 +14,14 @@ UNKNOWN = "unknown"  # the error code for an id outside the user's scenarios
 
 
 class CompareForm(forms.Form):
-    id = forms.CharField(required=False, widget=forms.MultipleHiddenInput)
+    id = forms.Field(required=False, widget=forms.MultipleHiddenInput)
 
     def __init__(self, *args: Any, scenarios: QuerySet[Scenario], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.scenarios = scenarios
 
     def clean_id(self) -> list[Scenario]:
-        values = list(dict.fromkeys(self.data.getlist("id") if self.data else []))
+        values = [str(value) for value in dict.fromkeys(self.cleaned_data["id"] or [])]
         if not MIN_COMPARED <= len(values) <= MAX_COMPARED:
             raise forms.ValidationError(
                 f"Choose {MIN_COMPARED} to {MAX_COMPARED} scenarios to compare."
@@ -40,4 +40,4 @@ class CompareForm(forms.Form):
 
     @property
     def refusal(self) -> str:
-        return " ".join(self.errors.get("id", []))
+        return " ".join(str(error) for error in self.errors.get("id", []))

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from decider.models import RunnerPool, Team
 
@@ -55,9 +56,11 @@ class RepositoryForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none())
     name = forms.CharField(max_length=200, help_text="owner/name, as on GitHub")
 
-    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        field = self.fields["team"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = teams
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -66,7 +69,8 @@ class RepositoryForm(forms.Form):
         return name
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         team, name = cleaned.get("team"), cleaned.get("name")
         if team and name and team.repositories.filter(name=name).exists():
             self.add_error("name", f"{team} already has {name}.")

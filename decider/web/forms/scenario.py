@@ -105,7 +105,9 @@ class ScenarioForm(forms.Form):
         self.workflow = workflow
         self.pools = pools
         self.jobs = {job.id: job for job in workflow.jobs}
-        self.fields["milestone"].choices = [(str(job.id), job.name) for job in workflow.jobs]
+        milestone = self.fields["milestone"]
+        assert isinstance(milestone, forms.MultipleChoiceField)
+        milestone.choices = [(str(job.id), job.name) for job in workflow.jobs]
         for index, pool in enumerate(pools):
             self.fields[f"runners_{index}"] = forms.IntegerField(
                 min_value=0, initial=pool.runners, label=f"{pool.name} runners"
@@ -176,7 +178,8 @@ class ScenarioForm(forms.Form):
         return edges
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         mode = cleaned.get("concurrency")
         if mode == "per_hour" and not cleaned.get("pipelines_per_hour"):
             self.add_error("pipelines_per_hour", "Give how many pipelines start per hour.")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 
 from decider.models import Workflow
 
@@ -41,15 +42,19 @@ def read_uploads(files: list[UploadedFile]) -> list[tuple[str, bytes]]:
     return [(upload.name or "upload", upload.read()) for upload in files]
 
 
+# The field is named `files` (the name browsers post); Django's form metaclass moves declared
+# fields into `base_fields`, so `form.files` is still the uploaded-files dict at run time.
+
+
 class WorkflowUploadForm(forms.Form):
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label="Workflow YAML files",
         help_text="The workflow, plus any local reusable workflows it calls (they are expanded).",
     )
 
 
 class RunsUploadForm(forms.Form):
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label="Run data",
         help_text=(
             "GitHub REST 'list jobs for a workflow run' JSON (one or more pages), a job or run "
@@ -63,10 +68,14 @@ class RunsUploadForm(forms.Form):
         empty_label="Detect from the data",
     )
 
-    def __init__(self, *args: Any, workflows: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, workflows: QuerySet[Workflow] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        field = self.fields["workflow"]
+        assert isinstance(field, forms.ModelChoiceField)
         if workflows is not None:
-            self.fields["workflow"].queryset = workflows
+            field.queryset = workflows
 
 
 class PoolsUploadForm(forms.Form):

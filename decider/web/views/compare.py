@@ -11,10 +11,10 @@ from decider.adapter.comparison import comparison_table
 from decider.adapter.saved import ScenarioNoLongerFits, analyse_saved
 from decider.web import access
 from decider.web.forms.compare import UNKNOWN, CompareForm
-from decider.web.request import HtmxHttpRequest
+from decider.web.request import AuthenticatedHttpRequest
 
 
-def compare_form(request: HtmxHttpRequest) -> CompareForm:
+def compare_form(request: AuthenticatedHttpRequest) -> CompareForm:
     """The ids asked for, checked against the user's scenarios; another team's is a 404."""
     form = CompareForm(request.GET, scenarios=access.scenarios(request))
     if not form.is_valid() and form.has_error("id", UNKNOWN):
@@ -24,7 +24,7 @@ def compare_form(request: HtmxHttpRequest) -> CompareForm:
 
 @login_required
 @require_GET
-def scenario_compare(request: HtmxHttpRequest) -> HttpResponse:
+def scenario_compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = compare_form(request)
     if not form.is_valid():
         return render(request, "decider/compare.html", {"error": form.refusal}, status=400)

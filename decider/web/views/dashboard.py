@@ -6,16 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from decider.models import Repository
 from decider.web import access
 from decider.web.forms.inventory import RepositoryForm
+from decider.web.request import AuthenticatedHttpRequest
 
 
-def _dashboard(request: HttpRequest, repository_form: RepositoryForm) -> HttpResponse:
+def _dashboard(request: AuthenticatedHttpRequest, repository_form: RepositoryForm) -> HttpResponse:
     """One context for the page and for an "add repository" that needs correcting."""
     repositories = Repository.objects.annotate(workflow_count=Count("workflows"))
     teams = (
@@ -31,13 +32,13 @@ def _dashboard(request: HttpRequest, repository_form: RepositoryForm) -> HttpRes
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _dashboard(request, RepositoryForm(teams=access.editor_teams(request)))
 
 
 @login_required
 @require_POST
-def repository_create(request: HttpRequest) -> HttpResponse:
+def repository_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RepositoryForm(request.POST, teams=access.editor_teams(request))
     if not access.editor_teams(request).exists():
         raise PermissionDenied("Viewers cannot add repositories.")

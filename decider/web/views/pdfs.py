@@ -19,11 +19,11 @@ from decider.reports.pdf import (
     scenario_filename,
 )
 from decider.web import access
-from decider.web.request import HtmxHttpRequest
+from decider.web.request import AuthenticatedHttpRequest
 from decider.web.views.compare import compare_form
 
 
-def _paper(request: HtmxHttpRequest) -> str | None:
+def _paper(request: AuthenticatedHttpRequest) -> str | None:
     paper = request.GET.get("paper", "a4").lower()
     return paper if paper in PAPER_SIZES else None
 
@@ -42,7 +42,7 @@ def _download(pdf: bytes, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def scenario_pdf(request: HtmxHttpRequest, scenario_id: int) -> HttpResponse:
+def scenario_pdf(request: AuthenticatedHttpRequest, scenario_id: int) -> HttpResponse:
     row = access.scenario_or_404(request, scenario_id)
     paper = _paper(request)
     if paper is None:
@@ -56,7 +56,7 @@ def scenario_pdf(request: HtmxHttpRequest, scenario_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def scenario_compare_pdf(request: HtmxHttpRequest) -> HttpResponse:
+def scenario_compare_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = compare_form(request)
     if not form.is_valid():
         return _refused(form.refusal)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,10 +15,11 @@ from decider.models import RunnerPool, Team
 from decider.web import access
 from decider.web.forms.inventory import RunnerPoolForm
 from decider.web.forms.uploads import PoolsUploadForm
+from decider.web.request import AuthenticatedHttpRequest
 
 
 def _render_pools(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     team: Team,
     *,
     pool_form: RunnerPoolForm | None = None,
@@ -38,7 +39,7 @@ def _render_pools(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pools(request: HttpRequest, team_slug: str) -> HttpResponse:
+def pools(request: AuthenticatedHttpRequest, team_slug: str) -> HttpResponse:
     team = access.team_or_404(request, team_slug)
     if request.method == "GET":
         return _render_pools(request, team)
@@ -55,7 +56,7 @@ def pools(request: HttpRequest, team_slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pool_edit(request: HttpRequest, team_slug: str, pool_id: int) -> HttpResponse:
+def pool_edit(request: AuthenticatedHttpRequest, team_slug: str, pool_id: int) -> HttpResponse:
     team = access.team_or_404(request, team_slug)
     pool = get_object_or_404(RunnerPool, team=team, pk=pool_id)
     if request.method == "POST":
@@ -72,7 +73,7 @@ def pool_edit(request: HttpRequest, team_slug: str, pool_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def pools_upload(request: HttpRequest, team_slug: str) -> HttpResponse:
+def pools_upload(request: AuthenticatedHttpRequest, team_slug: str) -> HttpResponse:
     team = access.team_or_404(request, team_slug)
     access.require_editor(request, team)
     form = PoolsUploadForm(request.POST, request.FILES)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,10 +25,11 @@ from decider.importers.workflow_yaml import parse_workflow_files
 from decider.models import Repository
 from decider.web import access
 from decider.web.forms.uploads import RunsUploadForm, WorkflowUploadForm, read_uploads
+from decider.web.request import AuthenticatedHttpRequest
 
 
 def _render_repository(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     repository: Repository,
     *,
     workflow_form: WorkflowUploadForm | None = None,
@@ -51,13 +52,13 @@ def _render_repository(
 
 @login_required
 @require_GET
-def repository_detail(request: HttpRequest, repository_id: int) -> HttpResponse:
+def repository_detail(request: AuthenticatedHttpRequest, repository_id: int) -> HttpResponse:
     return _render_repository(request, access.repository_or_404(request, repository_id))
 
 
 @login_required
 @require_POST
-def workflow_upload(request: HttpRequest, repository_id: int) -> HttpResponse:
+def workflow_upload(request: AuthenticatedHttpRequest, repository_id: int) -> HttpResponse:
     repository = access.repository_or_404(request, repository_id)
     access.require_editor(request, repository.team)
     form = WorkflowUploadForm(request.POST, request.FILES)
@@ -78,7 +79,7 @@ def workflow_upload(request: HttpRequest, repository_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def runs_upload(request: HttpRequest, repository_id: int) -> HttpResponse:
+def runs_upload(request: AuthenticatedHttpRequest, repository_id: int) -> HttpResponse:
     repository = access.repository_or_404(request, repository_id)
     access.require_editor(request, repository.team)
     form = RunsUploadForm(request.POST, request.FILES, workflows=repository.workflows.all())

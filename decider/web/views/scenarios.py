@@ -93,8 +93,8 @@ def scenario_calculate(request: HtmxHttpRequest, workflow_id: int) -> HttpRespon
             response = render(request, f"{PAGE}#field_errors", {"form": form})
             response["HX-Reswap"] = "none"
             return response
-        results = whatif.results(form.cleaned_data["scenario"], verdict=False)
-        context = {"form": form, "results": results, "workflow": workflow, "deferred": True}
+        fast = whatif.results(form.cleaned_data["scenario"], verdict=False)
+        context = {"form": form, "results": fast, "workflow": workflow, "deferred": True}
         return render(request, f"{PAGE}#live", context)
     row = _edited_scenario(request, workflow)
     results = _valid_results(form, whatif)
