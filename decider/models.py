@@ -254,24 +254,41 @@ class ScenarioQuerySet(models.QuerySet["Scenario"]):
         workflow: Workflow,
         *,
         name: str,
-        inputs: dict,
+        inputs: dict[str, Any],
         job_keys: list[str],
         note: str = "",
+        snapshot: dict[str, Any] | None = None,
     ) -> Scenario:
-        """A new scenario of `workflow`, owned by the workflow's team, saved by `user`."""
-        return self.create(
-            team=workflow.repository.team,
-            workflow=workflow,
-            name=name,
-            note=note,
-            inputs=inputs,
-            job_keys=job_keys,
-            created_by=user,
-            updated_by=user,
-        )
+        """A new scenario of `workflow` (owned by the workflow's team) and its version 1."""
+        with transaction.atomic():
+            scenario = self.create(
+                team=workflow.repository.team,
+                workflow=workflow,
+                name=name,
+                note=note,
+                inputs=inputs,
+                job_keys=job_keys,
+                snapshot=snapshot,
+                created_by=user,
+                updated_by=user,
+            )
+            scenario.versions.create(
+                number=1,
+                name=name,
+                note=note,
+                inputs=inputs,
+                job_keys=job_keys,
+                snapshot=snapshot,
+                changes=["First version."],
+                saved_by=user,
+                saved_at=scenario.updated_at,
+            )
+        return scenario
 
 
 class Scenario(models.Model):
+    """A saved what-if; its fields are its latest version (the history is in `versions`)."""
+
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="scenarios")
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="scenarios")
     name = models.CharField(max_length=200)
@@ -280,6 +297,9 @@ class Scenario(models.Model):
     # The engine names jobs by declaration index; the keys at save time let a later import
     # that reorders or removes jobs be detected and mapped back.
     job_keys = models.JSONField(default=list, blank=True)
+    # Everything the figures were computed from (graph, durations and their runs, pools), so a
+    # version shows the same figures forever. None: saved before snapshots were kept.
+    snapshot = models.JSONField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic locking")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -310,6 +330,8 @@ class Scenario(models.Model):
         note: str,
         inputs: dict[str, Any],
         job_keys: list[str],
+        snapshot: dict[str, Any] | None = None,
+        changes: list[str] | None = None,
     ) -> bool:
         """Save the edit as the next version, unless someone saved a newer one since
         `edited_version` (optimistic locking): then nothing changes, the row is refreshed
@@ -317,19 +339,66 @@ class Scenario(models.Model):
         if edited_version is None:  # a save that names no version cannot prove it is current
             self.refresh_from_db()
             return False
+        now = timezone.now()
         with transaction.atomic():
             updated = Scenario.objects.filter(pk=self.pk, version=edited_version).update(
                 name=name,
                 note=note,
                 inputs=inputs,
                 job_keys=job_keys,
+                snapshot=snapshot,
                 version=F("version") + 1,
                 updated_by=user,
-                updated_at=timezone.now(),
+                updated_at=now,
             )
+            if updated:
+                self.versions.create(
+                    number=edited_version + 1,
+                    name=name,
+                    note=note,
+                    inputs=inputs,
+                    job_keys=job_keys,
+                    snapshot=snapshot,
+                    changes=changes or [],
+                    saved_by=user,
+                    saved_at=now,
+                )
         self.refresh_from_db()
         return bool(updated)
 
     @property
     def inputs_json(self) -> str:
         return json.dumps(self.inputs, indent=2, sort_keys=True)
+
+
+class ScenarioVersion(models.Model):
+    """One saved version of a scenario, never changed once written."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    note = models.TextField(blank=True)
+    inputs = models.JSONField(default=dict)
+    job_keys = models.JSONField(default=list, blank=True)
+    snapshot = models.JSONField(null=True, blank=True)
+    changes = models.JSONField(
+        default=list, blank=True, help_text="What changed from the version before, in words"
+    )
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["scenario", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scenario", "number"], name="scenarioversion_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="scenarioversion_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.number}"

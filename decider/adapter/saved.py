@@ -3,15 +3,19 @@ and `export_pdf` analyse it."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from pydantic import ValidationError
 
 from decider.adapter.results import ScenarioResults
+from decider.adapter.snapshots import data_changes, whatif_from_snapshot
 from decider.adapter.whatif import WhatIf, validation_problems
 from decider.engine import inputs as engine_inputs
-from decider.models import Scenario
+from decider.models import Scenario, ScenarioVersion
 
 
 class ScenarioNoLongerFits(Exception):
@@ -26,28 +30,116 @@ class ScenarioNoLongerFits(Exception):
         )
 
 
+LEGACY_NOTICE = (
+    "This version was saved before decider kept snapshots: its figures use today's data. "
+    "Save it again to keep them."
+)
+
+
 @dataclass
 class SavedAnalysis:
-    row: Scenario
-    whatif: WhatIf
-    scenario: engine_inputs.Scenario  # the saved inputs mapped onto today's job ids
+    row: Scenario  # the scenario (its fields are the latest version)
+    version: Scenario | ScenarioVersion  # the version analysed: the row itself when latest
+    computed_from: WhatIf  # the version's snapshot (today's data for versions before them)
+    scenario: engine_inputs.Scenario  # the version's inputs, on computed_from's job ids
     results: ScenarioResults
-    warnings: list[str]  # edits dropped because their jobs are gone
+    today: WhatIf
+    # The inputs mapped onto today's jobs, for the what-if form; None when they no longer fit.
+    editable: engine_inputs.Scenario | None
+    changes: list[str]  # how today's data differs from the version's, in words
+
+    @property
+    def number(self) -> int:
+        return (
+            self.version.number if isinstance(self.version, ScenarioVersion) else self.row.version
+        )
+
+    @property
+    def is_latest(self) -> bool:
+        return self.number == self.row.version
+
+    @property
+    def from_snapshot(self) -> bool:
+        return self.version.snapshot is not None
+
+    @property
+    def can_refresh(self) -> bool:
+        """Today's data can be applied: the inputs still fit today's jobs and pools."""
+        return self.editable is not None
+
+    @property
+    def name(self) -> str:
+        return self.version.name
+
+    @property
+    def note(self) -> str:
+        return self.version.note
+
+    @property
+    def saved_at(self) -> datetime:
+        if isinstance(self.version, ScenarioVersion):
+            return self.version.saved_at
+        return self.row.updated_at
+
+    @property
+    def saved_by(self) -> AbstractBaseUser | None:
+        if isinstance(self.version, ScenarioVersion):
+            return self.version.saved_by
+        return self.row.updated_by
+
+    @property
+    def inputs_json(self) -> str:
+        return json.dumps(self.version.inputs, indent=2, sort_keys=True)
 
 
-def analyse_saved(row: Scenario, *, whatif: WhatIf | None = None) -> SavedAnalysis:
-    """Raises ScenarioNoLongerFits when the saved inputs no longer validate."""
-    whatif = whatif or WhatIf.of(row.workflow)
+def _job_keys(graph: engine_inputs.Workflow) -> list[str]:
+    return [job.key for job in sorted(graph.jobs, key=lambda job: job.id)]
+
+
+def analyse_saved(row: Scenario, version: ScenarioVersion | None = None) -> SavedAnalysis:
+    """A saved version (the latest unless given) as its figures were when it was saved.
+
+    Raises ScenarioNoLongerFits when its inputs do not validate against its own data.
+    """
+    content: Scenario | ScenarioVersion = version or row
+    today = WhatIf.of(row.workflow)
+    if content.snapshot is None:
+        try:
+            stored = stored_scenario(content.inputs, content.job_keys, today.graph, today.pools)
+        except ValidationError as error:
+            raise ScenarioNoLongerFits(row, validation_problems(error)) from error
+        return SavedAnalysis(
+            row=row,
+            version=content,
+            computed_from=today,
+            scenario=stored.scenario,
+            results=today.results(stored.scenario, verdict=True),
+            today=today,
+            editable=stored.scenario,
+            changes=[LEGACY_NOTICE, *stored.warnings],
+        )
+    then = whatif_from_snapshot(content.snapshot)
     try:
-        stored = stored_scenario(row.inputs, row.job_keys, whatif.graph, whatif.pools)
+        scenario = engine_inputs.Scenario.model_validate(
+            content.inputs, context={"workflow": then.graph, "pools": then.pools}
+        )
     except ValidationError as error:
         raise ScenarioNoLongerFits(row, validation_problems(error)) from error
+    try:
+        editable: engine_inputs.Scenario | None = stored_scenario(
+            content.inputs, _job_keys(then.graph), today.graph, today.pools
+        ).scenario
+    except ValidationError:
+        editable = None
     return SavedAnalysis(
         row=row,
-        whatif=whatif,
-        scenario=stored.scenario,
-        results=whatif.results(stored.scenario, verdict=True),
-        warnings=stored.warnings,
+        version=content,
+        computed_from=then,
+        scenario=scenario,
+        results=then.results(scenario, verdict=True),
+        today=today,
+        editable=editable,
+        changes=data_changes(then, today),
     )
 
 

@@ -22,7 +22,7 @@ from decider.adapter.results import ScenarioResults
 from decider.adapter.saved import SavedAnalysis, analyse_saved
 from decider.charts import concurrency_svg, gantt_svg, shared_time_max_s
 from decider.engine.analysis import Analysis
-from decider.models import Scenario
+from decider.models import Scenario, ScenarioVersion
 from decider.reports.fetcher import shared_fetcher, static_file_url
 from decider.reports.provenance import Provenance, provenance
 
@@ -50,7 +50,11 @@ class ScenarioReport:
 
     @property
     def warnings(self) -> list[str]:
-        return self.saved.warnings
+        """What a reader must know about the data behind the figures."""
+        changes = self.saved.changes
+        if not self.saved.from_snapshot or not changes:
+            return changes
+        return ["The figures are as saved. Since then the data changed: " + " ".join(changes)]
 
     @property
     def verdict_title(self) -> str:
@@ -58,10 +62,15 @@ class ScenarioReport:
 
 
 def render_scenario_pdf(
-    row: Scenario, *, paper: str = "a4", user: AbstractBaseUser | None = None
+    row: Scenario,
+    *,
+    version: ScenarioVersion | None = None,
+    paper: str = "a4",
+    user: AbstractBaseUser | None = None,
 ) -> bytes:
-    """The recommendation for one saved scenario, as PDF bytes."""
-    return layout(scenario_html(scenario_report(row), paper=paper, user=user), paper).write_pdf()
+    """The recommendation for one saved scenario (its latest version unless given), as PDF."""
+    report = scenario_report(row, version)
+    return layout(scenario_html(report, paper=paper, user=user), paper).write_pdf()
 
 
 def render_comparison_pdf(
@@ -85,6 +94,7 @@ def scenario_html(
     context = {
         "report": report,
         "row": report.row,
+        "version": report.saved,
         "results": report.results,
         "analysis": report.results.analysis,
         "provenance": report.provenance,
@@ -119,9 +129,10 @@ def layout(html: str, paper: str) -> weasyprint.Document:
     return document.render(stylesheets=[page_size])
 
 
-def scenario_filename(row: Scenario) -> str:
+def scenario_filename(row: Scenario, version: ScenarioVersion | None = None) -> str:
     """decider-parallel-production-builds-v1.pdf: ASCII letters, digits and dashes only."""
-    return f"decider-{_slug(row.name, 80)}-v{row.version}.pdf"
+    name, number = (version.name, version.number) if version else (row.name, row.version)
+    return f"decider-{_slug(name, 80)}-v{number}.pdf"
 
 
 def comparison_filename(rows: list[Scenario]) -> str:
@@ -133,9 +144,11 @@ def _slug(name: str, limit: int) -> str:
     return slugify(name)[:limit].strip("-") or "scenario"
 
 
-def scenario_report(row: Scenario, *, with_charts: bool = True) -> ScenarioReport:
+def scenario_report(
+    row: Scenario, version: ScenarioVersion | None = None, *, with_charts: bool = True
+) -> ScenarioReport:
     """Raises ScenarioNoLongerFits when the saved inputs no longer fit the workflow."""
-    saved = analyse_saved(row)
+    saved = analyse_saved(row, version)
     return ScenarioReport(
         saved=saved,
         provenance=provenance(saved),

@@ -6,13 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Max, Min
-
 from decider.adapter.formatting import duration
 from decider.adapter.saved import SavedAnalysis
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import Analysis
-from decider.models import JobRun
 from decider.web.forms.scenario import STATISTICS
 
 STATISTIC_TEXTS = dict(STATISTICS)
@@ -38,25 +35,22 @@ class Provenance:
 
 
 def provenance(saved: SavedAnalysis) -> Provenance:
-    row, scenario, analysis = saved.row, saved.scenario, saved.results.analysis
-    names = {job.id: job.name for job in saved.whatif.graph.jobs}
-    runs = row.workflow.runs.aggregate(first=Min("created_at"), last=Max("created_at"))
-    job_runs = JobRun.objects.filter(job__workflow=row.workflow)
-    first, last = runs["first"], runs["last"]
-    if first is None:
-        # gh CLI data has no workflow runs with dates; the job runs may still have some.
-        dates = job_runs.aggregate(first=Min("started_at"), last=Max("started_at"))
-        first, last = dates["first"], dates["last"]
+    scenario, analysis = saved.scenario, saved.results.analysis
+    graph = saved.computed_from.graph
+    names = {job.id: job.name for job in graph.jobs}
+    # The runs the version's figures used (its snapshot), not what has been imported since.
+    samples = [sample for job in graph.jobs for sample in job.samples]
+    dates = [sample.created_at for sample in samples if sample.created_at is not None]
     changed = [
         *(f"{pool}: {count} runners" for pool, count in scenario.runners.items()),
         *(f"{pool}: {share:.0%} busy at baseline" for pool, share in scenario.utilization.items()),
         *(f"{pool}: ${usd:,.0f} per runner-month" for pool, usd in scenario.usd_per_runner.items()),
     ]
     return Provenance(
-        workflow_runs=row.workflow.runs.count(),
-        job_runs=job_runs.count(),
-        first_run=first,
-        last_run=last,
+        workflow_runs=len({sample.run_id for sample in samples if sample.run_id is not None}),
+        job_runs=len(samples),
+        first_run=min(dates, default=None),
+        last_run=max(dates, default=None),
         statistic=STATISTIC_TEXTS.get(analysis.statistic, analysis.statistic),
         unmeasured=[names[job] for job in analysis.unmeasured],
         estimates=[(names[e.job], e.seconds) for e in scenario.estimates],

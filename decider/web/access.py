@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from decider.models import Membership, Repository, Scenario, Team, Workflow
+from decider.models import Membership, Repository, Scenario, ScenarioVersion, Team, Workflow
 from decider.web.request import AuthenticatedHttpRequest
 
 
@@ -60,3 +60,8 @@ def scenario_or_404(request: AuthenticatedHttpRequest, scenario_id: int) -> Scen
         scenarios(request).select_related("workflow__repository__team", "created_by", "updated_by"),
         pk=scenario_id,
     )
+
+
+def version_or_404(scenario: Scenario, number: int) -> ScenarioVersion:
+    """A version of a scenario already looked up through the user's teams."""
+    return get_object_or_404(scenario.versions.select_related("saved_by"), number=number)

@@ -54,6 +54,31 @@ urlpatterns = [
     path("scenarios/<int:scenario_id>/pdf/", pdfs.scenario_pdf, name="scenario_pdf"),
     path("scenarios/<int:scenario_id>/", scenarios.scenario_detail, name="scenario"),
     path(
+        "scenarios/<int:scenario_id>/versions/",
+        scenarios.scenario_versions,
+        name="scenario_versions",
+    ),
+    path(
+        "scenarios/<int:scenario_id>/versions/<int:number>/",
+        scenarios.scenario_version,
+        name="scenario_version",
+    ),
+    path(
+        "scenarios/<int:scenario_id>/versions/<int:number>/restore/",
+        scenarios.scenario_restore,
+        name="scenario_restore",
+    ),
+    path(
+        "scenarios/<int:scenario_id>/versions/<int:number>/pdf/",
+        pdfs.scenario_version_pdf,
+        name="scenario_version_pdf",
+    ),
+    path(
+        "scenarios/<int:scenario_id>/refresh/",
+        scenarios.scenario_refresh,
+        name="scenario_refresh",
+    ),
+    path(
         "scenarios/<int:scenario_id>/duplicate/",
         scenarios.scenario_duplicate,
         name="scenario_duplicate",

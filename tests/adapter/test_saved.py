@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from decider.adapter.saved import ScenarioNoLongerFits, analyse_saved
+from decider.adapter.saved import LEGACY_NOTICE, ScenarioNoLongerFits, analyse_saved
 from decider.adapter.whatif import WhatIf
 from decider.models import Scenario
 
@@ -17,8 +17,9 @@ def test_the_demo_scenario_gives_the_founding_figures(demo_scenario: Scenario) -
     assert (analysis.current.wall_clock_s, analysis.proposed.wall_clock_s) == (1012, 524)
     assert analysis.proposed.milestone_wall_clock_s == 488
     assert saved.results.decision is not None
-    assert saved.warnings == []
+    assert saved.changes == []
     assert saved.row == demo_scenario
+    assert saved.from_snapshot and saved.is_latest and saved.number == 1
 
 
 def test_a_scenario_that_no_longer_validates_raises_one_plain_error(demo_scenario) -> None:
@@ -32,22 +33,44 @@ def test_a_scenario_that_no_longer_validates_raises_one_plain_error(demo_scenari
     assert raised.value.row == demo_scenario
 
 
-def test_edits_to_a_job_that_is_gone_are_dropped_with_a_warning(demo_scenario) -> None:
+def test_a_job_gone_from_todays_workflow_is_named_and_the_figures_stay(demo_scenario) -> None:
     demo_scenario.workflow.jobs.filter(key="build-production-worker").delete()
     saved = analyse_saved(demo_scenario)
-    assert saved.warnings == [
-        "Job 'build-production-worker' is no longer in the workflow: the scenario's edits to "
-        "it were dropped."
-    ]
+    assert saved.changes == ["Job 'build-production-worker' is no longer in the workflow."]
     assert saved.results.analysis.proposed.wall_clock_s == 524
+    assert saved.editable is not None  # its edits to the gone job dropped for the form
+    assert len(saved.editable.remove_needs) == len(saved.scenario.remove_needs) - 1
+
+
+def test_a_version_saved_before_snapshots_uses_todays_data_and_says_so(demo_scenario) -> None:
+    demo_scenario.snapshot = None
+    demo_scenario.workflow.jobs.filter(key="build-production-worker").delete()
+    saved = analyse_saved(demo_scenario)
+    assert saved.changes == [
+        LEGACY_NOTICE,
+        "Job 'build-production-worker' is no longer in the workflow: the scenario's edits to "
+        "it were dropped.",
+    ]
+    assert not saved.from_snapshot
+    assert saved.results.analysis.proposed.wall_clock_s == 524
+
+
+def test_a_saved_version_keeps_its_figures_when_the_pools_change(demo_scenario) -> None:
+    before = analyse_saved(demo_scenario).results
+    demo_scenario.team.pools.filter(name="medium").update(runners=6)
+    after = analyse_saved(demo_scenario)
+    assert after.results.ask == before.ask == "Add 2 medium, 1 small runners ($275/month)"
+    assert after.results.analysis.model_dump() == before.analysis.model_dump()
+    assert after.changes == ["Pool medium: 6 runners now, 3 then."]
 
 
 def test_jobs_are_followed_by_key_when_a_reimport_reorders_them(demo_scenario) -> None:
     workflow = demo_scenario.workflow
     workflow.jobs.filter(key="build-test-image-api").update(order=99)
     saved = analyse_saved(demo_scenario)
-    keys = {job.id: job.key for job in saved.whatif.graph.jobs}
-    removed = {(keys[edge.job], keys[edge.need]) for edge in saved.scenario.remove_needs}
+    assert saved.editable is not None
+    keys = {job.id: job.key for job in saved.today.graph.jobs}
+    removed = {(keys[edge.job], keys[edge.need]) for edge in saved.editable.remove_needs}
     assert ("build-production-api", "build-test-image-api") in removed
     assert saved.results.analysis.proposed.wall_clock_s == 524
 

@@ -14,7 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from decider.adapter.inputs import engine_pools, engine_workflow
+from decider.adapter.versions import new_version
+from decider.adapter.whatif import WhatIf
 from decider.engine import inputs as engine_inputs
 from decider.engine.presets import apply_preset
 from decider.importers.job_runs import parse_runs
@@ -83,26 +84,25 @@ class Command(BaseCommand):
         """The seed's story as a saved scenario: production images built in parallel."""
         if Scenario.objects.filter(workflow=workflow, name=DEMO_SCENARIO).exists():
             return
-        graph = engine_workflow(workflow)
-        keys = {job.key: job.id for job in graph.jobs}
+        whatif = WhatIf.of(workflow)
+        keys = {job.key: job.id for job in whatif.graph.jobs}
+        milestone = [keys[key] for key in PRODUCTION_IMAGES]
         scenario = apply_preset(
-            graph,
-            engine_inputs.Scenario(milestone=[keys[key] for key in PRODUCTION_IMAGES]),
-            "parallel",
+            whatif.graph, engine_inputs.Scenario(milestone=milestone), "parallel"
         )
-        scenario = engine_inputs.Scenario.model_validate(
-            scenario.model_dump(), context={"workflow": graph, "pools": engine_pools(team)}
-        )
+        content = new_version(None, scenario, whatif)
         Scenario.objects.create_for(
             user,
             workflow,
             name=DEMO_SCENARIO,
             note=(
-                "The seed analysis: production image builds stop waiting for the test image "
-                "builds; publish-api still waits for the API's lint, unit and integration tests."
+                "The mural-api analysis: production image builds stop waiting for the test "
+                "image builds; publish-api still waits for the API's lint, unit and "
+                "integration tests."
             ),
-            inputs=scenario.model_dump(mode="json"),
-            job_keys=[job.key for job in graph.jobs],
+            inputs=content.inputs,
+            job_keys=content.job_keys,
+            snapshot=content.snapshot,
         )
 
     def _user(self, username: str, password: str) -> Any:

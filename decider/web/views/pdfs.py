@@ -56,6 +56,23 @@ def scenario_pdf(request: AuthenticatedHttpRequest, scenario_id: int) -> HttpRes
 
 @login_required
 @require_GET
+def scenario_version_pdf(
+    request: AuthenticatedHttpRequest, scenario_id: int, number: int
+) -> HttpResponse:
+    row = access.scenario_or_404(request, scenario_id)
+    version = access.version_or_404(row, number)
+    paper = _paper(request)
+    if paper is None:
+        return _refused("paper is a4 or letter.")
+    try:
+        pdf = render_scenario_pdf(row, version=version, paper=paper, user=request.user)
+    except ScenarioNoLongerFits as error:
+        return _refused(str(error), status=409)
+    return _download(pdf, scenario_filename(row, version))
+
+
+@login_required
+@require_GET
 def scenario_compare_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = compare_form(request)
     if not form.is_valid():

@@ -16,9 +16,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from decider.adapter.results import ScenarioResults
-from decider.adapter.saved import ScenarioNoLongerFits, analyse_saved
+from decider.adapter.saved import SavedAnalysis, ScenarioNoLongerFits, analyse_saved
+from decider.adapter.versions import new_version
 from decider.adapter.whatif import WhatIf, preset_list
-from decider.models import Scenario, Workflow
+from decider.models import Scenario, ScenarioVersion, Workflow
 from decider.web import access
 from decider.web.forms.scenario import ScenarioForm, ScenarioSaveForm, form_data
 from decider.web.request import HtmxHttpRequest
@@ -54,8 +55,10 @@ def _page(
     scenario_row: Scenario | None = None,
     status: int = 200,
     warnings: list[str] | None = None,
+    shown_version: SavedAnalysis | None = None,
 ) -> HttpResponse:
     context = {
+        "shown_version": shown_version,
         "workflow": workflow,
         "repository": workflow.repository,
         "form": form,
@@ -134,13 +137,15 @@ def scenario_create(request: HtmxHttpRequest, workflow_id: int) -> HttpResponse:
     if not (form.is_valid() and save_form.is_valid()):
         results = _valid_results(form, whatif)
         return _page(request, workflow, form, save_form, results=results)
+    content = new_version(None, form.cleaned_data["scenario"], whatif)
     row = Scenario.objects.create_for(
         request.user,
         workflow,
         name=save_form.cleaned_data["name"],
         note=save_form.cleaned_data["note"],
-        inputs=form.cleaned_data["scenario"].model_dump(mode="json"),
-        job_keys=whatif.job_keys(),
+        inputs=content.inputs,
+        job_keys=content.job_keys,
+        snapshot=content.snapshot,
     )
     messages.success(request, f"Saved scenario “{row.name}”.")
     return redirect("scenario", scenario_id=row.pk)
@@ -152,11 +157,27 @@ def scenario_detail(request: HtmxHttpRequest, scenario_id: int) -> HttpResponse:
     row = access.scenario_or_404(request, scenario_id)
     if request.method == "POST":
         return _save_version(request, row)
+    return _saved_page(request, row, None)
+
+
+@login_required
+@require_GET
+def scenario_version(request: HtmxHttpRequest, scenario_id: int, number: int) -> HttpResponse:
+    row = access.scenario_or_404(request, scenario_id)
+    if number == row.version:
+        return redirect("scenario", scenario_id=row.pk)
+    return _saved_page(request, row, access.version_or_404(row, number))
+
+
+def _saved_page(
+    request: HtmxHttpRequest, row: Scenario, version: ScenarioVersion | None
+) -> HttpResponse:
+    """A saved version's figures as saved; its form on today's data, ready to edit."""
     save_form = ScenarioSaveForm(
         initial={"name": row.name, "note": row.note, "version": row.version}, prefix="save"
     )
     try:
-        saved = analyse_saved(row)
+        saved = analyse_saved(row, version)
     except ScenarioNoLongerFits as error:
         messages.error(
             request,
@@ -168,15 +189,22 @@ def scenario_detail(request: HtmxHttpRequest, scenario_id: int) -> HttpResponse:
         results = whatif.results(scenario, verdict=True)
         form = _form_for(whatif, scenario)
         return _page(request, row.workflow, form, save_form, results=results, scenario_row=row)
-    form = _form_for(saved.whatif, saved.scenario)
+    warnings = []
+    if saved.editable is None:
+        warnings.append(
+            "These inputs no longer fit today's workflow or pools; the form starts from the "
+            "current graph."
+        )
+    editable = saved.editable or saved.today.starting_point()[0]
     return _page(
         request,
         row.workflow,
-        form,
+        _form_for(saved.today, editable),
         save_form,
         results=saved.results,
         scenario_row=row,
-        warnings=saved.warnings,
+        shown_version=saved,
+        warnings=warnings,
     )
 
 
@@ -187,13 +215,14 @@ def _save_version(request: HtmxHttpRequest, row: Scenario) -> HttpResponse:
     form, save_form = _forms(request, whatif)
     if not (form.is_valid() and save_form.is_valid()):
         return _page(request, row.workflow, form, save_form, results=None, scenario_row=row)
+    name, note = save_form.cleaned_data["name"], save_form.cleaned_data["note"]
+    content = new_version(row, form.cleaned_data["scenario"], whatif, name=name, note=note)
     saved = row.save_version(
         request.user,
         edited_version=save_form.cleaned_data["version"],
-        name=save_form.cleaned_data["name"],
-        note=save_form.cleaned_data["note"],
-        inputs=form.cleaned_data["scenario"].model_dump(mode="json"),
-        job_keys=whatif.job_keys(),
+        name=name,
+        note=note,
+        **content.as_fields(),
     )
     if not saved:
         save_form.add_error(
@@ -222,6 +251,7 @@ def scenario_duplicate(request: HtmxHttpRequest, scenario_id: int) -> HttpRespon
         note=row.note,
         inputs=row.inputs,
         job_keys=row.job_keys,
+        snapshot=row.snapshot,
     )
     messages.success(request, f"Duplicated as “{copy.name}”.")
     return redirect("scenario", scenario_id=copy.pk)
@@ -262,3 +292,81 @@ def team_scenarios(request: HtmxHttpRequest, team_slug: str) -> HttpResponse:
     rows = team.scenarios.select_related("workflow__repository", "created_by", "updated_by")
     context = {"team": team, "scenarios": rows, "can_edit": access.is_editor(request, team)}
     return render(request, "decider/scenario_list.html", context)
+
+
+@login_required
+@require_GET
+def scenario_versions(request: HtmxHttpRequest, scenario_id: int) -> HttpResponse:
+    row = access.scenario_or_404(request, scenario_id)
+    versions = row.versions.select_related("saved_by")
+    context = {
+        "scenario": row,
+        "versions": versions,
+        "can_edit": access.is_editor(request, row.team),
+    }
+    return render(request, "decider/scenario_versions.html", context)
+
+
+def _expected_version(request: HtmxHttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _conflict(request: HtmxHttpRequest, row: Scenario) -> HttpResponse:
+    messages.error(
+        request,
+        f"{row.updated_by or 'Someone'} saved version {row.version} meanwhile; nothing was "
+        "changed. Look at it, then try again.",
+    )
+    return redirect("scenario", scenario_id=row.pk)
+
+
+@login_required
+@require_POST
+def scenario_restore(request: HtmxHttpRequest, scenario_id: int, number: int) -> HttpResponse:
+    """An earlier version, inputs and snapshot alike, saved again as the newest version."""
+    row = access.scenario_or_404(request, scenario_id)
+    access.require_editor(request, row.team)
+    old = access.version_or_404(row, number)
+    restored = row.save_version(
+        request.user,
+        edited_version=_expected_version(request),
+        name=old.name,
+        note=old.note,
+        inputs=old.inputs,
+        job_keys=old.job_keys,
+        snapshot=old.snapshot,
+        changes=[f"Restored version {old.number}."],
+    )
+    if not restored:
+        return _conflict(request, row)
+    messages.success(request, f"Restored version {old.number} as version {row.version}.")
+    return redirect("scenario", scenario_id=row.pk)
+
+
+@login_required
+@require_POST
+def scenario_refresh(request: HtmxHttpRequest, scenario_id: int) -> HttpResponse:
+    """The latest version's inputs recomputed on today's data, as a new version."""
+    row = access.scenario_or_404(request, scenario_id)
+    access.require_editor(request, row.team)
+    try:
+        saved = analyse_saved(row)
+    except ScenarioNoLongerFits as error:
+        messages.error(request, str(error))
+        return redirect("scenario", scenario_id=row.pk)
+    if saved.editable is None:
+        messages.error(request, "These inputs no longer fit today's workflow or pools.")
+        return redirect("scenario", scenario_id=row.pk)
+    content = new_version(row, saved.editable, saved.today, name=row.name, note=row.note)
+    refreshed = row.save_version(
+        request.user,
+        edited_version=_expected_version(request),
+        name=row.name,
+        note=row.note,
+        **content.as_fields(),
+    )
+    if not refreshed:
+        return _conflict(request, row)
+    messages.success(request, f"Recalculated with today's data as version {row.version}.")
+    return redirect("scenario", scenario_id=row.pk)
