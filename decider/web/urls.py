@@ -2,11 +2,21 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from decider.web.views import compare, dashboard, health, pdfs, pools, repositories, scenarios
+from decider.web.views import (
+    compare,
+    dashboard,
+    glossary,
+    health,
+    pdfs,
+    pools,
+    repositories,
+    scenarios,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("healthz", health.healthz, name="healthz"),
+    path("help/", glossary.help_page, name="help"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("repositories/new/", dashboard.repository_create, name="repository_create"),
