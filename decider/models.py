@@ -21,6 +21,11 @@ class TeamQuerySet(models.QuerySet["Team"]):
     def for_user(self, user: AbstractBaseUser) -> TeamQuerySet:
         return self.filter(memberships__user=user)
 
+    def edited_by(self, user: AbstractBaseUser) -> TeamQuerySet:
+        """Teams where `user` is an editor. One filter() call, so both conditions hold for the
+        same membership (chained filters on a multi-valued relation join it twice)."""
+        return self.filter(memberships__user=user, memberships__role=Membership.Role.EDITOR)
+
 
 class Team(models.Model):
     name = models.CharField(max_length=100)

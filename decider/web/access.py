@@ -19,7 +19,7 @@ def teams(request: AuthenticatedHttpRequest) -> QuerySet[Team]:
 
 
 def editor_teams(request: AuthenticatedHttpRequest) -> QuerySet[Team]:
-    return teams(request).filter(memberships__role=Membership.Role.EDITOR)
+    return Team.objects.edited_by(request.user)
 
 
 def is_editor(request: AuthenticatedHttpRequest, team: Team) -> bool:

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from decider.models import Job, Repository
+from tests.conftest import client_for
 from tests.factories import (
     JobFactory,
     MembershipFactory,
@@ -64,3 +65,34 @@ def test_an_invalid_repository_keeps_the_dashboard_whole(editor, editor_client, 
     assert "2 workflows" in text
     assert "No repositories yet." in text  # the lonely team's list
     assert Repository.objects.filter(team=team).count() == 1
+
+
+def test_a_viewer_of_a_team_can_add_nothing_to_it_even_where_others_edit(viewer, team) -> None:
+    MembershipFactory(team=team, role="editor")
+    MembershipFactory(team=team, role="editor")
+    client = client_for(viewer)
+    response = client.post(reverse("repository_create"), {"team": team.pk, "name": "acme/x"})
+    assert response.status_code == 403
+    assert not Repository.objects.filter(name="acme/x").exists()
+
+
+def test_a_team_with_many_editors_is_offered_once_and_accepts_a_repository(
+    editor, editor_client, team
+) -> None:
+    MembershipFactory(team=team, role="editor")
+    MembershipFactory(team=team, role="viewer")
+    form = editor_client.get(reverse("dashboard")).context["repository_form"]
+    assert list(form.fields["team"].queryset) == [team]
+    response = editor_client.post(reverse("repository_create"), {"team": team.pk, "name": "a/b"})
+    assert response.status_code == 302
+    assert Repository.objects.filter(team=team, name="a/b").exists()
+
+
+def test_being_an_editor_elsewhere_does_not_open_a_team_one_only_views(
+    viewer, team, other_team
+) -> None:
+    MembershipFactory(team=other_team, user=viewer, role="editor")
+    client = client_for(viewer)
+    response = client.post(reverse("repository_create"), {"team": team.pk, "name": "acme/y"})
+    assert response.status_code == 200  # the team is not a choice: the form refuses it
+    assert not Repository.objects.filter(name="acme/y").exists()
