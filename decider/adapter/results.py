@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
 
-from decider.adapter.formatting import duration, usd
+from decider.adapter.formatting import (
+    duration,
+    pct,
+    seconds,
+    signed,
+    signed_pct,
+    usd,
+)
 from decider.charts import concurrency_svg, gantt_svg, shared_time_max_s
 from decider.engine.analysis import Analysis, GraphResult, PoolOut
 from decider.engine.framework import (
@@ -40,6 +47,11 @@ class MetricRow:
     lower_is_better: bool = True
 
     @property
+    def digits(self) -> int:
+        """Minutes read with one decimal; seconds and runners are whole."""
+        return 1 if self.unit == "min" else 0
+
+    @property
     def change(self) -> float | None:
         if self.current is None or self.proposed is None:
             return None
@@ -56,10 +68,9 @@ class MetricRow:
         """'-488 s (-48.2%)', '+3 runners (+60.0%)' or 'same'."""
         if not self.change:
             return "same"
-        digits = 0 if self.unit != "min" else 1
-        text = f"{self.change:+.{digits}f} {self.unit}"
+        text = f"{signed(self.change, self.digits)} {self.unit}"
         if self.change_pct is not None:
-            text += f" ({self.change_pct:+.1f}%)"
+            text += f" ({signed_pct(self.change_pct)})"
         return text
 
     @property
@@ -224,18 +235,18 @@ def _graph_change(analysis: Analysis) -> str:
         f"{duration(proposed.wall_clock_s)}"
     )
     if savings.wall_clock_s > 0:
-        text += f" ({savings.wall_clock_pct:.1f}% faster)"
+        text += f" ({pct(savings.wall_clock_pct)} faster)"
     elif savings.wall_clock_s < 0:
-        text += f" ({-savings.wall_clock_pct:.1f}% slower)"
+        text += f" ({pct(-savings.wall_clock_pct)} slower)"
     if savings.milestone_s is not None and proposed.milestone_wall_clock_s is not None:
         text += (
             f"; the milestone is reached at {duration(proposed.milestone_wall_clock_s)} instead "
             f"of {duration(current.milestone_wall_clock_s)}"
         )
     if abs(current.compute_s - proposed.compute_s) < 0.5:
-        text += f"; compute is unchanged at {current.compute_s:.0f} s"
+        text += f"; compute is unchanged at {seconds(current.compute_s)}"
     else:
-        text += f"; compute goes from {current.compute_s:.0f} s to {proposed.compute_s:.0f} s"
+        text += f"; compute goes from {seconds(current.compute_s)} to {seconds(proposed.compute_s)}"
     before, after = current.peak_runners.get(TOTAL, 0), proposed.peak_runners.get(TOTAL, 0)
     text += f"; the peak is {after} runners (now {before})"
     return text
