@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString, mark_safe
 
 from decider.adapter.formatting import (
+    NOT_AVAILABLE,
     duration,
+    number,
     pct,
     seconds,
     signed,
@@ -18,6 +20,7 @@ from decider.adapter.formatting import (
 )
 from decider.charts import concurrency_svg, gantt_svg, shared_time_max_s
 from decider.engine.analysis import Analysis, GraphResult, PoolOut
+from decider.engine.evidence import READING_TEXT, PairEvidence
 from decider.engine.framework import (
     COST_BENEFIT_BANDS,
     DECISION_MATRIX,
@@ -50,6 +53,18 @@ class MetricRow:
     def digits(self) -> int:
         """Minutes read with one decimal; seconds and runners are whole."""
         return 1 if self.unit == "min" else 0
+
+    def _amount(self, value: float | None) -> str:
+        return NOT_AVAILABLE if value is None else f"{number(value, self.digits)} {self.unit}"
+
+    @property
+    def current_text(self) -> str:
+        """'1012 s', '34.3 min', '5 runners'."""
+        return self._amount(self.current)
+
+    @property
+    def proposed_text(self) -> str:
+        return self._amount(self.proposed)
 
     @property
     def change(self) -> float | None:
@@ -120,6 +135,11 @@ class ScenarioResults:
         decision = self.analysis.decision
         additions = decision.additions if decision else {}
         return [(pool, additions.get(pool.name, 0)) for pool in self.analysis.pools]
+
+    def cache_rows(self) -> list[tuple[PairEvidence, str]]:
+        """Each test/production build pair with its reading in words; the pair's own `text`
+        repeats the figures its row already shows."""
+        return [(pair, READING_TEXT[pair.reading]) for pair in self.analysis.cache_evidence.pairs]
 
     def demand_rows(self) -> list[tuple[PoolDemand, int]]:
         """Each pool's demand with the runners the verdict adds to it."""
