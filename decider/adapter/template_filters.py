@@ -6,7 +6,7 @@ of decider/reports use it too.
 
 Each filter is its formatting function under the same name; see that function for what it
 writes. Like Django's own filters they fail quietly: a variable that did not resolve (the
-engine's `string_if_invalid`, a string) renders as it came instead of raising.
+template engine's `string_if_invalid`, a string) renders as it came instead of raising.
 """
 
 from __future__ import annotations
