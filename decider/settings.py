@@ -70,6 +70,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
             ],
+            # Figures read the same on pages and in PDFs: |duration, |usd, |percent, ...
+            "builtins": ["decider.adapter.template_filters"],
         },
     },
 ]

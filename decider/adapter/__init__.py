@@ -10,4 +10,5 @@ what pages, PDFs and commands show.
 - `comparison`: 2-4 analyses side by side, a pure function of them.
 - `overview`: the repository page's per-job figures and current-graph summary.
 - `formatting`: the one way durations, money, percentages and changes are written.
+- `template_filters`: `formatting` as builtin template filters, for pages and PDFs alike.
 """

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from decider.adapter.formatting import duration, usd
+from decider.adapter.formatting import days, duration, hours, number, pct, usd
 from decider.adapter.results import ScenarioResults
 from decider.adapter.saved import SavedAnalysis
 from decider.engine.analysis import GraphResult
@@ -46,22 +46,6 @@ class Comparison:
 
 Figure = Callable[[ScenarioResults], float | None]
 Format = Callable[[float | None], str]
-
-
-def _count(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0f}"
-
-
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f}%"
-
-
-def _days(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f} days"
-
-
-def _hours(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f} h"
 
 
 def _current(results: ScenarioResults) -> GraphResult:
@@ -102,22 +86,22 @@ def _figures() -> list[tuple[str, Figure, Format, Better]]:
         ("Current wall clock", lambda r: _current(r).wall_clock_s, duration, "lower"),
         ("Proposed wall clock", lambda r: _proposed(r).wall_clock_s, duration, "lower"),
         ("Saving", lambda r: r.analysis.savings.wall_clock_s, duration, "higher"),
-        ("Saving (%)", lambda r: r.analysis.savings.wall_clock_pct, _pct, "higher"),
+        ("Saving (%)", lambda r: r.analysis.savings.wall_clock_pct, pct, "higher"),
         ("Proposed milestone", lambda r: _proposed(r).milestone_wall_clock_s, duration, "lower"),
         ("Proposed on the pools' runners", lambda r: _on_pools(_proposed(r)), duration, "lower"),
         ("Compute", lambda r: _proposed(r).compute_s, duration, "lower"),
-        ("Peak runners", lambda r: _proposed(r).peak_runners.get(TOTAL), _count, "lower"),
+        ("Peak runners", lambda r: _proposed(r).peak_runners.get(TOTAL), number, "lower"),
         ("Simulated p90 wall clock", _simulated_p90_wall_clock, duration, "lower"),
         ("Simulated p90 queueing delay", _simulated_p90_queue_delay, duration, "lower"),
         ("Runners to add ($/month)", _added_usd_per_month, usd, "lower"),
         (
             "Hours saved per month",
             lambda r: r.analysis.costs.hours_saved_per_month,
-            _hours,
+            hours,
             "higher",
         ),
         ("Net benefit per month", lambda r: r.analysis.costs.net_usd_per_month, usd, "higher"),
-        ("Payback", lambda r: r.analysis.costs.payback_days, _days, "lower"),
+        ("Payback", lambda r: r.analysis.costs.payback_days, days, "lower"),
     ]
 
 

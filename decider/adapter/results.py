@@ -8,9 +8,19 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
 
-from decider.adapter.formatting import duration, usd
+from decider.adapter.formatting import (
+    NOT_AVAILABLE,
+    duration,
+    number,
+    pct,
+    seconds,
+    signed,
+    signed_pct,
+    usd,
+)
 from decider.charts import concurrency_svg, gantt_svg, shared_time_max_s
 from decider.engine.analysis import Analysis, GraphResult, PoolOut
+from decider.engine.evidence import READING_TEXT, PairEvidence
 from decider.engine.framework import (
     COST_BENEFIT_BANDS,
     DECISION_MATRIX,
@@ -40,6 +50,23 @@ class MetricRow:
     lower_is_better: bool = True
 
     @property
+    def digits(self) -> int:
+        """Minutes read with one decimal; seconds and runners are whole."""
+        return 1 if self.unit == "min" else 0
+
+    def _amount(self, value: float | None) -> str:
+        return NOT_AVAILABLE if value is None else f"{number(value, self.digits)} {self.unit}"
+
+    @property
+    def current_text(self) -> str:
+        """'1012 s', '34.3 min', '5 runners'."""
+        return self._amount(self.current)
+
+    @property
+    def proposed_text(self) -> str:
+        return self._amount(self.proposed)
+
+    @property
     def change(self) -> float | None:
         if self.current is None or self.proposed is None:
             return None
@@ -56,10 +83,9 @@ class MetricRow:
         """'-488 s (-48.2%)', '+3 runners (+60.0%)' or 'same'."""
         if not self.change:
             return "same"
-        digits = 0 if self.unit != "min" else 1
-        text = f"{self.change:+.{digits}f} {self.unit}"
+        text = f"{signed(self.change, self.digits)} {self.unit}"
         if self.change_pct is not None:
-            text += f" ({self.change_pct:+.1f}%)"
+            text += f" ({signed_pct(self.change_pct)})"
         return text
 
     @property
@@ -122,6 +148,11 @@ class ScenarioResults:
         decision = self.analysis.decision
         additions = decision.additions if decision else {}
         return [(pool, additions.get(pool.name, 0)) for pool in self.analysis.pools]
+
+    def cache_rows(self) -> list[tuple[PairEvidence, str]]:
+        """Each test/production build pair with its reading in words; the pair's own `text`
+        repeats the figures its row already shows."""
+        return [(pair, READING_TEXT[pair.reading]) for pair in self.analysis.cache_evidence.pairs]
 
     def demand_rows(self) -> list[tuple[PoolDemand, int]]:
         """Each pool's demand with the runners the verdict adds to it."""
@@ -232,18 +263,18 @@ def _graph_change(analysis: Analysis) -> str:
         f"{duration(proposed.wall_clock_s)}"
     )
     if savings.wall_clock_s > 0:
-        text += f" ({savings.wall_clock_pct:.1f}% faster)"
+        text += f" ({pct(savings.wall_clock_pct)} faster)"
     elif savings.wall_clock_s < 0:
-        text += f" ({-savings.wall_clock_pct:.1f}% slower)"
+        text += f" ({pct(-savings.wall_clock_pct)} slower)"
     if savings.milestone_s is not None and proposed.milestone_wall_clock_s is not None:
         text += (
             f"; the milestone is reached at {duration(proposed.milestone_wall_clock_s)} instead "
             f"of {duration(current.milestone_wall_clock_s)}"
         )
     if abs(current.compute_s - proposed.compute_s) < 0.5:
-        text += f"; compute is unchanged at {current.compute_s:.0f} s"
+        text += f"; compute is unchanged at {seconds(current.compute_s)}"
     else:
-        text += f"; compute goes from {current.compute_s:.0f} s to {proposed.compute_s:.0f} s"
+        text += f"; compute goes from {seconds(current.compute_s)} to {seconds(proposed.compute_s)}"
     before, after = current.peak_runners.get(TOTAL, 0), proposed.peak_runners.get(TOTAL, 0)
     text += f"; the peak is {after} runners (now {before})"
     return text

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from decider.adapter.formatting import duration
+from decider.adapter.formatting import duration, percent, usd
 from decider.adapter.saved import SavedAnalysis
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import Analysis
@@ -43,8 +43,14 @@ def provenance(saved: SavedAnalysis) -> Provenance:
     dates = [sample.created_at for sample in samples if sample.created_at is not None]
     changed = [
         *(f"{pool}: {count} runners" for pool, count in scenario.runners.items()),
-        *(f"{pool}: {share:.0%} busy at baseline" for pool, share in scenario.utilization.items()),
-        *(f"{pool}: ${usd:,.0f} per runner-month" for pool, usd in scenario.usd_per_runner.items()),
+        *(
+            f"{pool}: {percent(share)} busy at baseline"
+            for pool, share in scenario.utilization.items()
+        ),
+        *(
+            f"{pool}: {usd(price)} per runner-month"
+            for pool, price in scenario.usd_per_runner.items()
+        ),
     ]
     return Provenance(
         workflow_runs=len({sample.run_id for sample in samples if sample.run_id is not None}),
