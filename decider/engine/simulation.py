@@ -55,6 +55,7 @@ from itertools import chain
 
 from pydantic import BaseModel, Field, model_validator
 
+from decider.engine.graph import find_cycle
 from decider.engine.percentile import percentile, percentile_of_sorted
 from decider.engine.queueing import erlang_c, erlang_c_mean_wait
 
@@ -518,20 +519,11 @@ def _topological_order(jobs: Sequence[SimJob]) -> list[int]:
             if needs_left[dependent] == 0:
                 order.append(dependent)
     if len(order) < len(jobs):
-        raise ValueError(f"the job graph has a cycle: {_describe_cycle(jobs, needs_left)}")
+        cycle = find_cycle({job.index: job.needs for job in jobs})
+        assert cycle is not None  # Kahn leaves jobs unordered only when their needs loop
+        described = " -> ".join(f"job {index}" for index in cycle)
+        raise ValueError(f"the job graph has a cycle: {described} (each needs the next)")
     return order
-
-
-def _describe_cycle(jobs: Sequence[SimJob], needs_left: list[int]) -> str:
-    """Walk `needs` among the jobs Kahn could not order: each has such a need, so it loops."""
-    stuck = {jobs[at].index: jobs[at] for at, count in enumerate(needs_left) if count > 0}
-    walk = [next(iter(stuck))]
-    while True:
-        following = next(need for need in stuck[walk[-1]].needs if need in stuck)
-        if following in walk:
-            cycle = [*walk[walk.index(following) :], following]
-            return " -> ".join(f"job {index}" for index in cycle) + " (each needs the next)"
-        walk.append(following)
 
 
 def _check_pools(pools: Sequence[SimPool]) -> None:
