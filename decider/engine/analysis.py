@@ -17,6 +17,7 @@ from decider.engine.inputs import (
     current_needs,
     edited_needs,
 )
+from decider.engine.pool_simulation import GraphCase, Simulate
 from decider.engine.pools import (
     Placement,
     effective_pools,
@@ -28,7 +29,7 @@ from decider.engine.presets import PRESETS, PresetInfo
 from decider.engine.safety import Safety, gate_safety
 from decider.engine.schedule import TOTAL, JobTiming, Schedule, Step, unconstrained_schedule
 from decider.engine.simulation import simulate
-from decider.engine.verdict import Decision, GraphCase, Simulate, decide
+from decider.engine.verdict import Decision, decide
 
 
 class JobOut(BaseModel):
@@ -182,10 +183,20 @@ def analyze(
             workflow,
             runner_pools,
             scenario,
-            GraphCase(needs=before_needs, seconds=before_s.seconds, placements=placed),
-            GraphCase(needs=after_needs, seconds=after_s.seconds, placements=placed),
-            proposed.peak_runners,
-            (current.wall_clock_s, proposed.wall_clock_s),
+            GraphCase(
+                needs=before_needs,
+                seconds=before_s.seconds,
+                placements=placed,
+                unconstrained_wall_clock_s=current.wall_clock_s,
+                peak_runners=current.peak_runners,
+            ),
+            GraphCase(
+                needs=after_needs,
+                seconds=after_s.seconds,
+                placements=placed,
+                unconstrained_wall_clock_s=proposed.wall_clock_s,
+                peak_runners=proposed.peak_runners,
+            ),
             _deciding_pool(runner_pools, current.peak_runners, proposed.peak_runners),
             seed=seed,
             simulator=simulator,
