@@ -12,7 +12,6 @@ from decider.engine.inputs import (
     AppliedPreset,
     Pool,
     Scenario,
-    Statistic,
     Workflow,
     current_needs,
     edited_needs,
@@ -30,6 +29,7 @@ from decider.engine.safety import Safety, gate_safety
 from decider.engine.schedule import TOTAL, JobTiming, Schedule, Step, unconstrained_schedule
 from decider.engine.simulation import simulate
 from decider.engine.verdict import Decision, decide
+from decider.engine.vocabulary import Statistic
 
 
 class JobOut(BaseModel):

@@ -7,8 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from decider.engine.inputs import DurationOverride, Sample, Scenario, Statistic, Workflow
+from decider.engine.inputs import DurationOverride, Sample, Scenario, Workflow
 from decider.engine.percentile import percentile
+from decider.engine.vocabulary import Statistic
 
 DurationSource = Literal["measured", "estimate", "unmeasured"]
 

@@ -7,14 +7,12 @@ validation context: `Scenario.model_validate(data, context={"workflow": workflow
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Literal, Protocol, Self
+from typing import Protocol, Self
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from decider.engine.graph import find_cycle
-
-JobKind = Literal["build", "check", "gate", "other"]
-Statistic = Literal["latest", "mean", "median", "p90", "max"]
+from decider.engine.vocabulary import JobKind, Statistic
 
 
 class Sample(BaseModel):
