@@ -20,11 +20,11 @@ from decider.engine.analysis import analyze  # noqa: E402
 from decider.engine.constrained import constrained_schedule  # noqa: E402
 from decider.engine.durations import current_durations  # noqa: E402
 from decider.engine.inputs import Scenario, current_needs, edited_needs  # noqa: E402
+from decider.engine.pool_simulation import background_job_lengths, simulation_input  # noqa: E402
 from decider.engine.pools import Placement, placements  # noqa: E402
 from decider.engine.presets import apply_preset  # noqa: E402
 from decider.engine.schedule import unconstrained_schedule  # noqa: E402
 from decider.engine.simulation import simulate  # noqa: E402
-from decider.engine.verdict import background_job_lengths, simulation_input  # noqa: E402
 from tests.engine.seed import seed_pools, seed_workflow  # noqa: E402
 
 DAG_JOBS = 1000

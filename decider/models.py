@@ -16,6 +16,8 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from decider.engine.vocabulary import JOB_KINDS
+
 
 class TeamQuerySet(models.QuerySet["Team"]):
     def for_user(self, user: AbstractBaseUser) -> TeamQuerySet:
@@ -109,12 +111,6 @@ JOB_FLAG_LABELS = {
 
 
 class Job(models.Model):
-    class Kind(models.TextChoices):
-        BUILD = "build", "Build"
-        CHECK = "check", "Check"
-        GATE = "gate", "Gate"
-        OTHER = "other", "Other"
-
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="jobs")
     key = models.CharField(max_length=300, help_text="Unique in the workflow")
     yaml_id = models.CharField(max_length=200)
@@ -124,7 +120,7 @@ class Job(models.Model):
     needs = models.ManyToManyField("self", symmetrical=False, related_name="needed_by", blank=True)
     matrix_values = models.JSONField(default=dict, blank=True)
     flags = models.JSONField(default=list, blank=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    kind = models.CharField(max_length=10, choices=JOB_KINDS, default="other")
     caller_key = models.CharField(max_length=300, blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
@@ -134,7 +130,7 @@ class Job(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workflow", "key"], name="job_unique_key"),
             models.CheckConstraint(
-                condition=Q(kind__in=["build", "check", "gate", "other"]), name="job_kind_valid"
+                condition=Q(kind__in=[kind for kind, _ in JOB_KINDS]), name="job_kind_valid"
             ),
         ]
 

@@ -12,11 +12,11 @@ from decider.engine.inputs import (
     AppliedPreset,
     Pool,
     Scenario,
-    Statistic,
     Workflow,
     current_needs,
     edited_needs,
 )
+from decider.engine.pool_simulation import GraphCase, Simulate
 from decider.engine.pools import (
     Placement,
     effective_pools,
@@ -28,7 +28,8 @@ from decider.engine.presets import PRESETS, PresetInfo
 from decider.engine.safety import Safety, gate_safety
 from decider.engine.schedule import TOTAL, JobTiming, Schedule, Step, unconstrained_schedule
 from decider.engine.simulation import simulate
-from decider.engine.verdict import Decision, GraphCase, Simulate, decide
+from decider.engine.verdict import Decision, decide
+from decider.engine.vocabulary import Statistic
 
 
 class JobOut(BaseModel):
@@ -175,6 +176,20 @@ def analyze(
     if any(pool.name == TOTAL for pool in pools):
         warnings.append(f"A pool named '{TOTAL}' collides with the total in peak runners.")
 
+    current_case = GraphCase(
+        needs=before_needs,
+        seconds=before_s.seconds,
+        placements=placed,
+        unconstrained_wall_clock_s=current.wall_clock_s,
+        peak_runners=current.peak_runners,
+    )
+    proposed_case = GraphCase(
+        needs=after_needs,
+        seconds=after_s.seconds,
+        placements=placed,
+        unconstrained_wall_clock_s=proposed.wall_clock_s,
+        peak_runners=proposed.peak_runners,
+    )
     decision = None
     additions: dict[str, int] = {}
     if simulator is not None:
@@ -182,10 +197,8 @@ def analyze(
             workflow,
             runner_pools,
             scenario,
-            GraphCase(needs=before_needs, seconds=before_s.seconds, placements=placed),
-            GraphCase(needs=after_needs, seconds=after_s.seconds, placements=placed),
-            proposed.peak_runners,
-            (current.wall_clock_s, proposed.wall_clock_s),
+            current_case,
+            proposed_case,
             _deciding_pool(runner_pools, current.peak_runners, proposed.peak_runners),
             seed=seed,
             simulator=simulator,
@@ -193,17 +206,8 @@ def analyze(
         additions = decision.additions
         warnings += decision.warnings
 
-    costs = _costs(
-        pools,
-        runner_pools,
-        scenario,
-        current,
-        proposed,
-        after_needs,
-        after_s.seconds,
-        placed,
-        additions,
-    )
+    saved_s, basis = _saving(current, proposed, proposed_case, runner_pools, additions)
+    costs = cost_benefit(pools, runner_pools, scenario, saved_s, basis, additions)
     savings = _savings(current, proposed)
     return Analysis(
         workflow=workflow.name,
@@ -274,27 +278,27 @@ def _savings(current: GraphResult, proposed: GraphResult) -> Savings:
     )
 
 
-def _costs(
-    inventory: list[Pool],
-    runner_pools: list[Pool],
-    scenario: Scenario,
+def _saving(
     current: GraphResult,
     proposed: GraphResult,
-    after_needs: dict[int, list[int]],
-    after_seconds: dict[int, float],
-    placed: dict[int, Placement],
+    proposed_case: GraphCase,
+    scenario_pools: list[Pool],
     additions: dict[str, int],
-) -> Costs:
-    """The saving per pipeline: constrained schedules when pools limit them (with the verdict's
-    added runners for the proposal), else the unconstrained ones."""
+) -> tuple[float, str]:
+    """Seconds saved per pipeline, and which wall clocks that compares: the constrained
+    schedules when pools limit them (with the verdict's added runners for the proposal), else
+    the unconstrained ones."""
     if current.constrained is None or proposed.constrained is None:
-        saved = current.wall_clock_s - proposed.wall_clock_s
-        return cost_benefit(inventory, scenario, saved, "unconstrained wall clock", additions)
+        return current.wall_clock_s - proposed.wall_clock_s, "unconstrained wall clock"
     after_wall = proposed.constrained.wall_clock_s
     basis = "constrained wall clock on the scenario's runners"
     if additions:
-        runners = {pool.name: pool.runners for pool in with_additions(runner_pools, additions)}
-        after_wall = constrained_schedule(after_needs, after_seconds, placed, runners).wall_clock_s
+        # Not a rerun: `proposed.constrained` ran on the scenario's runners and the additions
+        # change them. Additions only add runners, so this succeeds where that one did.
+        grown = with_additions(scenario_pools, additions)
+        runners = {pool.name: pool.runners for pool in grown}
+        after_wall = constrained_schedule(
+            proposed_case.needs, proposed_case.seconds, proposed_case.placements, runners
+        ).wall_clock_s
         basis += " plus the recommended additions"
-    saved = current.constrained.wall_clock_s - after_wall
-    return cost_benefit(inventory, scenario, saved, basis, additions)
+    return current.constrained.wall_clock_s - after_wall, basis

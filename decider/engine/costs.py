@@ -1,5 +1,7 @@
 """Cost-benefit (DESIGN.md semantics 7): the people's waiting time saved against added runners."""
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel
 
 from decider.engine.inputs import Pool, Scenario
@@ -27,19 +29,18 @@ class Costs(BaseModel):
 
 def cost_benefit(
     inventory: list[Pool],
+    scenario_pools: list[Pool],
     scenario: Scenario,
     saved_s_per_pipeline: float,
     basis: str,
-    additions: dict[str, int],
+    additions: Mapping[str, int],
 ) -> Costs:
-    price = {
-        pool.name: scenario.usd_per_runner.get(pool.name, pool.monthly_usd_per_runner)
-        for pool in inventory
-    }
+    """`scenario_pools` is `pools.effective_pools(inventory, scenario)`: the scenario's runner
+    counts and prices are read from it, never from the scenario again, so they apply once."""
+    price = {pool.name: pool.monthly_usd_per_runner for pool in scenario_pools}
     added: dict[str, int] = {}
-    for pool in inventory:
-        change = scenario.runners.get(pool.name, pool.runners) - pool.runners
-        change += additions.get(pool.name, 0)
+    for pool, planned in zip(inventory, scenario_pools, strict=True):
+        change = planned.runners - pool.runners + additions.get(pool.name, 0)
         if change:
             added[pool.name] = change
     added_usd = sum(count * price[name] for name, count in added.items())

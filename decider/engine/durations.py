@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from decider.engine.inputs import DurationOverride, Sample, Scenario, Statistic, Workflow
+from decider.engine.inputs import DurationOverride, Sample, Scenario, Workflow
+from decider.engine.percentile import percentile
+from decider.engine.vocabulary import Statistic
 
 DurationSource = Literal["measured", "estimate", "unmeasured"]
 
@@ -33,15 +35,6 @@ def _sort_key(sample: Sample) -> tuple[int, float, int]:
             created = created.replace(tzinfo=UTC)
         stamp = (created - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds()
     return (0 if sample.created_at is None else 1, stamp, sample.run_id or -1)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default), so p90 of one run is it."""
-    ordered = sorted(values)
-    position = fraction * (len(ordered) - 1)
-    lower = math.floor(position)
-    upper = min(lower + 1, len(ordered) - 1)
-    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
 
 
 def statistic_of(samples: list[Sample], statistic: Statistic) -> float:

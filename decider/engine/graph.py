@@ -1,19 +1,24 @@
 """Job graphs as plain dicts: job id -> ids it needs. Iteration order is declaration order."""
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 Needs = Mapping[int, Sequence[int]]
 
 
-def find_cycle(needs: Needs) -> list[int] | None:
-    """A cycle as a path that starts and ends on the same job, or None; iterative (deep graphs)."""
+def find_cycle[Node: Hashable](needs: Mapping[Node, Sequence[Node]]) -> list[Node] | None:
+    """A cycle as a path that starts and ends on the same job, or None; iterative (deep graphs).
+
+    The one cycle finder: engine job ids, the importers' YAML job ids and the simulation's job
+    indexes all come here. Depth-first from each job in declaration order, needs in their order,
+    so the cycle named is stable. Needs naming no job of `needs` are ignored.
+    """
     unvisited, in_progress, done = 0, 1, 2
     state = dict.fromkeys(needs, unvisited)
     for root in needs:
         if state[root] != unvisited:
             continue
-        stack: list[tuple[int, int]] = [(root, 0)]
+        stack: list[tuple[Node, int]] = [(root, 0)]
         state[root] = in_progress
         while stack:
             job, next_index = stack[-1]

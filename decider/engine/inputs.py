@@ -7,14 +7,12 @@ validation context: `Scenario.model_validate(data, context={"workflow": workflow
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Literal, Protocol, Self
+from typing import Protocol, Self
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from decider.engine.graph import find_cycle
-
-JobKind = Literal["build", "check", "gate", "other"]
-Statistic = Literal["latest", "mean", "median", "p90", "max"]
+from decider.engine.vocabulary import JobKind, Statistic
 
 
 class Sample(BaseModel):
@@ -59,14 +57,8 @@ class Workflow(BaseModel):
             raise ValueError(f"needs form a cycle: {self._path(cycle)}")
         return self
 
-    def job(self, job_id: int) -> Job:
-        return self.by_id()[job_id]
-
     def by_id(self) -> dict[int, Job]:
         return {job.id: job for job in self.jobs}
-
-    def key_of(self, job_id: int) -> str:
-        return self.by_id()[job_id].key
 
     def _path(self, ids: list[int]) -> str:
         keys = {job.id: job.key for job in self.jobs}
@@ -281,11 +273,3 @@ def build_pools(records: Iterable[PoolRecordLike]) -> list[Pool]:
         )
         for record in records
     ]
-
-
-def samples_from_rows(rows: Iterable[tuple[int | None, str, float]]) -> dict[str, list[Sample]]:
-    """Samples per job key from (run id, job key, duration) rows, e.g. a durations CSV."""
-    samples: dict[str, list[Sample]] = {}
-    for run_id, key, duration_s in rows:
-        samples.setdefault(key, []).append(Sample(duration_s=duration_s, run_id=run_id))
-    return samples

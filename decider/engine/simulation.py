@@ -55,6 +55,8 @@ from itertools import chain
 
 from pydantic import BaseModel, Field, model_validator
 
+from decider.engine.graph import find_cycle
+from decider.engine.percentile import percentile, percentile_of_sorted
 from decider.engine.queueing import erlang_c, erlang_c_mean_wait
 
 __all__ = [
@@ -367,12 +369,12 @@ class _PoolQueue:
         return PoolStats(
             name=self.name,
             mean_wait_s=_mean(everyone),
-            p90_wait_s=_percentile(everyone, 0.90) if everyone else 0.0,
+            p90_wait_s=percentile_of_sorted(everyone, 0.90) if everyone else 0.0,
             utilization=self.busy_s / (self.runners * window_s) if window_s > 0 else 0.0,
             background_mean_wait_s=_mean(self.background_waits),
             pipeline_mean_wait_s=_mean(self.pipeline_waits) if self.pipeline_waits else None,
             pipeline_p90_wait_s=(
-                _percentile(sorted(self.pipeline_waits), 0.90) if self.pipeline_waits else None
+                percentile(self.pipeline_waits, 0.90) if self.pipeline_waits else None
             ),
             jobs_counted=len(everyone),
         )
@@ -517,20 +519,11 @@ def _topological_order(jobs: Sequence[SimJob]) -> list[int]:
             if needs_left[dependent] == 0:
                 order.append(dependent)
     if len(order) < len(jobs):
-        raise ValueError(f"the job graph has a cycle: {_describe_cycle(jobs, needs_left)}")
+        cycle = find_cycle({job.index: job.needs for job in jobs})
+        assert cycle is not None  # Kahn leaves jobs unordered only when their needs loop
+        described = " -> ".join(f"job {index}" for index in cycle)
+        raise ValueError(f"the job graph has a cycle: {described} (each needs the next)")
     return order
-
-
-def _describe_cycle(jobs: Sequence[SimJob], needs_left: list[int]) -> str:
-    """Walk `needs` among the jobs Kahn could not order: each has such a need, so it loops."""
-    stuck = {jobs[at].index: jobs[at] for at, count in enumerate(needs_left) if count > 0}
-    walk = [next(iter(stuck))]
-    while True:
-        following = next(need for need in stuck[walk[-1]].needs if need in stuck)
-        if following in walk:
-            cycle = [*walk[walk.index(following) :], following]
-            return " -> ".join(f"job {index}" for index in cycle) + " (each needs the next)"
-        walk.append(following)
 
 
 def _check_pools(pools: Sequence[SimPool]) -> None:
@@ -575,19 +568,11 @@ def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def _percentile(ordered: Sequence[float], fraction: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default), on sorted values."""
-    rank = fraction * (len(ordered) - 1)
-    below = math.floor(rank)
-    above = min(below + 1, len(ordered) - 1)
-    return ordered[below] + (ordered[above] - ordered[below]) * (rank - below)
-
-
 def _percentiles(values: Sequence[float]) -> Percentiles:
     ordered = sorted(values)
     return Percentiles(
-        p50=_percentile(ordered, 0.50),
-        p90=_percentile(ordered, 0.90),
-        p99=_percentile(ordered, 0.99),
+        p50=percentile_of_sorted(ordered, 0.50),
+        p90=percentile_of_sorted(ordered, 0.90),
+        p99=percentile_of_sorted(ordered, 0.99),
         mean=_mean(ordered),
     )

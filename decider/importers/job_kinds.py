@@ -7,7 +7,7 @@ the image tests run in, it does not test anything).
 
 import re
 
-from decider.importers.records import JobKind
+from decider.engine.vocabulary import JobKind
 
 # Word stems: a word matches when it starts with the stem (`test` matches `tests`, `testing`).
 KIND_WORDS: list[tuple[JobKind, tuple[str, ...]]] = [

@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from decider.engine.vocabulary import JobKind
+
 # Why a job's data is not fully known statically; shown to the user next to the job.
 JobFlag = Literal[
     "runs_on_expression",  # runs-on holds an expression we could not resolve (labels kept verbatim)
@@ -16,8 +18,6 @@ JobFlag = Literal[
     "reusable_unexpanded",  # job-level `uses:` whose callee was not imported alongside
     "name_expression",  # the display name holds an expression we could not resolve
 ]
-
-JobKind = Literal["build", "check", "gate", "other"]
 
 
 class JobRecord(BaseModel):

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from decider.engine.graph import find_cycle
 from decider.importers.problems import ImportRefused, Problem
 from decider.importers.yaml_safety import LoadedYaml, load_workflow_yaml
 
@@ -286,49 +287,19 @@ def _unknown_needs(workflow: WorkflowFile) -> list[Problem]:
 
 
 def _needs_cycles(workflow: WorkflowFile) -> list[Problem]:
-    needs = {job.job_id: job.needs for job in workflow.jobs}
+    cycle = find_cycle({job.job_id: job.needs for job in workflow.jobs})
+    if cycle is None:
+        return []
     lines = {job.job_id: job.line for job in workflow.jobs}
-    state: dict[str, str] = {}  # "visiting" while on the current path, "done" after
-    for start in needs:
-        cycle = _find_cycle(start, needs, state)
-        if cycle:
-            return [
-                Problem(
-                    message=f"The jobs' `needs` form a cycle: {' -> '.join(cycle)}.",
-                    hint="GitHub would never start these jobs; remove one of these `needs`.",
-                    source=workflow.path,
-                    line=lines[cycle[0]],
-                    field=f"jobs.{cycle[0]}.needs",
-                )
-            ]
-    return []
-
-
-def _find_cycle(
-    job_id: str, needs: dict[str, list[str]], state: dict[str, str]
-) -> list[str] | None:
-    # Iterative depth-first search: a long `needs` chain must not hit the recursion limit.
-    stack: list[tuple[str, int]] = [(job_id, 0)]
-    path = [job_id]
-    if state.get(job_id) == "done":
-        return None
-    state[job_id] = "visiting"
-    while stack:
-        current, index = stack[-1]
-        if index < len(needs[current]):
-            stack[-1] = (current, index + 1)
-            following = needs[current][index]
-            if state.get(following) == "visiting":
-                return [*path[path.index(following) :], following]
-            if state.get(following) != "done":
-                state[following] = "visiting"
-                stack.append((following, 0))
-                path.append(following)
-        else:
-            state[current] = "done"
-            stack.pop()
-            path.pop()
-    return None
+    return [
+        Problem(
+            message=f"The jobs' `needs` form a cycle: {' -> '.join(cycle)}.",
+            hint="GitHub would never start these jobs; remove one of these `needs`.",
+            source=workflow.path,
+            line=lines[cycle[0]],
+            field=f"jobs.{cycle[0]}.needs",
+        )
+    ]
 
 
 def _type_name(value: Any) -> str:

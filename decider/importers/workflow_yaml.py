@@ -15,6 +15,7 @@ and `caller_key / callee_key` for expanded calls.
 from dataclasses import dataclass, field
 from typing import Any
 
+from decider.engine.vocabulary import JobKind
 from decider.importers.expressions import (
     UNKNOWN,
     ContextObject,
@@ -27,7 +28,7 @@ from decider.importers.expressions import (
 from decider.importers.job_kinds import job_kind
 from decider.importers.matrix import MatrixError, expand_matrix, instance_suffix
 from decider.importers.problems import ImportRefused, Problem
-from decider.importers.records import JobFlag, JobKind, JobRecord, WorkflowRecord
+from decider.importers.records import JobFlag, JobRecord, WorkflowRecord
 from decider.importers.reusable import find_callee, parse_call
 from decider.importers.workflow_file import JobSpec, WorkflowFile, read_workflow_file
 

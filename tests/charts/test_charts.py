@@ -4,8 +4,7 @@ from itertools import pairwise
 
 import pytest
 
-from decider.charts import bar_compare_svg, concurrency_svg, gantt_svg, shared_time_max_s
-from decider.charts.bars import format_value
+from decider.charts import concurrency_svg, gantt_svg, shared_time_max_s
 from decider.charts.svg import truncate
 from decider.charts.timeline import time_axis
 from decider.engine.analysis import Analysis, analyze
@@ -182,8 +181,7 @@ def _hostile_analysis() -> Analysis:
 
 def test_names_are_escaped_and_every_chart_is_valid_xml() -> None:
     analysis = _hostile_analysis()
-    charts = [*_all_charts(analysis), bar_compare_svg([(HOSTILE, 1.0), ("\"&'", 2.0)], "s")]
-    for svg in charts:
+    for svg in _all_charts(analysis):
         root = _parse(svg)
         assert "<script" not in svg
         assert root.tag == f"{SVG}svg"
@@ -196,8 +194,7 @@ def test_names_are_escaped_and_every_chart_is_valid_xml() -> None:
 
 
 def test_no_chart_uses_inline_styles() -> None:
-    charts = [*_all_charts(_seed_analysis()), bar_compare_svg([("a", 1)], "s")]
-    for svg in charts:
+    for svg in _all_charts(_seed_analysis()):
         assert "<style" not in svg
         for element in _parse(svg).iter():
             assert "style" not in element.attrib
@@ -364,23 +361,6 @@ def test_concurrency_axis_lines_up_with_the_gantt_chart() -> None:
             return tick.get("x", "")
 
         assert zero_x(gantt) == zero_x(busy)
-
-
-def test_compare_bars_are_labelled_with_their_values() -> None:
-    root = _parse(bar_compare_svg([("Current", 1012), ("Parallel", 546.4)], "s"))
-    bars = _with_class(root, "g", "compare-bar")
-    assert [_text(bar) for bar in bars] == ["Current 1012 s", "Parallel 546 s"]
-    widths = [float(rect.get("width", "")) for bar in bars for rect in bar.iter(f"{SVG}rect")]
-    assert widths[0] > widths[1] > 0
-
-
-def test_compare_values_keep_sign_and_unit() -> None:
-    assert format_value(-1250, "$") == "-$1,250"
-    assert format_value(48.25, "%") == "48.2%"
-    assert format_value(0.5, "h") == "0.50 h"
-    assert format_value(float("inf"), "months") == "n/a"
-    root = _parse(bar_compare_svg([("gain", 100), ("loss", -50)], "$"))
-    assert "-$50" in _text(root)
 
 
 def test_long_names_are_truncated_with_the_full_name_in_the_tooltip() -> None:

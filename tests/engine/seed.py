@@ -1,6 +1,7 @@
 """The seed analysis (mural-api) as Python data, copied from the seed files (never read)."""
 
-from decider.engine.inputs import Job, JobKind, Pool, Sample, Workflow
+from decider.engine.inputs import Job, Pool, Sample, Workflow
+from decider.engine.vocabulary import JobKind
 
 LATEST_RUN = 21375030400
 

@@ -4,7 +4,6 @@ import pytest
 
 from decider.engine.durations import (
     current_durations,
-    percentile,
     proposed_durations,
     statistic_of,
 )
@@ -32,11 +31,6 @@ def test_latest_falls_back_to_the_run_id() -> None:
 def test_the_statistics_of_the_api_test_build(statistic: str, expected: float) -> None:
     api = seed_workflow().jobs[job_id("build-test-image-api")]
     assert statistic_of(api.samples, statistic) == pytest.approx(expected, abs=1e-3)
-
-
-def test_p90_interpolates_between_ranks() -> None:
-    assert percentile([10.0], 0.9) == 10
-    assert percentile([0.0, 10.0], 0.9) == 9
 
 
 def test_unmeasured_jobs_count_as_zero_until_estimated() -> None:

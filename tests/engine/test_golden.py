@@ -3,8 +3,9 @@
 import pytest
 
 from decider.engine.analysis import Analysis, analyze
-from decider.engine.inputs import Scenario, Statistic
+from decider.engine.inputs import Scenario
 from decider.engine.presets import apply_preset
+from decider.engine.vocabulary import Statistic
 from tests.engine.seed import job_id, seed_pools, seed_workflow
 
 PRODUCTION_IMAGES = [

@@ -11,7 +11,6 @@ from decider.engine.inputs import (
     Workflow,
     build_pools,
     build_workflow,
-    samples_from_rows,
 )
 from decider.importers.records import JobRecord, PoolRecord
 from tests.engine.seed import job_id, seed_workflow
@@ -78,7 +77,7 @@ def test_it_builds_a_workflow_from_importer_records_by_declaration_order() -> No
         JobRecord(key="test", yaml_id="test", name="Test", needs=["build"], kind="check", order=1),
         JobRecord(key="build", yaml_id="build", name="Build", runs_on=["small"], order=0),
     ]
-    samples = samples_from_rows([(1, "build", 60.0), (2, "build", 70.0)])
+    samples = {"build": [Sample(duration_s=60.0, run_id=1), Sample(duration_s=70.0, run_id=2)]}
     workflow = build_workflow("ci", records, samples)
     assert [(job.id, job.key, job.needs) for job in workflow.jobs] == [
         (0, "build", []),

@@ -2,9 +2,10 @@ import pytest
 
 from decider.engine.analysis import analyze
 from decider.engine.inputs import Pool, Scenario
+from decider.engine.pool_simulation import same_background_with_additions
 from decider.engine.presets import apply_preset
 from decider.engine.simulation import Percentiles, SimulationInput, SimulationResult
-from decider.engine.verdict import pool_demand, same_background_with_additions
+from decider.engine.verdict import pool_demand
 from tests.engine.seed import seed_pools, seed_workflow
 
 

@@ -12,6 +12,7 @@ from decider.engine import inputs as engine
 from decider.engine.analysis import analyze
 from decider.engine.presets import APPLY, apply_preset
 from decider.engine.report import render_report
+from decider.engine.vocabulary import STATISTIC_VALUES
 from decider.management.commands._engine_options import (
     add_source_arguments,
     job_id,
@@ -30,9 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--remove-needs", action="append", default=[], metavar="JOB:NEED")
         parser.add_argument("--add-needs", action="append", default=[], metavar="JOB:NEED")
         parser.add_argument("--preset", action="append", default=[], choices=sorted(APPLY))
-        parser.add_argument(
-            "--statistic", default="latest", choices=["latest", "mean", "median", "p90", "max"]
-        )
+        parser.add_argument("--statistic", default="latest", choices=STATISTIC_VALUES)
         parser.add_argument("--milestone", action="append", default=[], metavar="JOB")
         parser.add_argument("--pipelines-per-hour", type=float)
         parser.add_argument("--pipelines-at-once", type=int)

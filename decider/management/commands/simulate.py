@@ -10,9 +10,9 @@ from pydantic import ValidationError
 
 from decider.engine import inputs as engine_inputs
 from decider.engine.durations import current_durations
+from decider.engine.pool_simulation import background_job_lengths, simulation_input
 from decider.engine.pools import placements
 from decider.engine.simulation import SimPool, SimulationInput, SimulationResult, simulate
-from decider.engine.verdict import background_job_lengths, simulation_input
 from decider.management.commands._engine_options import (
     add_source_arguments,
     load_source,

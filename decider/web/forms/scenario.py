@@ -14,14 +14,8 @@ from django import forms
 from pydantic import ValidationError
 
 from decider.engine import inputs as engine
+from decider.engine.vocabulary import STATISTICS
 
-STATISTICS = [
-    ("latest", "Latest run"),
-    ("median", "Median"),
-    ("mean", "Mean"),
-    ("p90", "90th percentile"),
-    ("max", "Slowest run"),
-]
 CONCURRENCY = [
     ("one", "One pipeline at a time"),
     ("per_hour", "Pipelines arrive per hour"),
