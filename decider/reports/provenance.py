@@ -10,7 +10,7 @@ from decider.adapter.formatting import duration, percent, usd
 from decider.adapter.saved import SavedAnalysis
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import Analysis
-from decider.web.forms.scenario import STATISTICS
+from decider.engine.vocabulary import STATISTICS
 
 STATISTIC_TEXTS = dict(STATISTICS)
 
