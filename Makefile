@@ -37,6 +37,7 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy decider
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -20,10 +20,10 @@ from decider.engine.vocabulary import JOB_KINDS
 
 
 class TeamQuerySet(models.QuerySet["Team"]):
-    def for_user(self, user: AbstractBaseUser) -> TeamQuerySet:
+    def for_user(self, user: User) -> TeamQuerySet:
         return self.filter(memberships__user=user)
 
-    def edited_by(self, user: AbstractBaseUser) -> TeamQuerySet:
+    def edited_by(self, user: User) -> TeamQuerySet:
         """Teams where `user` is an editor. One filter() call, so both conditions hold for the
         same membership (chained filters on a multi-valued relation join it twice)."""
         return self.filter(memberships__user=user, memberships__role=Membership.Role.EDITOR)
@@ -251,7 +251,7 @@ class JobRun(models.Model):
 class ScenarioQuerySet(models.QuerySet["Scenario"]):
     def create_for(
         self,
-        user: AbstractBaseUser,
+        user: User,
         workflow: Workflow,
         *,
         name: str,
@@ -324,7 +324,7 @@ class Scenario(models.Model):
 
     def save_version(
         self,
-        user: AbstractBaseUser,
+        user: User,
         *,
         edited_version: int | None,
         name: str,

@@ -41,7 +41,7 @@ def duration(value: Number | None) -> str:
     """'524 s (8.7 min)': seconds for exactness, minutes for reading; under 90 s, '75 s'."""
     if value is None:
         return NOT_AVAILABLE
-    if abs(value) < 90:
+    if -90 < value < 90:
         return f"{_fixed(value, 0)} s"
     return f"{_fixed(value, 0)} s ({_fixed(value / 60, 1)} min)"
 

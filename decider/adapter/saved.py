@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from pydantic import ValidationError
 
 from decider.adapter.results import ScenarioResults
@@ -82,7 +82,7 @@ class SavedAnalysis:
         return self.row.updated_at
 
     @property
-    def saved_by(self) -> AbstractBaseUser | None:
+    def saved_by(self) -> User | None:
         if isinstance(self.version, ScenarioVersion):
             return self.version.saved_by
         return self.row.updated_by

@@ -21,7 +21,7 @@ from decider.adapter import formatting
 register = template.Library()
 
 
-def _quiet(function: Callable[..., str]) -> Callable[..., str]:
+def _quiet(function: Callable[..., str]) -> Callable[..., object]:
     @wraps(function)
     def figure_or_as_given(value: object, *digits: int) -> object:
         if isinstance(value, str):

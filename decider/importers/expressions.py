@@ -205,8 +205,8 @@ def loose_equal(left: Any, right: Any) -> bool:
     if isinstance(left, str) and isinstance(right, str):
         return left.casefold() == right.casefold()
     if _kind(left) == _kind(right) and not isinstance(left, int | float):
-        return left == right
-    return to_number(left) == to_number(right)
+        return bool(left == right)
+    return bool(to_number(left) == to_number(right))
 
 
 def _kind(value: Any) -> str:
@@ -333,7 +333,8 @@ class _Parser:
         while self._peek() in operators:
             operator = self._take()[1]
             tree = ("binary", operator, tree, operand())
-        return tree
+        result: tuple[Any, ...] = tree
+        return result
 
     def _or(self) -> tuple[Any, ...]:
         self.depth += 1

@@ -260,8 +260,8 @@ class _Reader:
                 listed.append(self.read_rest_job(job, job_path))
         total = page.get("total_count")
         run_ids = {job.github_run_id for job in listed if job is not None}
-        if isinstance(total, int) and len(run_ids) == 1 and None not in run_ids:
-            listed_run = run_ids.pop()
+        listed_run = run_ids.pop() if len(run_ids) == 1 else None
+        if isinstance(total, int) and listed_run is not None:
             known = self.result.listed_total_by_run.get(listed_run, 0)
             self.result.listed_total_by_run[listed_run] = max(known, total)
 

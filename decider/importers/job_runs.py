@@ -6,6 +6,8 @@ All files are parsed before anything is returned, and the problems of every file
 reported together: one bad file refuses the whole upload, so nothing is half-imported.
 """
 
+from collections.abc import Sequence
+
 from decider.importers.github_json import JsonRuns, parse_json_runs
 from decider.importers.problems import ImportRefused, Problem
 from decider.importers.records import JobRunRecord, RunImport, WorkflowRunRecord
@@ -13,7 +15,7 @@ from decider.importers.runs_csv import parse_runs_csv
 from decider.importers.text_input import decode_text
 
 
-def parse_runs(files: list[tuple[str, str | bytes]]) -> RunImport:
+def parse_runs(files: Sequence[tuple[str, str | bytes]]) -> RunImport:
     problems: list[Problem] = []
     parsed: list[JsonRuns] = []
     for name, content in files:

@@ -21,6 +21,7 @@ one run attempt are collapsed into one record spanning the earliest start to the
 """
 
 import re
+from datetime import datetime
 from itertools import groupby
 
 from pydantic import BaseModel, Field
@@ -125,12 +126,13 @@ def _collapse_callee_runs(
 def _span(records: list[JobRunRecord], warnings: list[str]) -> JobRunRecord:
     names = list(dict.fromkeys(record.job_name for record in records))
     timed = all(record.started_at and record.completed_at for record in records)
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    duration: float | None = None
     if timed:
         started_at = min(record.started_at for record in records if record.started_at)
         completed_at = max(record.completed_at for record in records if record.completed_at)
-        duration = None
     else:
-        started_at = completed_at = None
         duration = sum(_duration(record) for record in records)
         warnings.append(
             f"Run {records[0].github_run_id}: {', '.join(names)} have no start and end times, "

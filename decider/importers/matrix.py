@@ -152,7 +152,7 @@ def _matches(pattern: Any, value: Any) -> bool:
 
 def _same(left: Any, right: Any) -> bool:
     if isinstance(left, dict | list) or isinstance(right, dict | list):
-        return left == right
+        return bool(left == right)
     return loose_equal(left, right)
 
 

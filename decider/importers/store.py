@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 
@@ -226,7 +227,7 @@ def _store_workflow_runs(
     runs: dict[int, WorkflowRun] = {}
     for run_id in sorted(run_ids):
         detail = details.get(run_id)
-        defaults = {"created_at": first_created.get(run_id)}
+        defaults: dict[str, Any] = {"created_at": first_created.get(run_id)}
         if detail is not None:
             defaults = {
                 "created_at": detail.created_at or first_created.get(run_id),

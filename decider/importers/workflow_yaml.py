@@ -12,6 +12,7 @@ Keys are unique per workflow: the job id, the id plus the instance suffix for ma
 and `caller_key / callee_key` for expanded calls.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,7 +46,7 @@ def parse_workflow(name: str, content: str | bytes) -> WorkflowRecord:
     return parse_workflow_files([(name, content)])[0]
 
 
-def parse_workflow_files(files: list[tuple[str, str | bytes]]) -> list[WorkflowRecord]:
+def parse_workflow_files(files: Sequence[tuple[str, str | bytes]]) -> list[WorkflowRecord]:
     """Every workflow in `files`, with calls between them expanded; `ImportRefused` otherwise.
 
     A file whose only trigger is `workflow_call` and that another file here calls is expanded
@@ -382,9 +383,9 @@ def _call_inputs(callee: WorkflowFile, job: JobSpec, contexts: Contexts) -> Cont
             values[name] = {"boolean": False, "number": 0}.get(declaration.type or "", "")
     for name, raw in job.with_inputs.items():
         rendered = render_deep(raw, contexts)
-        declaration = callee.inputs.get(str(name))
+        declared = callee.inputs.get(str(name))
         value = rendered.value if rendered.resolved else UNKNOWN
-        if declaration and declaration.type == "string" and value is not UNKNOWN:
+        if declared and declared.type == "string" and value is not UNKNOWN:
             value = to_string(value)
         values[str(name)] = value
     return ContextObject(values)

@@ -8,8 +8,9 @@ YAML 1.2 (what GitHub reads): `on`, `yes` and `no` stay strings, dates stay stri
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml.composer import Composer
@@ -23,9 +24,11 @@ from yaml.resolver import BaseResolver
 from decider.importers.problems import ImportRefused, Problem
 
 try:  # the C parser is much faster; the pure-Python one gives the same events and marks
-    from yaml.cyaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.loader import Parser, Reader, Scanner
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
 
     class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
         def __init__(self, stream: str) -> None:
@@ -105,7 +108,7 @@ _CoreResolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$
 class _PlainConstructor(SafeConstructor):
     """Only JSON-like values: timestamps, binary, sets and Python tags are refused."""
 
-    yaml_constructors: dict[str | None, Any] = {}
+    yaml_constructors: ClassVar[dict[str | None, Any]] = {}
 
     def construct_core_int(self, node: ScalarNode) -> int:
         text = str(self.construct_scalar(node))
@@ -132,11 +135,17 @@ for _tag, _method in [
     ("tag:yaml.org,2002:map", SafeConstructor.construct_yaml_map),
     (None, SafeConstructor.construct_undefined),
 ]:
-    _PlainConstructor.add_constructor(_tag, _method)
+    # The stubs tie a constructor's type to its class; SafeConstructor's methods serve ours.
+    _PlainConstructor.add_constructor(_tag, _method)  # type: ignore[type-var]
 
 
 class _BudgetComposer(Composer):
     """Composes nodes while counting them (aliases by the size they expand to) and their depth."""
+
+    # Given by the parser this composer is mixed with (see the loader below). Its events'
+    # marks are C or Python marks depending on how PyYAML was built; both have line and column.
+    check_event: Callable[..., bool]
+    peek_event: Callable[[], Any]
 
     def __init__(self) -> None:
         super().__init__()
@@ -157,7 +166,7 @@ class _BudgetComposer(Composer):
 
     def _compose_alias(self, parent: Node | None, index: Any) -> Node:
         mark = self.peek_event().start_mark
-        node = super().compose_node(parent, index)
+        node = self._composed(parent, index)
         if id(node) not in self.expanded_size:
             raise _Refusal(
                 problem="an alias refers to the node that contains it", problem_mark=mark
@@ -174,10 +183,15 @@ class _BudgetComposer(Composer):
         self._count(1, mark)
         count_before, deepest_before = self.node_count, self.deepest
         self.deepest = self.depth
-        node = super().compose_node(parent, index)
+        node = self._composed(parent, index)
         self.expanded_size[id(node)] = self.node_count - count_before + 1
         self.height[id(node)] = self.deepest - self.depth + 1
         self.deepest = max(self.deepest, deepest_before)
+        return node
+
+    def _composed(self, parent: Node | None, index: Any) -> Node:
+        node = super().compose_node(parent, index)
+        assert node is not None  # PyYAML returns None only past the end of a document
         return node
 
     def _count(self, nodes: int, mark: Mark) -> None:

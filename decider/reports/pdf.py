@@ -12,7 +12,7 @@ import base64
 from dataclasses import dataclass
 
 import weasyprint
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -66,7 +66,7 @@ def render_scenario_pdf(
     *,
     version: ScenarioVersion | None = None,
     paper: str = "a4",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> bytes:
     """The recommendation for one saved scenario (its latest version unless given), as PDF."""
     report = scenario_report(row, version)
@@ -74,7 +74,7 @@ def render_scenario_pdf(
 
 
 def render_comparison_pdf(
-    rows: list[Scenario], *, paper: str = "a4", user: AbstractBaseUser | None = None
+    rows: list[Scenario], *, paper: str = "a4", user: User | None = None
 ) -> bytes:
     """Saved scenarios side by side, with each one's verdict, as PDF bytes (the compare form
     decides how many may be compared)."""
@@ -88,9 +88,7 @@ def render_comparison_pdf(
     return layout(html, paper).write_pdf()
 
 
-def scenario_html(
-    report: ScenarioReport, *, paper: str = "a4", user: AbstractBaseUser | None = None
-) -> str:
+def scenario_html(report: ScenarioReport, *, paper: str = "a4", user: User | None = None) -> str:
     context = {
         "report": report,
         "row": report.row,
@@ -102,9 +100,7 @@ def scenario_html(
     return _html("pdf/scenario.html", context, paper=paper, user=user)
 
 
-def _html(
-    template: str, context: dict[str, object], *, paper: str, user: AbstractBaseUser | None
-) -> str:
+def _html(template: str, context: dict[str, object], *, paper: str, user: User | None) -> str:
     context = {
         **context,
         "stylesheet": static_file_url("css/pdf.css"),

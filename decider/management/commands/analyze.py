@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pydantic import ValidationError
 
-from decider.engine import inputs as engine
+from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import analyze
 from decider.engine.presets import APPLY, apply_preset
 from decider.engine.report import render_report
@@ -51,22 +51,24 @@ class Command(BaseCommand):
         else:
             self.stdout.write(render_report(result))
 
-    def _scenario(self, workflow: engine.Workflow, options: dict[str, Any]) -> engine.Scenario:
-        def edges(values: list[str], option: str) -> list[engine.Edge]:
+    def _scenario(
+        self, workflow: engine_inputs.Workflow, options: dict[str, Any]
+    ) -> engine_inputs.Scenario:
+        def edges(values: list[str], option: str) -> list[engine_inputs.Edge]:
             parsed = []
             for value in values:
                 job, sep, need = value.partition(":")
                 if not sep:
                     raise CommandError(f"{option} takes JOB:NEED, got '{value}'.")
                 parsed.append(
-                    engine.Edge(
+                    engine_inputs.Edge(
                         job=job_id(workflow, job, option), need=job_id(workflow, need, option)
                     )
                 )
             return parsed
 
         try:
-            scenario = engine.Scenario(
+            scenario = engine_inputs.Scenario(
                 statistic=options["statistic"],
                 remove_needs=edges(options["remove_needs"], "--remove-needs"),
                 add_needs=edges(options["add_needs"], "--add-needs"),
@@ -76,7 +78,7 @@ class Command(BaseCommand):
             )
             for preset in options["preset"]:
                 scenario = apply_preset(workflow, scenario, preset)
-            return engine.Scenario.model_validate(
+            return engine_inputs.Scenario.model_validate(
                 scenario.model_dump(), context={"workflow": workflow}
             )
         except (ValueError, ValidationError) as error:

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from pydantic import ValidationError
 
-from decider.engine import inputs as engine
+from decider.engine import inputs as engine_inputs
 from decider.engine.vocabulary import STATISTICS
 
 CONCURRENCY = [
@@ -27,11 +27,11 @@ OVERRIDE = re.compile(r"^(?P<sign>[+-])?(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|s
 @dataclass
 class EdgeField:
     name: str
-    job: engine.Job
-    need: engine.Job
+    job: engine_inputs.Job
+    need: engine_inputs.Job
 
 
-def parse_overrides(text: str, job_id: int) -> list[engine.DurationOverride]:
+def parse_overrides(text: str, job_id: int) -> list[engine_inputs.DurationOverride]:
     """Comma-separated steps, applied in order: '300' or '300 s' sets the seconds, '-90 s'
     (with a sign) changes them, '-20%' scales them. '' means no override."""
     overrides = []
@@ -45,15 +45,15 @@ def parse_overrides(text: str, job_id: int) -> list[engine.DurationOverride]:
         if match["unit"] == "%":
             if number < -100:
                 raise forms.ValidationError("A duration cannot shrink by more than 100%.")
-            overrides.append(engine.DurationOverride(job=job_id, percent_change=number))
+            overrides.append(engine_inputs.DurationOverride(job=job_id, percent_change=number))
         elif match["sign"]:
-            overrides.append(engine.DurationOverride(job=job_id, delta_s=number))
+            overrides.append(engine_inputs.DurationOverride(job=job_id, delta_s=number))
         else:
-            overrides.append(engine.DurationOverride(job=job_id, seconds=number))
+            overrides.append(engine_inputs.DurationOverride(job=job_id, seconds=number))
     return overrides
 
 
-def format_overrides(overrides: list[engine.DurationOverride]) -> str:
+def format_overrides(overrides: list[engine_inputs.DurationOverride]) -> str:
     parts = []
     for override in overrides:
         if override.percent_change is not None:
@@ -91,8 +91,8 @@ class ScenarioForm(forms.Form):
         self,
         data: Any = None,
         *,
-        workflow: engine.Workflow,
-        pools: list[engine.Pool],
+        workflow: engine_inputs.Workflow,
+        pools: list[engine_inputs.Pool],
         **kwargs: Any,
     ) -> None:
         super().__init__(data, **kwargs)
@@ -132,7 +132,7 @@ class ScenarioForm(forms.Form):
                 )
 
     # Grouped fields for the template, which cannot build field names itself.
-    def pool_rows(self) -> list[tuple[engine.Pool, list[forms.BoundField]]]:
+    def pool_rows(self) -> list[tuple[engine_inputs.Pool, list[forms.BoundField]]]:
         return [
             (pool, [self[f"{kind}_{index}"] for kind in ("runners", "utilization", "price")])
             for index, pool in enumerate(self.pools)
@@ -141,7 +141,7 @@ class ScenarioForm(forms.Form):
     def edge_rows(self) -> list[tuple[EdgeField, forms.BoundField]]:
         return [(edge, self[edge.name]) for edge in self.edge_fields]
 
-    def job_rows(self) -> list[tuple[engine.Job, forms.BoundField, forms.BoundField | None]]:
+    def job_rows(self) -> list[tuple[engine_inputs.Job, forms.BoundField, forms.BoundField | None]]:
         estimate = [
             self[f"estimate_{job.id}"] if not job.samples else None for job in self.workflow.jobs
         ]
@@ -156,7 +156,7 @@ class ScenarioForm(forms.Form):
             field for field in self if not field.is_hidden and not field.name.startswith("keep_")
         ]
 
-    def clean_add_needs(self) -> list[engine.Edge]:
+    def clean_add_needs(self) -> list[engine_inputs.Edge]:
         by_key = {job.key: job.id for job in self.workflow.jobs}
         edges = []
         for number, line in enumerate(self.cleaned_data["add_needs"].splitlines(), start=1):
@@ -168,7 +168,7 @@ class ScenarioForm(forms.Form):
             if not sep or unknown:
                 what = f"no job '{unknown[0]}'" if sep and unknown else "write job-key: need-key"
                 raise forms.ValidationError(f"Line {number}: {what}.")
-            edges.append(engine.Edge(job=by_key[job], need=by_key[need]))
+            edges.append(engine_inputs.Edge(job=by_key[job], need=by_key[need]))
         return edges
 
     def clean(self) -> dict[str, Any]:
@@ -196,9 +196,9 @@ class ScenarioForm(forms.Form):
                 self.add_error(field, message)
         return cleaned
 
-    def _scenario(self, cleaned: dict[str, Any]) -> engine.Scenario:
+    def _scenario(self, cleaned: dict[str, Any]) -> engine_inputs.Scenario:
         removed = [
-            engine.Edge(job=edge.job.id, need=edge.need.id)
+            engine_inputs.Edge(job=edge.job.id, need=edge.need.id)
             for edge in self.edge_fields
             if not cleaned.get(edge.name)
         ]
@@ -213,7 +213,7 @@ class ScenarioForm(forms.Form):
                 for override in cleaned.get(f"override_{job.id}") or []
             ],
             "estimates": [
-                engine.Estimate(job=job.id, seconds=cleaned[f"estimate_{job.id}"])
+                engine_inputs.Estimate(job=job.id, seconds=cleaned[f"estimate_{job.id}"])
                 for job in self.workflow.jobs
                 if cleaned.get(f"estimate_{job.id}") is not None
             ],
@@ -235,12 +235,12 @@ class ScenarioForm(forms.Form):
             "loaded_usd_per_hour": cleaned["loaded_usd_per_hour"],
             "target_queue_wait_s": cleaned["target_queue_wait_s"],
             "presets": [
-                engine.AppliedPreset(name=name)
+                engine_inputs.AppliedPreset(name=name)
                 for name in (cleaned.get("presets") or "").split(",")
                 if name
             ],
         }
-        return engine.Scenario.model_validate(
+        return engine_inputs.Scenario.model_validate(
             data, context={"workflow": self.workflow, "pools": self.pools}
         )
 
@@ -255,7 +255,9 @@ class ScenarioForm(forms.Form):
 
 
 def form_data(
-    scenario: engine.Scenario, workflow: engine.Workflow, pools: list[engine.Pool]
+    scenario: engine_inputs.Scenario,
+    workflow: engine_inputs.Workflow,
+    pools: list[engine_inputs.Pool],
 ) -> dict[str, Any]:
     """The form's field values for a stored scenario: what a browser would post back."""
     removed = {(edge.job, edge.need) for edge in scenario.remove_needs}
