@@ -75,9 +75,9 @@ def _simulated_p90_queue_delay(results: ScenarioResults) -> float | None:
     return simulated.proposed_p90_queue_delay_s if simulated else None
 
 
-def _added_usd_per_month(results: ScenarioResults) -> float | None:
-    decision = results.analysis.decision
-    return decision.added_usd_per_month if decision else None
+def _planned_mean_wall_clock(results: ScenarioResults) -> float | None:
+    planned = results.analysis.plan.planned
+    return planned.mean_wall_clock_s if planned else None
 
 
 def _figures() -> list[tuple[str, Figure, Format, Better]]:
@@ -93,15 +93,21 @@ def _figures() -> list[tuple[str, Figure, Format, Better]]:
         ("Peak runners", lambda r: _proposed(r).peak_runners.get(TOTAL), number, "lower"),
         ("Simulated p90 wall clock", _simulated_p90_wall_clock, duration, "lower"),
         ("Simulated p90 queueing delay", _simulated_p90_queue_delay, duration, "lower"),
-        ("Runners to add ($/month)", _added_usd_per_month, usd, "lower"),
+        ("Mean wall clock at this load", _planned_mean_wall_clock, duration, "lower"),
+        (
+            "Change in runner cost per month",
+            lambda r: r.analysis.plan.money.added_usd_per_month,
+            usd,
+            "lower",
+        ),
         (
             "Hours saved per month",
-            lambda r: r.analysis.costs.hours_saved_per_month,
+            lambda r: r.analysis.plan.money.hours_saved_per_month,
             hours,
             "higher",
         ),
-        ("Net benefit per month", lambda r: r.analysis.costs.net_usd_per_month, usd, "higher"),
-        ("Payback", lambda r: r.analysis.costs.payback_days, days, "lower"),
+        ("Net benefit per month", lambda r: r.analysis.plan.money.net_usd_per_month, usd, "higher"),
+        ("Payback", lambda r: r.analysis.plan.money.payback_days, days, "lower"),
     ]
 
 

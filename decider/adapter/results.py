@@ -288,19 +288,37 @@ def headline(analysis: Analysis) -> str:
         return f"{change[0].upper()}{change[1:]}."
     title = VERDICT_TITLES[decision.verdict]
     text = f"{title}: {change}."
-    if decision.verdict == "proceed" and not decision.additions:
+    if decision.verdict == "proceed" and not analysis.plan.money.added_runners:
         text += " Your pools take the extra load at no additional cost."
     # The engine's reason names the runners to add and the simulated figures.
     return f"{text} {decision.reason}"
 
 
 def ask(analysis: Analysis) -> str:
-    decision = analysis.decision
-    if decision is None or not decision.additions:
-        return "No additional cost"
-    parts = [f"{count} {pool}" for pool, count in decision.additions.items() if count]
-    plural = "s" if sum(decision.additions.values()) > 1 else ""
-    return f"Add {', '.join(parts)} runner{plural} ({usd(decision.added_usd_per_month)}/month)"
+    """The plan's change to today's runners and its monthly price: the budget holder's ask."""
+    plan = analysis.plan
+    if plan.no_verdict is not None:
+        return "No ask yet: the figures it rests on are missing"
+    change = plan.money.added_runners
+    if not change:
+        return "No change to today's runners"
+    added = [f"{count} {pool}" for pool, count in change.items() if count > 0]
+    removed = [f"{-count} {pool}" for pool, count in change.items() if count < 0]
+    parts = []
+    if added:
+        parts.append(f"add {', '.join(added)} {_runners(sum(c for c in change.values() if c > 0))}")
+    if removed:
+        parts.append(
+            f"remove {', '.join(removed)} {_runners(sum(-c for c in change.values() if c < 0))}"
+        )
+    text = " and ".join(parts)
+    price = plan.money.added_usd_per_month
+    money = f"{usd(price)}/month" if price >= 0 else f"saves {usd(-price)}/month"
+    return f"{text[0].upper()}{text[1:]} ({money})"
+
+
+def _runners(count: int) -> str:
+    return "runner" if count == 1 else "runners"
 
 
 def charts(analysis: Analysis) -> dict[str, SafeString]:

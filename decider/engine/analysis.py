@@ -3,7 +3,6 @@
 from pydantic import BaseModel
 
 from decider.engine.constrained import ScheduleError, constrained_schedule
-from decider.engine.costs import Costs, cost_benefit
 from decider.engine.durations import current_durations, proposed_durations
 from decider.engine.evidence import CacheEvidence, cache_evidence
 from decider.engine.explanations import Explanation, explain_seed
@@ -16,14 +15,15 @@ from decider.engine.inputs import (
     current_needs,
     edited_needs,
 )
-from decider.engine.pool_simulation import GraphCase, Simulate
-from decider.engine.pools import (
-    Placement,
-    effective_pools,
-    placement_warnings,
-    placements,
-    with_additions,
+from decider.engine.plan import Plan, PlanInputs, make_plan
+from decider.engine.pool_simulation import (
+    GraphCase,
+    Simulate,
+    SimulationSetup,
+    background_job_lengths,
+    background_sources,
 )
+from decider.engine.pools import Placement, effective_pools, placement_warnings, placements
 from decider.engine.presets import PRESETS, PresetInfo
 from decider.engine.safety import Safety, gate_safety
 from decider.engine.schedule import TOTAL, JobTiming, Schedule, Step, unconstrained_schedule
@@ -85,7 +85,7 @@ class Analysis(BaseModel):
     proposed: GraphResult
     savings: Savings
     decision: Decision | None  # None when asked not to simulate
-    costs: Costs
+    plan: Plan
     cache_evidence: CacheEvidence
     safety: Safety
     presets: list[AppliedPreset]
@@ -173,6 +173,16 @@ def analyze(
     if before_s.unmeasured:
         names = ", ".join(keys[job] for job in before_s.unmeasured)
         warnings.append(f"Unmeasured, counted as 0 s until estimated: {names}.")
+        on_path = [
+            keys[job]
+            for job in before_s.unmeasured
+            if job in current.critical_path or job in proposed.critical_path
+        ]
+        if on_path:
+            warnings.append(
+                f"{', '.join(on_path)} lie on a critical path: each second they really take "
+                "adds to that graph's wall clock. Estimate them to see the effect."
+            )
     if any(pool.name == TOTAL for pool in pools):
         warnings.append(f"A pool named '{TOTAL}' collides with the total in peak runners.")
 
@@ -190,24 +200,44 @@ def analyze(
         unconstrained_wall_clock_s=proposed.wall_clock_s,
         peak_runners=proposed.peak_runners,
     )
+    background_s, background_warnings = background_job_lengths(
+        workflow,
+        runner_pools,
+        placed,
+        warn_for=_simulated_pools(current_case) | _simulated_pools(proposed_case),
+    )
+    setup = SimulationSetup(
+        pools=tuple(runner_pools),
+        background_s=background_s,
+        scenario=scenario,
+        seed=seed,
+        simulator=simulator or simulate,
+    )
+    plan = make_plan(
+        PlanInputs(
+            inventory=pools,
+            setup=setup,
+            current=current_case,
+            proposed=proposed_case,
+            background_sources=background_sources(workflow, runner_pools, placed),
+            unmeasured=[
+                keys[job] for job in _deciding_unmeasured(before_s.unmeasured, current, proposed)
+            ],
+        ),
+        simulate=simulator is not None,
+    )
     decision = None
-    additions: dict[str, int] = {}
     if simulator is not None:
         decision = decide(
-            workflow,
+            plan,
             runner_pools,
             scenario,
-            current_case,
-            proposed_case,
+            proposed.wall_clock_s,
+            proposed.peak_runners,
             _deciding_pool(runner_pools, current.peak_runners, proposed.peak_runners),
-            seed=seed,
-            simulator=simulator,
+            background_warnings,
         )
-        additions = decision.additions
         warnings += decision.warnings
-
-    saved_s, basis = _saving(current, proposed, proposed_case, runner_pools, additions)
-    costs = cost_benefit(pools, runner_pools, scenario, saved_s, basis, additions)
     savings = _savings(current, proposed)
     return Analysis(
         workflow=workflow.name,
@@ -246,7 +276,7 @@ def analyze(
         proposed=proposed,
         savings=savings,
         decision=decision,
-        costs=costs,
+        plan=plan,
         cache_evidence=cache_evidence(workflow, scenario),
         safety=gate_safety(workflow, before_needs, after_needs),
         presets=scenario.presets,
@@ -278,27 +308,27 @@ def _savings(current: GraphResult, proposed: GraphResult) -> Savings:
     )
 
 
-def _saving(
-    current: GraphResult,
-    proposed: GraphResult,
-    proposed_case: GraphCase,
-    scenario_pools: list[Pool],
-    additions: dict[str, int],
-) -> tuple[float, str]:
-    """Seconds saved per pipeline, and which wall clocks that compares: the constrained
-    schedules when pools limit them (with the verdict's added runners for the proposal), else
-    the unconstrained ones."""
-    if current.constrained is None or proposed.constrained is None:
-        return current.wall_clock_s - proposed.wall_clock_s, "unconstrained wall clock"
-    after_wall = proposed.constrained.wall_clock_s
-    basis = "constrained wall clock on the scenario's runners"
-    if additions:
-        # Not a rerun: `proposed.constrained` ran on the scenario's runners and the additions
-        # change them. Additions only add runners, so this succeeds where that one did.
-        grown = with_additions(scenario_pools, additions)
-        runners = {pool.name: pool.runners for pool in grown}
-        after_wall = constrained_schedule(
-            proposed_case.needs, proposed_case.seconds, proposed_case.placements, runners
-        ).wall_clock_s
-        basis += " plus the recommended additions"
-    return current.constrained.wall_clock_s - after_wall, basis
+def _deciding_unmeasured(
+    unmeasured: list[int], current: GraphResult, proposed: GraphResult
+) -> list[int]:
+    """Unmeasured jobs that decide the result: all of a critical path's jobs when none of them
+    was measured, so a graph's wall clock rests on no measurement at all (DESIGN.md semantics
+    13, "no data, no verdict"). A path with one measured job still gives a wall clock, with
+    its unmeasured jobs named in a warning."""
+    missing = set(unmeasured)
+    deciding: list[int] = []
+    for graph in (current, proposed):
+        path = graph.critical_path
+        if not path or all(job in missing for job in path):
+            deciding += [job for job in (path or unmeasured) if job not in deciding]
+    return deciding
+
+
+def _simulated_pools(case: GraphCase) -> set[str]:
+    """Pools that run a job of non-zero length: only those are simulated, and warned about."""
+    return {
+        pool
+        for job, placement in case.placements.items()
+        if case.seconds[job] > 0
+        for pool in placement.pools
+    }

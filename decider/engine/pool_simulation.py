@@ -7,6 +7,7 @@ runners added to each pool; `SimulationSetup` holds everything else.
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -53,6 +54,25 @@ class SimulationSetup:
                 self.seed,
             )
         )
+
+
+# Where a pool's background job length comes from: the inventory, its jobs' runs, or a default.
+BackgroundSource = Literal["typed", "measured", "assumed"]
+
+
+def background_sources(
+    workflow: Workflow, pools: list[Pool], placements: Mapping[int, Placement]
+) -> dict[str, BackgroundSource]:
+    """Where each pool's background job length comes from (see `background_job_lengths`)."""
+    measured = {placements[job.id].group for job in workflow.jobs if job.samples}
+    return {
+        pool.name: "typed"
+        if pool.mean_background_job_s
+        else "measured"
+        if pool.name in measured
+        else "assumed"
+        for pool in pools
+    }
 
 
 def background_job_lengths(

@@ -1,6 +1,7 @@
 """The plain-text report of an analysis (what `manage.py analyze` prints without --json)."""
 
 from decider.engine.analysis import Analysis, GraphResult
+from decider.engine.plan import Plan
 from decider.engine.schedule import TOTAL
 
 
@@ -92,17 +93,7 @@ def render_report(analysis: Analysis) -> str:
             for cell in decision.framework.cells:
                 lines.append(f"    {cell.table}: {cell.recommendation or '(no row)'} {cell.note}")
 
-    costs = analysis.costs
-    lines += ["", f"Costs ({costs.basis}): {costs.saved_s_per_pipeline:.0f} s saved per pipeline"]
-    if costs.value_usd_per_month is not None and costs.hours_saved_per_month is not None:
-        lines.append(
-            f"  {costs.hours_saved_per_month:.1f} h/month saved, "
-            f"worth ${costs.value_usd_per_month:,.0f}; "
-            f"runner change vs inventory ${costs.added_usd_per_month:,.0f}/month; "
-            f"net ${costs.net_usd_per_month or 0:,.0f}/month"
-        )
-    if costs.missing:
-        lines.append(f"  Give {' and '.join(costs.missing)} for the money figures.")
+    lines += _plan_lines(analysis.plan)
 
     if analysis.cache_evidence.pairs:
         lines += ["", "Cache reuse"]
@@ -119,3 +110,44 @@ def render_report(analysis: Analysis) -> str:
     if analysis.errors:
         lines += ["", "Errors"] + [f"  {error}" for error in analysis.errors]
     return "\n".join(lines) + "\n"
+
+
+def _plan_lines(plan: Plan) -> list[str]:
+    keeps = "the proposed graph" if plan.graph == "proposed" else "today's graph"
+    lines = ["", f"Plan (keeps {keeps})"]
+    for pool in plan.pools:
+        lines.append(
+            f"  {pool.name}: {pool.inventory_runners} runners today, {pool.scenario_runners} in "
+            f"the scenario, {pool.recommended_runners} recommended "
+            f"(${pool.change_usd_per_month:+,.0f}/month at ${pool.usd_per_runner_month:,.0f})"
+        )
+    for label, outcome in (
+        ("today's graph on today's runners", plan.today),
+        ("proposed graph on today's runners", plan.proposed_today),
+        ("plan on the recommended runners", plan.planned),
+    ):
+        if outcome is not None:
+            lines.append(
+                f"  {label}: mean {outcome.mean_wall_clock_s:.0f} s, "
+                f"p90 {outcome.p90_wall_clock_s:.0f} s"
+            )
+    money = plan.money
+    lines.append(f"  Change in runner cost: ${money.added_usd_per_month:+,.0f}/month")
+    if money.saved_s_per_pipeline is not None:
+        lines.append(
+            f"  Saved per pipeline at this load (mean): {money.saved_s_per_pipeline:.0f} s"
+        )
+    lines.append(f"  Best case (one pipeline, idle runners): {money.best_case_saved_s:.0f} s")
+    if money.value_usd_per_month is not None and money.net_usd_per_month is not None:
+        payback = (
+            f"{money.payback_days:.0f} days" if money.payback_days is not None else money.payback
+        )
+        lines.append(
+            f"  Value ${money.value_usd_per_month:,.0f}/month, "
+            f"net ${money.net_usd_per_month:+,.0f}/month, payback {payback}"
+        )
+    if plan.no_verdict:
+        lines.append(f"  {plan.no_verdict}")
+    elif money.missing:
+        lines.append(f"  Give {' and '.join(money.missing)} for the money figures.")
+    return lines

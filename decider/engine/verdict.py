@@ -1,29 +1,22 @@
-"""The derived verdict (DESIGN.md semantics 6): can the pools take the proposed graph?
+"""The derived verdict (DESIGN.md semantics 6), read from the plan (semantics 13).
 
 First a static check: each pool's demand (its peak runners in the proposed graph times the
-pipelines running at once) against what its baseline load leaves free. Then the shared-pool
-Monte Carlo decides: proceed when the proposed graph's p90 wall clock beats the current one's
-and its p90 queueing delay stays under the target; otherwise the cheapest runner additions
-(by $/month) that get there, from `runner_search`.
+pipelines running at once) against what its baseline load leaves free. Then the plan decides:
+it keeps the proposed graph when, on the pools sized for it (every pool's p90 queue wait at
+most the target), its simulated p90 wall clock beats today's graph on today's pools; the
+runners it adds to today's pools are the verdict's additions. Otherwise today's graph stays,
+on pools sized for it.
 """
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel
 
 from decider.engine.framework import FrameworkResult
-from decider.engine.inputs import Pool, Scenario, Workflow
-from decider.engine.pool_simulation import (
-    GraphCase,
-    Simulate,
-    SimulationSetup,
-    background_job_lengths,
-)
-from decider.engine.runner_search import RunnerSearch, search_runner_additions
-from decider.engine.simulation import SimulationResult, simulate
+from decider.engine.inputs import Pool, Scenario
+from decider.engine.plan import Outcome, Plan
 
 Verdict = Literal["proceed", "add_runners", "stay_sequential", "undecided"]
 
@@ -97,142 +90,95 @@ def pool_demand(
 
 
 def decide(
-    workflow: Workflow,
+    plan: Plan,
     pools: list[Pool],
     scenario: Scenario,
-    current: GraphCase,
-    proposed: GraphCase,
+    proposed_wall_clock_s: float,
+    proposed_peak_runners: Mapping[str, int],
     framework: FrameworkResult | None,
-    *,
-    seed: int = 0,
-    simulator: Simulate = simulate,
+    warnings: list[str],
 ) -> Decision:
-    concurrent = concurrent_pipelines(scenario, proposed.unconstrained_wall_clock_s)
-    demand = pool_demand(pools, proposed.peak_runners, concurrent)
-    background_s, warnings = background_job_lengths(
-        workflow, pools, current.placements, warn_for=_simulated_pools(current, proposed)
-    )
-    setup = SimulationSetup(
-        pools=tuple(pools),
-        background_s=background_s,
-        scenario=scenario,
-        seed=seed,
-        simulator=simulator,
-    )
-    ruling = _ruling(setup, current, proposed, demand)
+    """`pools` are the scenario's (its runner counts, loads and prices)."""
+    concurrent = concurrent_pipelines(scenario, proposed_wall_clock_s)
+    additions = {name: n for name, n in plan.money.added_runners.items() if n > 0}
+    verdict, reason = _ruling(plan, scenario)
     return Decision(
-        verdict=ruling.verdict,
-        reason=ruling.reason,
+        verdict=verdict,
+        reason=reason,
         framework=framework,
         concurrent_pipelines=concurrent,
-        demand=demand,
-        additions=ruling.additions,
-        added_usd_per_month=ruling.added_usd_per_month,
-        simulation=ruling.simulation,
-        simulations_run=ruling.simulations_run,
+        demand=pool_demand(pools, proposed_peak_runners, concurrent),
+        additions=additions,
+        added_usd_per_month=plan.money.added_usd_per_month,
+        simulation=_figures(scenario, plan.today, plan.planned),
+        simulations_run=plan.simulations_run,
         warnings=warnings,
     )
 
 
-@dataclass(frozen=True)
-class _Ruling:
-    """The part of a Decision that depends on the verdict."""
-
-    verdict: Verdict
-    reason: str
-    additions: dict[str, int] = field(default_factory=dict)
-    added_usd_per_month: float = 0.0
-    simulation: SimulatedFigures | None = None
-    simulations_run: int = 0
-
-
-def _ruling(
-    setup: SimulationSetup, current: GraphCase, proposed: GraphCase, demand: list[PoolDemand]
-) -> _Ruling:
-    before, after = current.unconstrained_wall_clock_s, proposed.unconstrained_wall_clock_s
-    if after >= before:
-        return _Ruling(
-            "stay_sequential",
-            "The proposed graph is not faster even with unlimited runners "
-            f"({after:.0f} s vs {before:.0f} s).",
+def _ruling(plan: Plan, scenario: Scenario) -> tuple[Verdict, str]:
+    if plan.no_verdict is not None:
+        return "undecided", plan.no_verdict
+    unsized = [
+        pool.name
+        for pool in plan.pools
+        if (sizing := pool.sizing_proposed if plan.graph == "proposed" else pool.sizing_today)
+        and sizing.needed is None
+    ]
+    today, planned = plan.today, plan.planned
+    target = f"{scenario.target_queue_wait_s:.0f} s"
+    if unsized:
+        return "undecided", (
+            f"No runner count up to the limit gets the p90 queue wait of {', '.join(unsized)} "
+            f"under the {target} target at this load: lower the load or raise the target."
         )
-    saturated = [pool.name for pool in setup.pools if pool.baseline_utilization >= 1]
-    if saturated:
-        return _Ruling(
-            "undecided",
-            f"Pool(s) {', '.join(saturated)} are fully used by other work (utilization 100%): "
-            "their queues never empty, so no simulation can decide.",
+    assert planned is not None
+    now = f"{today.p90_wall_clock_s:.0f} s" if today else "not finishing at this load"
+    change = _change_words(plan)
+    if plan.graph == "proposed":
+        adds = any(n > 0 for n in plan.money.added_runners.values())
+        verdict: Verdict = "add_runners" if adds else "proceed"
+        return verdict, (
+            f"{change}: the proposed graph's simulated p90 wall clock is "
+            f"{planned.p90_wall_clock_s:.0f} s (today {now}), with every pool's p90 queue wait "
+            f"at most the {target} target."
         )
-    today = setup.run(current, {})
-    assert today.pipeline_wall_clock_s is not None
-    current_p90 = today.pipeline_wall_clock_s.p90
-    target = setup.scenario.target_queue_wait_s
-    limit = max([row.demand for row in demand], default=1) + 2
-    search = search_runner_additions(
-        RunnerSearch(
-            setup=setup, proposed=proposed, current_p90_wall_clock_s=current_p90, limit=limit
-        )
+    return "stay_sequential", (
+        f"Keep today's graph: the proposal does not beat today's p90 wall clock ({now}) at this "
+        f"load. {change} for today's graph: p90 wall clock {planned.p90_wall_clock_s:.0f} s with "
+        f"every pool's p90 queue wait at most the {target} target."
     )
-    simulations_run = 1 + search.simulations
-    found = search.found
-    if found is None:
-        return _Ruling(
-            "stay_sequential",
-            f"Even {limit} more runners per pool do not get the p90 queueing delay under "
-            f"{target:.0f} s while beating the current {current_p90:.0f} s p90: stay sequential "
-            "or raise the target.",
-            simulations_run=simulations_run,
-        )
-    figures = _figures(setup.scenario, today, found.simulated)
-    if not found.additions:
-        return _Ruling(
-            "proceed",
-            f"Simulated p90 wall clock drops from {current_p90:.0f} s to "
-            f"{figures.proposed_p90_wall_clock_s:.0f} s and the p90 queueing delay "
-            f"({figures.proposed_p90_queue_delay_s:.0f} s) stays under the {target:.0f} s target.",
-            simulation=figures,
-            simulations_run=simulations_run,
-        )
-    added = ", ".join(f"{n} {name}" for name, n in found.additions.items())
-    return _Ruling(
-        "add_runners",
-        f"Add {added} runner(s) (${found.usd_per_month:,.0f}/month): then the simulated p90 "
-        f"wall clock is {figures.proposed_p90_wall_clock_s:.0f} s (now {current_p90:.0f} s) "
-        f"with a p90 queueing delay of {figures.proposed_p90_queue_delay_s:.0f} s "
-        f"(target {target:.0f} s).",
-        additions=found.additions,
-        added_usd_per_month=found.usd_per_month,
-        simulation=figures,
-        simulations_run=simulations_run,
-    )
+
+
+def _change_words(plan: Plan) -> str:
+    change = plan.money.added_runners
+    added = [f"{n} {name}" for name, n in change.items() if n > 0]
+    removed = [f"{-n} {name}" for name, n in change.items() if n < 0]
+    parts = []
+    if added:
+        plural = "s" if sum(n for n in change.values() if n > 0) != 1 else ""
+        parts.append(f"add {', '.join(added)} runner{plural}")
+    if removed:
+        plural = "s" if sum(-n for n in change.values() if n < 0) != 1 else ""
+        parts.append(f"remove {', '.join(removed)} runner{plural}")
+    if not parts:
+        return "Today's runners suffice"
+    text = " and ".join(parts)
+    return f"{text[0].upper()}{text[1:]} (${plan.money.added_usd_per_month:,.0f}/month)"
 
 
 def _figures(
-    scenario: Scenario, today: SimulationResult, proposed: SimulationResult
-) -> SimulatedFigures:
-    assert today.pipeline_wall_clock_s is not None
-    assert proposed.pipeline_wall_clock_s is not None
-    assert proposed.pipeline_queue_delay_s is not None
+    scenario: Scenario, today: Outcome | None, planned: Outcome | None
+) -> SimulatedFigures | None:
+    if today is None or planned is None:
+        return None
     return SimulatedFigures(
         pipelines=scenario.simulated_pipelines,
-        current_p90_wall_clock_s=today.pipeline_wall_clock_s.p90,
-        proposed_p90_wall_clock_s=proposed.pipeline_wall_clock_s.p90,
-        proposed_p90_queue_delay_s=proposed.pipeline_queue_delay_s.p90,
-        current_p50_wall_clock_s=today.pipeline_wall_clock_s.p50,
-        proposed_p50_wall_clock_s=proposed.pipeline_wall_clock_s.p50,
-        proposed_p90_milestone_s=(
-            proposed.milestone_wall_clock_s.p90 if proposed.milestone_wall_clock_s else None
-        ),
+        current_p90_wall_clock_s=today.p90_wall_clock_s,
+        proposed_p90_wall_clock_s=planned.p90_wall_clock_s,
+        proposed_p90_queue_delay_s=planned.p90_queue_delay_s,
+        current_p50_wall_clock_s=today.p50_wall_clock_s,
+        proposed_p50_wall_clock_s=planned.p50_wall_clock_s,
+        proposed_p90_milestone_s=planned.p90_milestone_s,
         target_queue_wait_s=scenario.target_queue_wait_s,
     )
-
-
-def _simulated_pools(current: GraphCase, proposed: GraphCase) -> set[str]:
-    """Pools that run a job of non-zero length: only those are simulated, and warned about."""
-    return {
-        pool
-        for case in (current, proposed)
-        for job, placement in case.placements.items()
-        if case.seconds[job] > 0
-        for pool in placement.pools
-    }

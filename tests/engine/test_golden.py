@@ -136,7 +136,7 @@ def test_every_seed_claim_is_explained() -> None:
 
 def test_the_json_contract_has_the_agreed_keys() -> None:
     dumped = _parallel_seed(medium=2).model_dump(mode="json")
-    for key in ("jobs", "current", "proposed", "decision", "costs", "cache_evidence", "safety"):
+    for key in ("jobs", "current", "proposed", "decision", "plan", "cache_evidence", "safety"):
         assert key in dumped
     assert "warnings" in dumped
     job = dumped["jobs"][job_id("build-production-api")]

@@ -4,7 +4,7 @@ from decider.engine.analysis import analyze
 from decider.engine.inputs import Pool, Scenario
 from decider.engine.pool_simulation import same_background_with_additions
 from decider.engine.presets import apply_preset
-from decider.engine.simulation import Percentiles, SimulationInput, SimulationResult
+from decider.engine.simulation import Percentiles, PoolStats, SimulationInput, SimulationResult
 from decider.engine.verdict import pool_demand
 from tests.engine.seed import seed_pools, seed_workflow
 
@@ -14,7 +14,8 @@ def _percentiles(value: float) -> Percentiles:
 
 
 class FakeSimulator:
-    """Queueing delay falls by 100 s per medium runner above 3; records what it was given."""
+    """Medium jobs' p90 wait (and the pipeline's queueing delay) falls by 100 s per medium
+    runner above 3; small jobs never wait. Records what it was given."""
 
     def __init__(self) -> None:
         self.inputs: list[SimulationInput] = []
@@ -30,7 +31,16 @@ class FakeSimulator:
             pipeline_wall_clock_s=_percentiles(unconstrained + delay),
             milestone_wall_clock_s=None,
             pipeline_queue_delay_s=_percentiles(delay),
-            pools=[],
+            pools=[
+                PoolStats(
+                    name=pool.name,
+                    mean_wait_s=0,
+                    p90_wait_s=0,
+                    utilization=0.5,
+                    pipeline_p90_wait_s=delay if pool.name == "medium" else 0.0,
+                )
+                for pool in inp.pools
+            ],
         )
 
 
@@ -52,34 +62,54 @@ def test_a_rate_of_pipelines_becomes_pipelines_at_once_by_littles_law() -> None:
     assert analysis.decision.concurrent_pipelines == 12 * 524 / 3600
 
 
-def test_it_finds_the_cheapest_runner_addition_that_meets_the_target() -> None:
+def test_the_verdict_adds_what_the_plan_sizes_each_pool_to_need() -> None:
     fake = FakeSimulator()
     analysis = analyze(
         seed_workflow(), seed_pools(), _parallel(target_queue_wait_s=100), simulator=fake
     )
     decision = analysis.decision
     assert decision is not None
+    # Medium waits 100 s at 5 runners (the target); small never waits, so its lower bound
+    # (more than the 1.6 runners its 40% background keeps busy) is enough.
     assert decision.verdict == "add_runners"
     assert decision.additions == {"medium": 2}
-    assert decision.added_usd_per_month == 200
-    assert analysis.costs.added_runners == {"medium": 2}
+    assert analysis.plan.money.added_runners == {"medium": 2, "small": -2}
+    assert (
+        decision.added_usd_per_month == analysis.plan.money.added_usd_per_month == 2 * 100 - 2 * 75
+    )
 
 
-def test_it_proceeds_when_the_pools_already_meet_the_target() -> None:
+def test_runners_typed_above_the_need_are_not_recommended() -> None:
     fake = FakeSimulator()
     scenario = _parallel(target_queue_wait_s=100, runners={"medium": 6})
+    plan = analyze(seed_workflow(), seed_pools(), scenario, simulator=fake).plan
+    medium = next(pool for pool in plan.pools if pool.name == "medium")
+    assert (medium.inventory_runners, medium.scenario_runners, medium.recommended_runners) == (
+        3,
+        6,
+        5,
+    )
+
+
+def test_it_proceeds_when_todays_pools_already_meet_the_target() -> None:
+    fake = FakeSimulator()
+    scenario = _parallel(target_queue_wait_s=300)
     decision = analyze(seed_workflow(), seed_pools(), scenario, simulator=fake).decision
     assert decision is not None
     assert decision.verdict == "proceed"
     assert decision.additions == {}
 
 
-def test_a_graph_that_is_not_faster_stays_sequential_without_simulating() -> None:
+def test_a_graph_that_is_not_faster_keeps_todays_graph_on_right_sized_pools() -> None:
     fake = FakeSimulator()
-    decision = analyze(seed_workflow(), seed_pools(), Scenario(), simulator=fake).decision
-    assert decision is not None
-    assert decision.verdict == "stay_sequential"
-    assert fake.inputs == []
+    analysis = analyze(
+        seed_workflow(), seed_pools(), Scenario(target_queue_wait_s=100), simulator=fake
+    )
+    assert analysis.decision is not None
+    assert analysis.decision.verdict == "stay_sequential"
+    assert analysis.plan.graph == "today"
+    assert analysis.plan.proposed_today is None
+    assert {p.name: p.recommended_runners for p in analysis.plan.pools}["medium"] == 5
 
 
 def test_jobs_reach_the_simulation_on_their_pools() -> None:

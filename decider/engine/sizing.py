@@ -1,0 +1,141 @@
+"""Pool sizing (DESIGN.md semantics 14): per pool, the smallest runner count whose simulated
+p90 queue wait over the pool's pipeline jobs is at most the target at the stated load.
+
+The search starts from a lower bound no smaller count can meet: a pool whose runners are all
+busy on average (background work plus the pipelines' work at the stated rate) has a queue that
+never empties. Above it, every pool that still misses doubles its step until it meets the
+target, then halves the gap between its last miss and first hit. All pools move in one
+simulation per round, so sizing a workflow costs about as many simulations as its hardest
+pool needs, not the sum. More runners never lengthen a queue, which makes halving sound.
+"""
+
+import math
+from collections.abc import Mapping
+
+from pydantic import BaseModel
+
+from decider.engine.pool_simulation import GraphCase, SimulationSetup
+from decider.engine.simulation import SimulationResult
+
+# Enough rounds to double from the lower bound to a thousand runners and halve back.
+MAX_ROUNDS = 22
+MAX_RUNNERS = 1000  # the form's own limit: no pool here is sized past it
+
+
+class RunnerStep(BaseModel):
+    """One simulated runner count of a pool: what a manager sees on the marginal chart."""
+
+    runners: int
+    p90_wait_s: float | None  # None: the queue never empties at this count
+    usd_per_month: float
+
+
+class PoolSizing(BaseModel):
+    pool: str
+    lower_bound: int  # fewer runners than this are busy all the time on average
+    needed: int | None  # None: not found within MAX_RUNNERS or the rounds
+    steps: list[RunnerStep]  # every count simulated, fewest runners first
+
+
+def busy_runners(setup: SimulationSetup, case: GraphCase, pool: str) -> float:
+    """Runners the pool's work keeps busy on average: its background work (utilization of the
+    runners the scenario states) plus the pipelines' work on it at the stated rate."""
+    stated = next(p for p in setup.pools if p.name == pool)
+    background = stated.baseline_utilization * stated.runners
+    rate_per_s = (setup.scenario.pipelines_per_hour or 0.0) / 3600
+    work_s = sum(
+        case.seconds[job]
+        for job, placement in case.placements.items()
+        if placement.pools and placement.pools[0] == pool
+    )
+    return background + rate_per_s * work_s
+
+
+def lower_bound(setup: SimulationSetup, case: GraphCase, pool: str) -> int:
+    return max(1, math.floor(busy_runners(setup, case, pool)) + 1)
+
+
+def additions_for(setup: SimulationSetup, runners: Mapping[str, int]) -> dict[str, int]:
+    """The change from the scenario's runner counts to `runners` (negative: fewer)."""
+    stated = {pool.name: pool.runners for pool in setup.pools}
+    return {name: count - stated[name] for name, count in runners.items() if count != stated[name]}
+
+
+def run_with(
+    setup: SimulationSetup, case: GraphCase, runners: Mapping[str, int]
+) -> SimulationResult | None:
+    """The case simulated with these runner counts; None when a pool's background work alone
+    fills its runners (its queue would never empty, whatever the workflow does)."""
+    for pool in setup.pools:
+        count = runners.get(pool.name, pool.runners)
+        if pool.runners and pool.baseline_utilization * pool.runners >= count:
+            return None
+    return setup.run(case, additions_for(setup, runners))
+
+
+def pipeline_wait(result: SimulationResult | None, pool: str) -> float | None:
+    """The p90 queue wait of the pool's pipeline jobs; None when its queue never empties."""
+    if result is None:
+        return None
+    stats = next((p for p in result.pools if p.name == pool), None)
+    if stats is None:
+        return 0.0  # no pipeline job queued on it: nothing waits
+    if stats.saturated:
+        return None
+    return stats.pipeline_p90_wait_s or 0.0
+
+
+def size_pools(
+    setup: SimulationSetup, case: GraphCase, names: list[str]
+) -> tuple[list[PoolSizing], int]:
+    """Each named pool's sizing, and how many simulations it took."""
+    target = setup.scenario.target_queue_wait_s
+    price = {pool.name: pool.monthly_usd_per_runner for pool in setup.pools}
+    bounds = {name: lower_bound(setup, case, name) for name in names}
+    miss = {name: bounds[name] - 1 for name in names}  # the most runners known to miss
+    hit: dict[str, int | None] = dict.fromkeys(names)  # the fewest known to meet the target
+    step = dict.fromkeys(names, 1)
+    waits: dict[str, dict[int, float | None]] = {name: {} for name in names}
+
+    def probe(name: str) -> int:
+        if hit[name] is None:
+            return min(MAX_RUNNERS, bounds[name] + step[name] - 1)
+        return (miss[name] + (hit[name] or 0)) // 2
+
+    def open_pools() -> list[str]:
+        return [
+            n
+            for n in names
+            if (hit[n] is None and miss[n] < MAX_RUNNERS) or (hit[n] or 0) - miss[n] > 1
+        ]
+
+    rounds = 0
+    while rounds < MAX_ROUNDS:
+        searching = open_pools()
+        if not searching:
+            break
+        rounds += 1
+        runners = {n: probe(n) if n in searching else (hit[n] or miss[n] + 1) for n in names}
+        result = run_with(setup, case, runners)
+        for name in searching:
+            count = runners[name]
+            wait = pipeline_wait(result, name)
+            waits[name][count] = wait
+            if wait is not None and wait <= target:
+                hit[name] = count
+            else:
+                miss[name] = count
+                step[name] *= 2
+    sized = [
+        PoolSizing(
+            pool=name,
+            lower_bound=bounds[name],
+            needed=hit[name],
+            steps=[
+                RunnerStep(runners=count, p90_wait_s=wait, usd_per_month=count * price[name])
+                for count, wait in sorted(waits[name].items())
+            ],
+        )
+        for name in names
+    ]
+    return sized, rounds
