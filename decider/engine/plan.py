@@ -281,10 +281,13 @@ def _simulate(inputs: PlanInputs, sims: _Simulated, faster: bool) -> tuple[Graph
         return {row.pool: row for row in found}
 
     def recommended_for(found: Mapping[str, PoolSizing]) -> dict[str, int]:
+        """A pool the scenario gives a runner count keeps it, topped up to the need: the
+        manager decided it. Any other pool gets what it needs, more or fewer than today."""
         runners = {pool.name: pool.runners for pool in pools}
+        typed = setup.scenario.runners
         for name, row in found.items():
             if row.needed is not None:
-                runners[name] = row.needed
+                runners[name] = max(typed[name], row.needed) if name in typed else row.needed
         return runners
 
     sims.today = run(inputs.current, inventory)

@@ -77,21 +77,32 @@ def placement_warnings(workflow: Workflow, placed: dict[int, Placement]) -> list
 
 
 def effective_pools(pools: list[Pool], scenario: Scenario) -> list[Pool]:
-    """The inventory with the scenario's runner counts, baseline loads and prices."""
-    return [
-        pool.model_copy(
-            update={
-                "runners": scenario.runners.get(pool.name, pool.runners),
-                "baseline_utilization": scenario.utilization.get(
-                    pool.name, pool.baseline_utilization
-                ),
-                "monthly_usd_per_runner": scenario.usd_per_runner.get(
-                    pool.name, pool.monthly_usd_per_runner
-                ),
-            }
+    """The inventory with the scenario's runner counts, baseline loads and prices.
+
+    A baseline utilization describes today's pool: the other work keeps u x runners busy. When
+    the scenario changes the runner count but not the utilization, that same work spreads over
+    the new count (more runners, lower utilization), as for the verdict's added runners; a
+    utilization the scenario gives is taken as stated, of its own runner count.
+    """
+    effective = []
+    for pool in pools:
+        runners = scenario.runners.get(pool.name, pool.runners)
+        utilization = scenario.utilization.get(pool.name)
+        if utilization is None:
+            busy = pool.baseline_utilization * pool.runners
+            utilization = min(1.0, busy / runners) if runners else pool.baseline_utilization
+        effective.append(
+            pool.model_copy(
+                update={
+                    "runners": runners,
+                    "baseline_utilization": utilization,
+                    "monthly_usd_per_runner": scenario.usd_per_runner.get(
+                        pool.name, pool.monthly_usd_per_runner
+                    ),
+                }
+            )
         )
-        for pool in pools
-    ]
+    return effective
 
 
 def with_additions(pools: list[Pool], additions: dict[str, int]) -> list[Pool]:

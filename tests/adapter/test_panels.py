@@ -60,8 +60,8 @@ def test_the_costs_panel_points_to_the_money_inputs_on_the_page_only() -> None:
     pdf = _panel("_costs.html", results=results, for_pdf=True)
     assert "(under Money)" in page and "(under Money)" not in pdf
     for html in (page, pdf):
-        assert "$275 per month" in html
-        assert "the seed's $50-150: $150-$450" in html
+        assert "$450 per month" in html
+        assert "the mural-api analysis's $50-150 per runner: $250 to $750" in html
 
 
 def test_the_costs_panel_writes_hours_money_and_days_once_money_is_given() -> None:
@@ -72,9 +72,11 @@ def test_the_costs_panel_writes_hours_money_and_days_once_money_is_given() -> No
         "parallel",
     )
     results = build_results(analyze(workflow, seed_pools(), scenario))
-    costs = results.analysis.costs
+    money = results.analysis.plan.money
     html = _panel("_costs.html", results=results, for_pdf=True)
-    assert f"{costs.hours_saved_per_month:.1f} h" in html
-    assert f"${costs.value_usd_per_month:,.0f} <span" in html
+    assert money.hours_saved_per_month is not None and money.value_usd_per_month is not None
+    assert f"{money.hours_saved_per_month:.1f} h" in html
+    assert f"${money.value_usd_per_month:,.0f} <span" in html
     assert "(at $120 per loaded hour)" in html
-    assert f"{costs.payback_days:.1f} days of savings" in html
+    assert money.payback == "days" and money.payback_days is not None
+    assert f"{money.payback_days:.1f} days of savings" in html

@@ -59,7 +59,7 @@ def test_a_saved_version_keeps_its_figures_when_the_pools_change(demo_scenario) 
     before = analyse_saved(demo_scenario).results
     demo_scenario.team.pools.filter(name="medium").update(runners=6)
     after = analyse_saved(demo_scenario)
-    assert after.results.ask == before.ask == "Add 2 medium, 1 small runners ($275/month)"
+    assert after.results.ask == before.ask == "Add 3 medium, 2 small runners ($450/month)"
     assert after.results.analysis.model_dump() == before.analysis.model_dump()
     assert after.changes == ["Pool medium: 6 runners now, 3 then."]
 

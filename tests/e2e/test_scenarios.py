@@ -67,14 +67,14 @@ def test_raising_a_pools_runners_updates_the_verdict_without_a_page_load(
     page = signed_in
     page.goto(demo.saved_scenario_url)
     ask = page.locator("#decision .ask")
-    expect(ask).to_contain_text("Add 2 medium, 1 small runners ($275/month)")
+    expect(ask).to_contain_text("Add 3 medium, 2 small runners ($450/month)")
     page.evaluate("window.e2eMarker = 'the same document'")
 
     with page.expect_response(re.compile(r"/scenarios/verdict/$")) as verdict:
         pool_field(page, "medium").fill("8")
 
     assert verdict.value.request.headers.get("hx-request") == "true"
-    expect(ask).to_have_text("The ask Add 1 small runner ($75/month)")
+    expect(ask).to_have_text("The ask Add 5 medium, 2 small runners ($650/month)")
     expect(derived_runners(page, "medium")).to_have_text("8")
     expect(page.locator("#decision .pending")).to_have_count(0)
     assert page.evaluate("window.e2eMarker") == "the same document"

@@ -79,7 +79,7 @@ def test_the_verdict_adds_what_the_plan_sizes_each_pool_to_need() -> None:
     )
 
 
-def test_runners_typed_above_the_need_are_not_recommended() -> None:
+def test_runners_typed_in_the_scenario_stay_in_the_plan_even_above_the_need() -> None:
     fake = FakeSimulator()
     scenario = _parallel(target_queue_wait_s=100, runners={"medium": 6})
     plan = analyze(seed_workflow(), seed_pools(), scenario, simulator=fake).plan
@@ -87,8 +87,9 @@ def test_runners_typed_above_the_need_are_not_recommended() -> None:
     assert (medium.inventory_runners, medium.scenario_runners, medium.recommended_runners) == (
         3,
         6,
-        5,
+        6,
     )
+    assert medium.sizing_proposed is not None and medium.sizing_proposed.needed == 5
 
 
 def test_it_proceeds_when_todays_pools_already_meet_the_target() -> None:

@@ -69,7 +69,7 @@ def test_the_demo_pdf_downloads_with_the_key_figures_and_the_verdict(
     for figure in ["1012 s", "524 s", "488 s", "2057 s", "8 runners"]:
         assert _squeezed(figure) in text
     assert _squeezed("Recommendation: Proceed after adding runners") in text
-    assert _squeezed("Add 2 medium, 1 small runners ($275/month)") in text
+    assert _squeezed("Add 3 medium, 2 small runners ($450/month)") in text
     for heading in ["Key figures", "Decision framework", "Cost-benefit", "Risks", "Approval"]:
         assert _squeezed(heading) in text
     assert _squeezed("Appendix: jobs in the proposed graph") in text
@@ -270,8 +270,8 @@ def test_the_scenario_and_compare_pages_link_to_their_pdfs(
 
 def test_the_pools_table_shows_the_runners_the_verdict_adds(demo_scenario) -> None:
     text = _text(render_scenario_pdf(demo_scenario))
-    assert _squeezed("medium self-hosted, linux, medium 3 60% $100 +2") in text
-    assert _squeezed("small self-hosted, linux, small 4 40% $75 +1") in text
+    assert _squeezed("medium self-hosted, linux, medium 3 60% $100 +3") in text
+    assert _squeezed("small self-hosted, linux, small 4 40% $75 +2") in text
 
 
 def test_a_scenario_that_no_longer_fits_its_workflow_is_a_409_not_a_500(demo_scenario, demo_viewer):

@@ -33,7 +33,7 @@ def test_a_saved_version_shows_the_same_figures_after_the_pools_change(
     demo_scenario.team.pools.filter(name="medium").update(runners=6)
     response = demo_editor.get(url)
     after = response.context["results"]
-    assert after.ask == before.ask == "Add 2 medium, 1 small runners ($275/month)"
+    assert after.ask == before.ask == "Add 3 medium, 2 small runners ($450/month)"
     text = response.content.decode()
     assert "Pool medium: 6 runners now, 3 then." in text
     assert "Recalculate with today's data as version 2" in text
@@ -50,12 +50,17 @@ def test_recalculating_with_todays_data_saves_a_new_version(
     demo_scenario.refresh_from_db()
     assert demo_scenario.version == 2
     latest = demo_editor.get(reverse("scenario", args=[demo_scenario.pk])).context["results"]
-    assert latest.ask != "Add 2 medium, 1 small runners ($275/month)"
+    assert _inventory(latest, "medium") == 6
     version = demo_scenario.versions.get(number=2)
     assert version.changes == ["Data: Pool medium: 6 runners now, 3 then."]
     # version 1 still shows what it showed
     old = demo_editor.get(reverse("scenario_version", args=[demo_scenario.pk, 1]))
-    assert old.context["results"].ask == "Add 2 medium, 1 small runners ($275/month)"
+    assert old.context["results"].ask == "Add 3 medium, 2 small runners ($450/month)"
+    assert _inventory(old.context["results"], "medium") == 3
+
+
+def _inventory(results, pool: str) -> int:
+    return next(p.inventory_runners for p in results.analysis.plan.pools if p.name == pool)
 
 
 def test_each_save_is_a_version_with_its_own_time_author_and_changes(
