@@ -8,8 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pydantic import ValidationError
 
+from decider.adapter.saved import ScenarioNoLongerFits, analyse_saved
 from decider.engine import inputs as engine_inputs
-from decider.engine.analysis import analyze
+from decider.engine.analysis import Analysis, analyze
 from decider.engine.presets import APPLY, apply_preset
 from decider.engine.report import render_report
 from decider.engine.vocabulary import STATISTIC_VALUES
@@ -18,6 +19,7 @@ from decider.management.commands._engine_options import (
     job_id,
     load_source,
 )
+from decider.models import Scenario
 
 
 class Command(BaseCommand):
@@ -27,7 +29,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        add_source_arguments(parser, required=True)
+        parser.add_argument(
+            "--scenario",
+            type=int,
+            metavar="ID",
+            help="a saved scenario, analysed as its page, comparison and PDF show it",
+        )
+        add_source_arguments(parser, required=False)
         parser.add_argument("--remove-needs", action="append", default=[], metavar="JOB:NEED")
         parser.add_argument("--add-needs", action="append", default=[], metavar="JOB:NEED")
         parser.add_argument("--preset", action="append", default=[], choices=sorted(APPLY))
@@ -35,17 +43,28 @@ class Command(BaseCommand):
         parser.add_argument("--milestone", action="append", default=[], metavar="JOB")
         parser.add_argument("--pipelines-per-hour", type=float)
         parser.add_argument("--pipelines-at-once", type=int)
-        parser.add_argument("--seed", type=int, default=0, help="Monte Carlo seed")
+        parser.add_argument("--pipelines-per-month", type=float, help="for the money figures")
+        parser.add_argument("--people-waiting", type=float, default=1, help="per pipeline")
+        parser.add_argument("--loaded-usd-per-hour", type=float, help="a waiting person's cost")
+        parser.add_argument(
+            "--target-queue-wait", type=float, default=60, metavar="SECONDS", help="p90, per pool"
+        )
+        parser.add_argument("--seed", type=int, default=0, help="the simulation's random seed")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        workflow, pools, warnings = load_source(options)
-        scenario = self._scenario(workflow, options)
-        try:
-            result = analyze(workflow, pools, scenario, seed=options["seed"])
-        except (ValueError, ValidationError) as error:
-            raise CommandError(f"Cannot analyse this scenario: {error}") from error
-        result.warnings[:0] = warnings
+        if options["scenario"] is not None:
+            result = _saved(options["scenario"])
+        else:
+            if not (options["workflow"] or options["workflow_id"]):
+                raise CommandError("Give --scenario ID, --workflow-id ID or --workflow FILE.")
+            workflow, pools, warnings = load_source(options)
+            scenario = self._scenario(workflow, options)
+            try:
+                result = analyze(workflow, pools, scenario, seed=options["seed"])
+            except (ValueError, ValidationError) as error:
+                raise CommandError(f"Cannot analyse this scenario: {error}") from error
+            result.warnings[:0] = warnings
         if options["json"]:
             self.stdout.write(json.dumps(result.model_dump(mode="json"), indent=2))
         else:
@@ -75,6 +94,10 @@ class Command(BaseCommand):
                 milestone=[job_id(workflow, job, "--milestone") for job in options["milestone"]],
                 pipelines_per_hour=options["pipelines_per_hour"],
                 pipelines_at_once=options["pipelines_at_once"],
+                pipelines_per_month=options["pipelines_per_month"],
+                people_waiting_per_pipeline=options["people_waiting"],
+                loaded_usd_per_hour=options["loaded_usd_per_hour"],
+                target_queue_wait_s=options["target_queue_wait"],
             )
             for preset in options["preset"]:
                 scenario = apply_preset(workflow, scenario, preset)
@@ -83,3 +106,15 @@ class Command(BaseCommand):
             )
         except (ValueError, ValidationError) as error:
             raise CommandError(f"Invalid scenario: {error}") from error
+
+
+def _saved(scenario_id: int) -> Analysis:
+    row = Scenario.objects.filter(pk=scenario_id).select_related("workflow").first()
+    if row is None:
+        raise CommandError(f"No saved scenario has id {scenario_id}.")
+    try:
+        return analyse_saved(row).results.analysis
+    except ScenarioNoLongerFits as error:
+        raise CommandError(
+            f"Scenario {scenario_id} no longer fits its workflow: {error.problems}"
+        ) from error
