@@ -143,10 +143,16 @@ def _ruling(plan: Plan, scenario: Scenario) -> tuple[Verdict, str]:
             f"{planned.p90_wall_clock_s:.0f} s (today {now}), with every pool's p90 queue wait "
             f"at most the {target} target."
         )
+    why = (
+        "the proposed graph is no faster than today's even on unlimited runners, so this sizes "
+        "today's pools"
+        if plan.proposed_today is None
+        else f"the proposal does not beat today's p90 wall clock ({now}) at this load"
+    )
     return "stay_sequential", (
-        f"Keep today's graph: the proposal does not beat today's p90 wall clock ({now}) at this "
-        f"load. {change} for today's graph: p90 wall clock {planned.p90_wall_clock_s:.0f} s with "
-        f"every pool's p90 queue wait at most the {target} target."
+        f"Keep today's graph: {why}. {change} for today's graph: p90 wall clock "
+        f"{planned.p90_wall_clock_s:.0f} s (today {now}) with every pool's p90 queue wait at "
+        f"most the {target} target."
     )
 
 
