@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from decider.adapter.comparison import comparison_table
 from decider.adapter.formatting import duration, usd
 from decider.adapter.results import ask, build_results
 from decider.adapter.saved import analyse_saved
@@ -144,3 +145,18 @@ def test_generated_scenarios_have_one_plan(
     )
     scenario = apply_preset(workflow, scenario, "parallel")
     _assert_one_plan(analyze(workflow, seed_pools(), scenario))
+
+
+@pytest.mark.django_db
+def test_the_comparison_says_never_when_a_plan_does_not_pay_back(demo_scenario: Scenario) -> None:
+    demo_scenario.inputs = {
+        **demo_scenario.inputs,
+        "pipelines_per_month": 1,
+        "loaded_usd_per_hour": 1,
+    }
+    demo_scenario.snapshot = None
+    demo_scenario.save()
+    saved = analyse_saved(demo_scenario)
+    assert saved.results.analysis.plan.money.payback == "never"
+    rows = {row.label: row for row in comparison_table([saved, saved]).rows}
+    assert rows["Payback"].texts == ["never", "never"]

@@ -5,6 +5,7 @@ A pure function of analyses: who may compare what, and how many, is the compare 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -80,6 +81,20 @@ def _planned_mean_wall_clock(results: ScenarioResults) -> float | None:
     return planned.mean_wall_clock_s if planned else None
 
 
+def _payback(results: ScenarioResults) -> float | None:
+    """Days, ranked so that at once is best and never is worst."""
+    money = results.analysis.plan.money
+    return {"immediate": 0.0, "never": math.inf}.get(money.payback or "", money.payback_days)
+
+
+def _payback_text(value: float | None) -> str:
+    if value == 0:
+        return "immediate"
+    if value == math.inf:
+        return "never"
+    return days(value)
+
+
 def _figures() -> list[tuple[str, Figure, Format, Better]]:
     """(label, figure, format, better) for every compared row."""
     return [
@@ -107,7 +122,7 @@ def _figures() -> list[tuple[str, Figure, Format, Better]]:
             "higher",
         ),
         ("Net benefit per month", lambda r: r.analysis.plan.money.net_usd_per_month, usd, "higher"),
-        ("Payback", lambda r: r.analysis.plan.money.payback_days, days, "lower"),
+        ("Payback", _payback, _payback_text, "lower"),
     ]
 
 

@@ -396,8 +396,9 @@ def money_for(
         else:
             payback = "never"
     break_even = None
-    if saved and saved > 0 and rate and people and added_usd > 0 and known:
-        break_even = added_usd / (saved / 3600 * people * rate)
+    per_pipeline = (saved or 0.0) / 3600 * people * (rate or 0.0)
+    if per_pipeline > 0 and added_usd > 0 and known:  # > 0 after rounding, not only in theory
+        break_even = added_usd / per_pipeline
     return Money(
         added_runners=added,
         added_usd_per_month=added_usd,
