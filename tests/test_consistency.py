@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from decider.adapter.comparison import comparison_table
-from decider.adapter.formatting import duration, usd
 from decider.adapter.results import ask, build_results
 from decider.adapter.saved import analyse_saved
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import Analysis, analyze
+from decider.engine.formatting import duration, usd
 from decider.engine.presets import APPLY, apply_preset
 from decider.models import Scenario
 from decider.reports.pdf import render_scenario_pdf

@@ -9,10 +9,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from decider.adapter.formatting import days, duration, hours, number, pct, usd
 from decider.adapter.results import ScenarioResults
 from decider.adapter.saved import SavedAnalysis
 from decider.engine.analysis import GraphResult
+from decider.engine.formatting import days, duration, hours, number, pct, usd
 from decider.engine.schedule import TOTAL
 from decider.engine.verdict import SimulatedFigures
 

@@ -10,6 +10,7 @@ from decider.adapter.inputs import engine_pools, engine_workflow
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import analyze
 from decider.engine.durations import statistic_of
+from decider.engine.formatting import peak_in_words
 from decider.engine.schedule import TOTAL
 from decider.models import Job, JobRun, Workflow
 
@@ -46,19 +47,12 @@ class CurrentGraph:
     compute_s: float
     peak_total: int
     peak_by_pool: list[tuple[str, int]]
+    peak_text: str  # "at most 5 at once: 4 small and 2 medium, at different moments"
     critical_path_keys: list[str]
     critical_path_names: list[str]
     constrained_wall_clock_s: float | None
     warnings: list[str]
     errors: list[str]
-
-    @property
-    def wall_clock_min(self) -> float:
-        return self.wall_clock_s / 60
-
-    @property
-    def compute_min(self) -> float:
-        return self.compute_s / 60
 
 
 def current_graph(workflow: Workflow, graph: engine_inputs.Workflow) -> CurrentGraph | None:
@@ -76,6 +70,7 @@ def current_graph(workflow: Workflow, graph: engine_inputs.Workflow) -> CurrentG
         peak_by_pool=[
             (pool, peak) for pool, peak in current.peak_runners.items() if pool != TOTAL and peak
         ],
+        peak_text=peak_in_words(current.peak_runners),
         critical_path_keys=[by_id[job_id].key for job_id in current.critical_path],
         critical_path_names=[by_id[job_id].name for job_id in current.critical_path],
         constrained_wall_clock_s=current.constrained.wall_clock_s if current.constrained else None,

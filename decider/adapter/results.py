@@ -8,19 +8,20 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
 
-from decider.adapter.formatting import (
-    NOT_AVAILABLE,
-    duration,
-    number,
-    pct,
-    seconds,
-    signed,
-    signed_pct,
-    usd,
-)
 from decider.charts import concurrency_svg, gantt_svg, shared_time_max_s
 from decider.engine.analysis import Analysis, GraphResult, PoolOut
 from decider.engine.evidence import READING_TEXT, PairEvidence
+from decider.engine.formatting import (
+    count,
+    duration,
+    noun,
+    pct,
+    peak_in_words,
+    signed_count,
+    signed_duration,
+    signed_pct,
+    usd,
+)
 from decider.engine.framework import (
     COST_BENEFIT_BANDS,
     DECISION_MATRIX,
@@ -46,20 +47,16 @@ class MetricRow:
     label: str
     current: float | None
     proposed: float | None
-    unit: str  # "s", "runners", "min"
+    unit: str  # "s" or "runners"
     lower_is_better: bool = True
-
-    @property
-    def digits(self) -> int:
-        """Minutes read with one decimal; seconds and runners are whole."""
-        return 1 if self.unit == "min" else 0
+    term: str = ""  # the glossary anchor that explains the row, if any
 
     def _amount(self, value: float | None) -> str:
-        return NOT_AVAILABLE if value is None else f"{number(value, self.digits)} {self.unit}"
+        return duration(value) if self.unit == "s" else count(value, "runner")
 
     @property
     def current_text(self) -> str:
-        """'1012 s', '34.3 min', '5 runners'."""
+        """'16 min 52 s', '5 runners'."""
         return self._amount(self.current)
 
     @property
@@ -80,10 +77,13 @@ class MetricRow:
 
     @property
     def change_text(self) -> str:
-        """'-488 s (-48.2%)', '+3 runners (+60.0%)' or 'same'."""
+        """'-8 min 8 s (-48.2%)', '+3 runners (+60.0%)' or 'same'."""
         if not self.change:
             return "same"
-        text = f"{signed(self.change, self.digits)} {self.unit}"
+        if self.unit == "s":
+            text = signed_duration(self.change)
+        else:
+            text = signed_count(self.change, "runner")
         if self.change_pct is not None:
             text += f" ({signed_pct(self.change_pct)})"
         return text
@@ -134,6 +134,14 @@ class ScenarioResults:
     def critical_path_names(self, which: str) -> list[str]:
         graph: GraphResult = getattr(self.analysis, which)
         return [self.job_names[job_id] for job_id in graph.critical_path]
+
+    @property
+    def peak_current(self) -> str:
+        return peak_in_words(self.analysis.current.peak_runners)
+
+    @property
+    def peak_proposed(self) -> str:
+        return peak_in_words(self.analysis.proposed.peak_runners)
 
     @property
     def critical_path_current(self) -> list[str]:
@@ -209,7 +217,9 @@ def build_results(analysis: Analysis) -> ScenarioResults:
 def metric_rows(analysis: Analysis) -> list[MetricRow]:
     current, proposed = analysis.current, analysis.proposed
     rows = [
-        MetricRow("Wall clock", current.wall_clock_s, proposed.wall_clock_s, "s"),
+        MetricRow(
+            "Wall clock", current.wall_clock_s, proposed.wall_clock_s, "s", term="wall-clock"
+        ),
     ]
     if current.milestone_wall_clock_s is not None:
         rows.append(
@@ -218,6 +228,7 @@ def metric_rows(analysis: Analysis) -> list[MetricRow]:
                 current.milestone_wall_clock_s,
                 proposed.milestone_wall_clock_s,
                 "s",
+                term="milestone",
             )
         )
     if current.constrained and proposed.constrained:
@@ -235,16 +246,25 @@ def metric_rows(analysis: Analysis) -> list[MetricRow]:
                 current.constrained.critical_path_queue_wait_s,
                 proposed.constrained.critical_path_queue_wait_s,
                 "s",
+                term="queue-wait",
             )
         )
-    rows.append(MetricRow("Compute (busy runner time)", current.compute_s, proposed.compute_s, "s"))
-    rows.append(MetricRow("Runner-minutes", current.compute_s / 60, proposed.compute_s / 60, "min"))
+    rows.append(
+        MetricRow(
+            "Compute (busy runner time)",
+            current.compute_s,
+            proposed.compute_s,
+            "s",
+            term="compute",
+        )
+    )
     rows.append(
         MetricRow(
             "Peak runners, total",
             current.peak_runners.get(TOTAL, 0),
             proposed.peak_runners.get(TOTAL, 0),
             "runners",
+            term="peak",
         )
     )
     for pool in sorted(set(current.peak_runners) | set(proposed.peak_runners) - {TOTAL}):
@@ -272,11 +292,13 @@ def _graph_change(analysis: Analysis) -> str:
             f"of {duration(current.milestone_wall_clock_s)}"
         )
     if abs(current.compute_s - proposed.compute_s) < 0.5:
-        text += f"; compute is unchanged at {seconds(current.compute_s)}"
+        text += f"; compute is unchanged at {duration(current.compute_s)}"
     else:
-        text += f"; compute goes from {seconds(current.compute_s)} to {seconds(proposed.compute_s)}"
+        text += (
+            f"; compute goes from {duration(current.compute_s)} to {duration(proposed.compute_s)}"
+        )
     before, after = current.peak_runners.get(TOTAL, 0), proposed.peak_runners.get(TOTAL, 0)
-    text += f"; the peak is {after} runners (now {before})"
+    text += f"; {count(after, 'runner')} run at once at the peak (now {before})"
     return text
 
 
@@ -302,23 +324,17 @@ def ask(analysis: Analysis) -> str:
     change = plan.money.added_runners
     if not change:
         return "No change to today's runners"
-    added = [f"{count} {pool}" for pool, count in change.items() if count > 0]
-    removed = [f"{-count} {pool}" for pool, count in change.items() if count < 0]
+    added = {pool: n for pool, n in change.items() if n > 0}
+    removed = {pool: -n for pool, n in change.items() if n < 0}
     parts = []
-    if added:
-        parts.append(f"add {', '.join(added)} {_runners(sum(c for c in change.values() if c > 0))}")
-    if removed:
-        parts.append(
-            f"remove {', '.join(removed)} {_runners(sum(-c for c in change.values() if c < 0))}"
-        )
+    for verb, runners in (("add", added), ("remove", removed)):
+        if runners:
+            listed = ", ".join(f"{n} {pool}" for pool, n in runners.items())
+            parts.append(f"{verb} {listed} {noun(sum(runners.values()), 'runner')}")
     text = " and ".join(parts)
     price = plan.money.added_usd_per_month
     money = f"{usd(price)}/month" if price >= 0 else f"saves {usd(-price)}/month"
     return f"{text[0].upper()}{text[1:]} ({money})"
-
-
-def _runners(count: int) -> str:
-    return "runner" if count == 1 else "runners"
 
 
 def charts(analysis: Analysis) -> dict[str, SafeString]:
@@ -360,8 +376,8 @@ class BandRow:
 
 
 def framework_grid(framework: FrameworkResult | None) -> list[GridRow]:
-    """The seed's decision matrix as rows (runner ranges) by columns (utilization bands), the
-    cell that applied marked and the cells the seed leaves open shown as gaps."""
+    """The rule-of-thumb decision table as rows (runner ranges) by columns (utilization
+    bands), the cell that applied marked and the cells it leaves open shown as gaps."""
     ranges = list(dict.fromkeys(cell.runners.label for cell in DECISION_MATRIX))
     rows = []
     for label in ranges:
@@ -384,7 +400,7 @@ def framework_grid(framework: FrameworkResult | None) -> list[GridRow]:
                 )
             cells.append(
                 GridCell(
-                    text=found[0].recommendation if found else "The seed leaves this open.",
+                    text=found[0].recommendation if found else "No answer given.",
                     applied=applied,
                     gap=not found,
                 )

@@ -1,4 +1,4 @@
-"""`decider.adapter.formatting` as template filters, for pages and PDFs alike.
+"""`decider.engine.formatting` as template filters, for pages and PDFs alike.
 
 A builtin library (settings.TEMPLATES "builtins"), so templates use `{{ x|duration }}`
 without `{% load %}`. It lives in the adapter, not in decider/web, because the PDF templates
@@ -16,17 +16,17 @@ from functools import wraps
 
 from django import template
 
-from decider.adapter import formatting
+from decider.engine import formatting
 
 register = template.Library()
 
 
 def _quiet(function: Callable[..., str]) -> Callable[..., object]:
     @wraps(function)
-    def figure_or_as_given(value: object, *digits: int) -> object:
+    def figure_or_as_given(value: object, *argument: int | str) -> object:
         if isinstance(value, str):
             return value
-        return function(value, *digits)
+        return function(value, *argument)
 
     return figure_or_as_given
 
@@ -34,13 +34,16 @@ def _quiet(function: Callable[..., str]) -> Callable[..., object]:
 for _function in (
     formatting.number,
     formatting.duration,
-    formatting.seconds,
+    formatting.signed_duration,
     formatting.usd,
+    formatting.signed_usd,
     formatting.percent,
     formatting.pct,
     formatting.signed,
     formatting.signed_pct,
     formatting.hours,
     formatting.days,
+    formatting.count,
+    formatting.signed_count,
 ):
     register.filter(_function.__name__, _quiet(_function))

@@ -38,9 +38,8 @@ from decider.charts.timeline import (
     group_order,
     gutter,
     pool_sizes,
-    seconds_label,
-    short_seconds,
 )
+from decider.engine import formatting
 from decider.engine.analysis import Analysis, JobOut
 from decider.engine.schedule import JobTiming
 
@@ -347,9 +346,9 @@ def _caption(job_id: int, duration: float, waited: float, analysis: Analysis) ->
     if duration <= 0:
         caption = "unmeasured, 0 s" if job_id in analysis.unmeasured else "0 s"
     else:
-        caption = short_seconds(duration)
+        caption = formatting.duration(duration)
     if waited > 0:
-        caption += f", waited {short_seconds(waited)}"
+        caption += f", waited {formatting.duration(waited)}"
     return caption
 
 
@@ -382,10 +381,14 @@ def _tooltip(
         where += f", runner {timing.lane + 1}"
     parts = [
         f"{name} ({job.key}) on {where}",
-        f"runs {timing.start_s:.0f} s to {timing.end_s:.0f} s ({duration:.0f} s)",
+        f"runs {formatting.duration(timing.start_s)} to {formatting.duration(timing.end_s)} "
+        f"({formatting.duration(duration)})",
     ]
     if waited > 0:
-        parts.append(f"waited {waited:.0f} s for a runner from {timing.ready_s:.0f} s")
+        parts.append(
+            f"waited {formatting.duration(waited)} for a runner "
+            f"from {formatting.duration(timing.ready_s)}"
+        )
     if timing.id in analysis.unmeasured and duration <= 0:
         parts.append("unmeasured: counted as 0 s until estimated")
     if on_path:
@@ -423,7 +426,7 @@ def _marker(
     }
     if dash:
         line["stroke-dasharray"] = dash
-    label = f"{name} {seconds_label(seconds)}"
+    label = f"{name} {formatting.duration(seconds)}"
     fits_right = x + 5 + text_width(label, SMALL_SIZE, bold=True) <= axis.right + PAD
     label_text = haloed_text(
         x + 5 if fits_right else x - 5,
@@ -448,9 +451,9 @@ def _summary(analysis: Analysis, which: Which, chart: Drawn) -> str:
     path = " → ".join(names[job] for job in chart.critical_path) or "none"
     text_parts = [
         f"Gantt chart of the {which} graph {where}: {len(chart.timings)} jobs",
-        f"wall clock {seconds_label(chart.wall_clock_s)}",
+        f"wall clock {formatting.duration(chart.wall_clock_s)}",
     ]
     if chart.milestone_s is not None:
-        text_parts.append(f"milestone {seconds_label(chart.milestone_s)}")
+        text_parts.append(f"milestone {formatting.duration(chart.milestone_s)}")
     text_parts.append(f"critical path {path}")
     return "; ".join(text_parts) + "."

@@ -146,17 +146,3 @@ def grid_and_ticks(axis: TimeAxis, top: float, bottom: float, with_labels: bool)
                 text(x, bottom + 16, axis.label(tick), 11, fill=MUTED, text_anchor="middle")
             )
     return parts
-
-
-def seconds_label(seconds: float) -> str:
-    """A duration as the report writes it: "524 s (8.7 min)"."""
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    return f"{seconds:.0f} s ({seconds / 60:.1f} min)"
-
-
-def short_seconds(seconds: float) -> str:
-    """A bar's duration, short: seconds up to 10 minutes, then minutes."""
-    if seconds < 600:
-        return f"{seconds:.0f} s"
-    return f"{seconds / 60:.1f} min"

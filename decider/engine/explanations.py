@@ -13,6 +13,8 @@ from pydantic import BaseModel
 
 from decider.engine.durations import current_durations
 from decider.engine.evidence import PairEvidence, cache_evidence
+from decider.engine.formatting import duration, number, peak_in_words, signed_pct
+from decider.engine.formatting import pct as pct_text
 from decider.engine.inputs import Pool, Scenario, Workflow, current_needs, edited_needs
 from decider.engine.pools import placements
 from decider.engine.presets import parallel
@@ -75,10 +77,6 @@ SEED_CLAIMS: list[SeedClaim] = [
 ]
 
 
-def _minutes(seconds: float) -> str:
-    return f"{seconds:.0f} s ({seconds / 60:.1f} min)"
-
-
 def _rounded_to(seconds: float, minutes: float) -> Status:
     return "rounded" if round(seconds / 60) == minutes else "differs"
 
@@ -86,9 +84,11 @@ def _rounded_to(seconds: float, minutes: float) -> Status:
 def _sequential(f: SeedFigures) -> tuple[str, Status, str]:
     wall = f.current.wall_clock_s
     chain = " then ".join(
-        f"{f.keys[job]} {f.seconds[job]:.0f} s" for job in f.current.critical_path if f.seconds[job]
+        f"{f.keys[job]} {duration(f.seconds[job])}"
+        for job in f.current.critical_path
+        if f.seconds[job]
     )
-    return _minutes(wall), _rounded_to(wall, 17), f"~17 min is {_minutes(wall)} rounded: {chain}."
+    return duration(wall), _rounded_to(wall, 17), f"~17 min is {duration(wall)} rounded: {chain}."
 
 
 def _parallel(f: SeedFigures) -> tuple[str, Status, str]:
@@ -96,13 +96,14 @@ def _parallel(f: SeedFigures) -> tuple[str, Status, str]:
     images = f.parallel.milestone_wall_clock_s or 0.0
     longest = max(f.parallel.critical_path, key=lambda job: f.seconds[job])
     computed = (
-        f"{_minutes(whole)} for the whole graph; "
-        f"{_minutes(images)} until all production images are built"
+        f"{duration(whole)} for the whole graph; "
+        f"{duration(images)} until all production images are built"
     )
     status: Status = "rounded" if round(images / 60) == 8 else "differs"
     reason = (
-        f"~8 min is the production-images milestone ({_minutes(images)}); the whole graph still "
-        f"waits for {f.keys[longest]} ({f.seconds[longest]:.0f} s), so it takes {_minutes(whole)}."
+        f"~8 min is the production-images milestone ({duration(images)}); the whole graph still "
+        f"waits for {f.keys[longest]} ({duration(f.seconds[longest])}), so it takes "
+        f"{duration(whole)}."
     )
     return computed, status, reason
 
@@ -115,14 +116,14 @@ def _saving(f: SeedFigures) -> tuple[str, Status, str]:
     pct = saved / before * 100 if before else 0.0
     images_pct = images_saved / images_before * 100 if images_before else 0.0
     computed = (
-        f"{saved:.0f} s ({pct:.1f}%) for the whole graph; {images_saved:.0f} s ({images_pct:.1f}%) "
-        "for production images ready"
+        f"{duration(saved)} ({pct_text(pct)}) for the whole graph; {duration(images_saved)} "
+        f"({pct_text(images_pct)}) for production images ready"
     )
     status: Status = "rounded" if abs(pct - 47) <= 1.5 and round(saved / 60) == 9 else "differs"
     reason = (
         "47% divides rounded minutes (8 of 17 is the new time's share; 9 of 17 would be 53%); "
-        f"from the data the whole graph saves {pct:.1f}% and production images arrive "
-        f"{images_pct:.1f}% sooner."
+        f"from the data the whole graph saves {pct_text(pct)} and production images arrive "
+        f"{pct_text(images_pct)} sooner."
     )
     return computed, status, reason
 
@@ -132,19 +133,14 @@ def _compute(f: SeedFigures) -> tuple[str, Status, str]:
     status: Status = "matches" if before == after == 2057 else "differs"
     reason = (
         "Compute is the sum of job durations: removing needs moves jobs in time but runs the "
-        f"same jobs, so it is {before:.0f} s both ways."
+        f"same jobs, so it is {duration(before)} ({number(before)} s) both ways."
     )
-    return f"{before:.0f} s current, {after:.0f} s parallel", status, reason
+    return f"{duration(before)} current, {duration(after)} parallel", status, reason
 
 
 def _peak(f: SeedFigures) -> tuple[str, Status, str]:
-    peaks = {
-        group: count
-        for group, count in f.parallel.peak_runners.items()
-        if group != "total" and count
-    }
     total = f.parallel.peak_runners["total"]
-    computed = f"{total} ({' + '.join(f'{n} {g}' for g, n in peaks.items())})"
+    computed = peak_in_words(f.parallel.peak_runners)
     # Jobs that run at the peak without having been freed by the edit: the analysis missed them.
     always_free = [
         f.keys[timing.id]
@@ -161,17 +157,18 @@ def _peak(f: SeedFigures) -> tuple[str, Status, str]:
 
 
 def _runner_minutes(f: SeedFigures) -> tuple[str, Status, str]:
-    busy = f.current.compute_s / 60
+    busy = f.current.compute_s
     test_phase = max(f.seconds[f.ids[k]] for k in f.ids if k.startswith("build-test-image"))
     prod_phase = max(f.seconds[f.ids[k]] for k in f.ids if k.startswith("build-production"))
-    held_before = (4 * test_phase + 3 * prod_phase) / 60
-    held_after = 7 * prod_phase / 60
+    held_before = 4 * test_phase + 3 * prod_phase
+    held_after = 7 * prod_phase
     reason = (
-        f"Busy runner time is the sum of durations, {busy:.1f} min either way; 59 and 56 count "
-        f"runners held for whole phases (4 x {test_phase:.0f} s + 3 x {prod_phase:.0f} s = "
-        f"{held_before:.0f} min, 7 x {prod_phase:.0f} s = {held_after:.0f} min)."
+        f"Busy runner time is the sum of durations, {duration(busy)} either way; 59 and 56 count "
+        f"runners held for whole phases (4 x {duration(test_phase)} + 3 x "
+        f"{duration(prod_phase)} = {number(held_before / 60)} min, 7 x {duration(prod_phase)} = "
+        f"{number(held_after / 60)} min)."
     )
-    return f"{busy:.1f} min busy either way", "differs", reason
+    return f"{duration(busy)} busy either way", "differs", reason
 
 
 def _cache(f: SeedFigures) -> tuple[str, Status, str]:
@@ -180,7 +177,7 @@ def _cache(f: SeedFigures) -> tuple[str, Status, str]:
     worker = by_prod.get("build-production-worker")
     if not api or not worker or api.change_pct is None or worker.change_pct is None:
         return "not measured", "differs", "The runs do not measure both builds of API and worker."
-    computed = f"{api.change_pct:+.1f}% and {worker.change_pct:+.1f}%"
+    computed = f"{signed_pct(api.change_pct)} and {signed_pct(worker.change_pct)}"
     status: Status = (
         "rounded" if round(api.change_pct) == 1 and round(worker.change_pct) == 53 else "differs"
     )

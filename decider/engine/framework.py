@@ -1,14 +1,18 @@
-"""The seed analysis's decision framework, as data (DESIGN.md semantics 5).
+"""The mural-api analysis's rule-of-thumb framework, as data (DESIGN.md semantics 5).
 
-The seed decides on the runner count of the pool that takes the new parallel load (its "medium
-runners") and that pool's baseline utilization. Its tables were written by hand: some cells are
-missing and some ranges overlap. `apply_framework` says which cell applied and whether the seed
-left a gap or an overlap there, rather than silently picking one.
+In words shown to people it is "the rule-of-thumb framework" of "the mural-api analysis" (the
+code keeps DESIGN.md's name, the seed). The seed decides on the runner count of the pool that
+takes the new parallel load (its "medium runners") and that pool's baseline utilization. Its
+tables were written by hand: some cells are missing and some ranges overlap. `apply_framework`
+says which cell applied and whether the seed left a gap or an overlap there, rather than
+silently picking one.
 """
 
 from typing import Literal
 
 from pydantic import BaseModel
+
+from decider.engine.formatting import count, percent
 
 UtilizationBand = Literal["low", "moderate", "high"]
 
@@ -128,20 +132,28 @@ COST_BENEFIT_BANDS: list[Band] = [
 ]
 
 
+def _rows(labels: list[str]) -> str:
+    """'5-10 and 3-5': the rows' runner ranges, without the tables' letters ("B: 5-10")."""
+    return " and ".join(label.split(": ")[-1].split(" & ")[0] for label in labels)
+
+
 def _cell(table: str, matches: list[tuple[str, str]], what: str) -> FrameworkCell:
     labels = [label for label, _ in matches]
     if not matches:
-        note = f"The seed's {table} has no row for {what}: it leaves this case open."
+        note = f"The rule-of-thumb framework's {table} gives no answer for {what}."
         return FrameworkCell(
             table=table, matched=[], recommendation=None, gap=True, overlap=False, note=note
         )
     if len(matches) > 1:
         note = (
-            f"The seed's {table} rows {' and '.join(labels)} overlap at {what}; "
-            "both are shown, the first is used."
+            f"Two rows of the rule-of-thumb framework's {table} both apply to {what} "
+            f"({_rows(labels)} runners); decider uses the first."
         )
     else:
-        note = f"The seed's {table} row {labels[0]} applies to {what}."
+        note = (
+            f"The rule-of-thumb framework's {table}: the row for {_rows(labels)} runners "
+            f"applies to {what}."
+        )
     return FrameworkCell(
         table=table,
         matched=labels,
@@ -154,7 +166,7 @@ def _cell(table: str, matches: list[tuple[str, str]], what: str) -> FrameworkCel
 
 def apply_framework(pool: str, runners: int, utilization: float) -> FrameworkResult:
     band = utilization_band(utilization)
-    what = f"{runners} runners at {band} utilization ({utilization:.0%})"
+    what = f"{count(runners, 'runner')} at {band} load ({percent(utilization)} busy)"
     matrix = [
         (f"{cell.runners.label} & {cell.utilization}", cell.recommendation)
         for cell in DECISION_MATRIX
@@ -168,9 +180,9 @@ def apply_framework(pool: str, runners: int, utilization: float) -> FrameworkRes
         baseline_utilization=utilization,
         utilization_band=band,
         cells=[
-            _cell("decision matrix", matrix, what),
-            _cell("pool-size scenarios", sizes, f"{runners} runners"),
-            _cell("cost-benefit bands", costs, f"{runners} runners"),
+            _cell("decision table", matrix, what),
+            _cell("pool-size table", sizes, count(runners, "runner")),
+            _cell("cost-benefit table", costs, count(runners, "runner")),
         ],
     )
 

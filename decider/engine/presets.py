@@ -142,7 +142,9 @@ def cache_sharing(workflow: Workflow, scenario: Scenario, percent: float = -30) 
 
 def cache_persistence(workflow: Workflow, scenario: Scenario, saved_s: float = 90) -> Scenario:
     if not 60 <= saved_s <= 120:
-        raise ValueError("the seed puts build cache persistence at 1-2 minutes (60-120 s)")
+        raise ValueError(
+            "the mural-api analysis puts build cache persistence at 1-2 minutes (60-120 s)"
+        )
     builds = [job.id for job in workflow.jobs if job.kind == "build"]
     if not builds:
         pairs = paired_builds(workflow, scenario)

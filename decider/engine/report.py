@@ -89,7 +89,7 @@ def render_report(analysis: Analysis) -> str:
                 f"free at {row.baseline_utilization:.0%} baseline: {fits}"
             )
         if decision.framework is not None:
-            lines.append(f"  Seed framework ({decision.framework.pool} pool):")
+            lines.append(f"  Rule-of-thumb framework ({decision.framework.pool} pool):")
             for cell in decision.framework.cells:
                 lines.append(f"    {cell.table}: {cell.recommendation or '(no row)'} {cell.note}")
 
@@ -101,7 +101,7 @@ def render_report(analysis: Analysis) -> str:
     lines += ["", "Publish-gate safety: " + ("safe" if analysis.safety.safe else "ORDER LOST")]
     lines += [f"  {text}" for text in analysis.safety.text]
     if analysis.explanations:
-        lines += ["", "The seed analysis's figures"]
+        lines += ["", "The mural-api analysis's figures"]
         for explanation in analysis.explanations:
             lines.append(f"  {explanation.says}: {explanation.computed} [{explanation.status}]")
             lines.append(f"    {explanation.reason}")

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from decider.engine.formatting import duration, noun, signed_usd
 from decider.engine.framework import FrameworkResult
 from decider.engine.inputs import Pool, Scenario
 from decider.engine.plan import Outcome, Plan
@@ -126,21 +127,21 @@ def _ruling(plan: Plan, scenario: Scenario) -> tuple[Verdict, str]:
         and sizing.needed is None
     ]
     today, planned = plan.today, plan.planned
-    target = f"{scenario.target_queue_wait_s:.0f} s"
+    target = duration(scenario.target_queue_wait_s)
     if unsized:
         return "undecided", (
             f"No runner count up to the limit gets the p90 queue wait of {', '.join(unsized)} "
             f"under the {target} target at this load: lower the load or raise the target."
         )
     assert planned is not None
-    now = f"{today.p90_wall_clock_s:.0f} s" if today else "not finishing at this load"
+    now = duration(today.p90_wall_clock_s) if today else "not finishing at this load"
     change = _change_words(plan)
     if plan.graph == "proposed":
         adds = any(n > 0 for n in plan.money.added_runners.values())
         verdict: Verdict = "add_runners" if adds else "proceed"
         return verdict, (
             f"{change}: the proposed graph's simulated p90 wall clock is "
-            f"{planned.p90_wall_clock_s:.0f} s (today {now}), with every pool's p90 queue wait "
+            f"{duration(planned.p90_wall_clock_s)} (today {now}), with every pool's p90 queue wait "
             f"at most the {target} target."
         )
     why = (
@@ -151,7 +152,7 @@ def _ruling(plan: Plan, scenario: Scenario) -> tuple[Verdict, str]:
     )
     return "stay_sequential", (
         f"Keep today's graph: {why}. {change} for today's graph: p90 wall clock "
-        f"{planned.p90_wall_clock_s:.0f} s (today {now}) with every pool's p90 queue wait at "
+        f"{duration(planned.p90_wall_clock_s)} (today {now}) with every pool's p90 queue wait at "
         f"most the {target} target."
     )
 
@@ -162,15 +163,15 @@ def _change_words(plan: Plan) -> str:
     removed = [f"{-n} {name}" for name, n in change.items() if n < 0]
     parts = []
     if added:
-        plural = "s" if sum(n for n in change.values() if n > 0) != 1 else ""
-        parts.append(f"add {', '.join(added)} runner{plural}")
+        runners = noun(sum(n for n in change.values() if n > 0), "runner")
+        parts.append(f"add {', '.join(added)} {runners}")
     if removed:
-        plural = "s" if sum(-n for n in change.values() if n < 0) != 1 else ""
-        parts.append(f"remove {', '.join(removed)} runner{plural}")
+        runners = noun(sum(-n for n in change.values() if n < 0), "runner")
+        parts.append(f"remove {', '.join(removed)} {runners}")
     if not parts:
         return "Today's runners suffice"
     text = " and ".join(parts)
-    return f"{text[0].upper()}{text[1:]} (${plan.money.added_usd_per_month:,.0f}/month)"
+    return f"{text[0].upper()}{text[1:]} ({signed_usd(plan.money.added_usd_per_month)}/month)"
 
 
 def _figures(

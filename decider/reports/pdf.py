@@ -105,6 +105,8 @@ def _html(template: str, context: dict[str, object], *, paper: str, user: User |
         **context,
         "stylesheet": static_file_url("css/pdf.css"),
         "paper": paper,
+        # Panels shared with the pages leave out links and page-only hints on paper.
+        "for_pdf": True,
         "exported_by": user,
         "exported_at": timezone.now(),
     }

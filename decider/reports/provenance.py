@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from decider.adapter.formatting import duration, percent, usd
 from decider.adapter.saved import SavedAnalysis
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import Analysis
+from decider.engine.formatting import duration, percent, usd
 from decider.engine.vocabulary import STATISTICS
 
 STATISTIC_TEXTS = dict(STATISTICS)

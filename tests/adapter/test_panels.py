@@ -23,19 +23,19 @@ def _panel(name: str, **context: object) -> str:
 def test_the_metric_rows_write_each_figure_with_its_unit() -> None:
     rows = {row.label: row for row in demo_results().metrics}
     assert (rows["Wall clock"].current_text, rows["Wall clock"].proposed_text) == (
-        "1012 s",
-        "524 s",
+        "16 min 52 s",
+        "8 min 44 s",
     )
-    assert rows["Runner-minutes"].current_text == "34.3 min"
+    assert rows["Compute (busy runner time)"].current_text == "34 min 17 s"
     assert rows["Peak runners, total"].proposed_text == "8 runners"
 
 
 def test_the_metrics_panel_shows_the_figures_the_changes_and_the_critical_paths() -> None:
     html = _panel("_metrics.html", results=demo_results())
-    assert '<td class="num">1012 s</td> <td class="num">524 s</td>' in html
-    assert "-488 s (-48.2%)" in html
+    assert '<td class="num">16 min 52 s</td> <td class="num">8 min 44 s</td>' in html
+    assert "-8 min 8 s (-48.2%)" in html
     assert "+3 runners (+60.0%)" in html
-    assert "Critical path now:</span> API Test Image" in html
+    assert "now:</span> API Test Image" in html
 
 
 def test_the_demand_panel_writes_free_runners_busy_share_and_additions() -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from decider.adapter.formatting import duration as seconds
 from decider.adapter.results import build_results
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import analyze
+from decider.engine.formatting import peak_in_words
 from decider.engine.presets import apply_preset
 from tests.engine.seed import job_id, seed_pools, seed_workflow
 
@@ -26,10 +26,10 @@ def demo_results():
 
 def test_the_metric_rows_carry_the_seeds_figures_with_signed_changes() -> None:
     rows = {row.label: row for row in demo_results().metrics}
-    assert rows["Wall clock"].change_text == "-488 s (-48.2%)"
-    assert rows["Milestone (chosen jobs done)"].change_text == "-524 s (-51.8%)"
+    assert rows["Wall clock"].change_text == "-8 min 8 s (-48.2%)"
+    assert rows["Milestone (chosen jobs done)"].change_text == "-8 min 44 s (-51.8%)"
     assert rows["Compute (busy runner time)"].change_text == "same"
-    assert rows["Runner-minutes"].current == 2057 / 60
+    assert rows["Compute (busy runner time)"].current == 2057
     assert rows["Peak runners, total"].change_text == "+3 runners (+60.0%)"
     assert rows["Peak runners, total"].verdict == "worse"
     assert rows["Wall clock"].verdict == "better"
@@ -39,9 +39,12 @@ def test_the_metric_rows_carry_the_seeds_figures_with_signed_changes() -> None:
 def test_the_headline_states_the_verdict_the_change_and_the_ask() -> None:
     results = demo_results()
     assert results.headline.startswith("Proceed after adding runners: the pipeline goes from ")
-    assert "1012 s (16.9 min) to 524 s (8.7 min) (48.2% faster)" in results.headline
-    assert "the milestone is reached at 488 s (8.1 min)" in results.headline
-    assert "compute is unchanged at 2057 s; the peak is 8 runners (now 5)" in results.headline
+    assert "16 min 52 s to 8 min 44 s (48.2% faster)" in results.headline
+    assert "the milestone is reached at 8 min 8 s" in results.headline
+    assert (
+        "compute is unchanged at 34 min 17 s; 8 runners run at once at the peak (now 5)"
+        in results.headline
+    )
     decision = results.decision
     assert decision is not None and decision.additions
     assert results.ask.startswith("Add ") and results.ask.endswith(
@@ -57,7 +60,13 @@ def test_the_framework_grid_marks_the_one_cell_that_applied_and_the_seeds_gap() 
     assert gaps == [("4-6", 1)]
 
 
-def test_seconds_read_as_minutes_once_they_are_long() -> None:
-    assert seconds(45) == "45 s"
-    assert seconds(524) == "524 s (8.7 min)"
-    assert seconds(None) == "n/a"
+def test_the_peak_in_words_says_when_the_pools_peak_at_different_moments() -> None:
+    results = demo_results()
+    assert (
+        results.peak_current
+        == "at most 5 runners at once: 4 small and 2 medium, at different moments"
+    )
+    assert peak_in_words({"total": 3, "small": 2, "medium": 1}) == (
+        "at most 3 runners at once: 2 small and 1 medium"
+    )
+    assert peak_in_words({"total": 1, "small": 1}) == "at most 1 runner at once"

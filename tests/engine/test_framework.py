@@ -23,7 +23,10 @@ def test_four_to_six_at_moderate_utilization_is_a_gap() -> None:
     matrix = apply_framework("medium", 5, 0.6).cells[0]
     assert matrix.gap
     assert matrix.recommendation is None
-    assert "leaves this case open" in matrix.note
+    assert matrix.note == (
+        "The rule-of-thumb framework's decision table gives no answer for 5 runners at moderate "
+        "load (60% busy)."
+    )
 
 
 def test_pool_size_scenarios_overlap_at_5_and_10() -> None:
@@ -34,6 +37,6 @@ def test_pool_size_scenarios_overlap_at_5_and_10() -> None:
 def test_the_defect_list_names_every_gap_and_overlap() -> None:
     defects = " ".join(seed_table_defects())
     assert "4 runners at moderate" in defects
-    assert "overlap at 3 runners" in defects
-    assert "overlap at 10 runners" in defects
+    assert "both apply to 3 runners (3-5 and 1-3 runners)" in defects
+    assert "both apply to 10 runners (10+ and 5-10 runners)" in defects
     assert "0 runners" in defects

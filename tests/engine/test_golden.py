@@ -120,16 +120,16 @@ def test_every_seed_claim_is_explained() -> None:
         "runner_minutes",
         "cache",
     }
-    assert explanations["sequential"].computed == "1012 s (16.9 min)"
-    assert explanations["parallel"].computed.startswith("524 s (8.7 min)")
-    assert "488 s (8.1 min)" in explanations["parallel"].computed
+    assert explanations["sequential"].computed == "16 min 52 s"
+    assert explanations["parallel"].computed.startswith("8 min 44 s")
+    assert "8 min 8 s" in explanations["parallel"].computed
     assert explanations["saving"].computed == (
-        "488 s (48.2%) for the whole graph; 524 s (51.8%) for production images ready"
+        "8 min 8 s (48.2%) for the whole graph; 8 min 44 s (51.8%) for production images ready"
     )
     assert explanations["compute"].status == "matches"
-    assert explanations["peak"].computed == "8 (4 small + 4 medium)"
+    assert explanations["peak"].computed == "at most 8 runners at once: 4 small and 4 medium"
     assert "build-production-eight-ball also starts at 0" in explanations["peak"].reason
-    assert "34.3 min" in explanations["runner_minutes"].reason
+    assert "34 min 17 s" in explanations["runner_minutes"].reason
     assert explanations["cache"].computed == "+0.8% and +53.1%"
     assert all(explanation.reason for explanation in explanations.values())
 

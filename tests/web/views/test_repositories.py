@@ -213,4 +213,6 @@ def test_the_repository_page_shows_the_engines_current_graph_figures(demo_scenar
     api = rows["build-test-image-api"]
     assert (api.count, api.latest_s, api.median_s) == (3, 524, 480)
     assert api.on_critical_path and not rows["build-test-image-worker"].on_critical_path
-    assert "1012 s" in response.content.decode()
+    page = response.content.decode()
+    assert "16 min 52 s" in page
+    assert "at most 5 runners at once: 4 small and 2 medium, at different moments" in page

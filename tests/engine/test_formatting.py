@@ -1,25 +1,38 @@
-"""How figures are written, pinned: the functions, and the same functions as template filters."""
+"""How figures are written, pinned."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
-from django.template import engines
 
-from decider.adapter.formatting import (
+from decider.engine.formatting import (
+    count,
     days,
     duration,
     hours,
     pct,
     percent,
-    seconds,
     signed,
+    signed_count,
+    signed_duration,
     signed_pct,
+    signed_usd,
     usd,
 )
 
-EVERY_FORMAT = [duration, seconds, usd, percent, pct, signed, signed_pct, hours, days]
+EVERY_FORMAT = [
+    duration,
+    signed_duration,
+    usd,
+    signed_usd,
+    percent,
+    pct,
+    signed,
+    signed_pct,
+    hours,
+    days,
+]
 
 
 @pytest.mark.parametrize("format_", EVERY_FORMAT, ids=lambda f: f.__name__)
@@ -32,35 +45,33 @@ def test_a_missing_figure_reads_n_a(format_) -> None:
     [
         (0, "0 s"),
         (45, "45 s"),
-        (89.4, "89 s"),
-        (90, "90 s (1.5 min)"),
-        (524, "524 s (8.7 min)"),
-        (1012, "1012 s (16.9 min)"),
-        (12345, "12345 s (205.8 min)"),
-        (-488, "-488 s (-8.1 min)"),
+        (59.4, "59 s"),
+        (59.6, "1 min"),
+        (90, "1 min 30 s"),
+        (524, "8 min 44 s"),
+        (524.5, "8 min 44 s"),
+        (525.5, "8 min 46 s"),
+        (1012, "16 min 52 s"),
+        (Decimal("17.6"), "18 s"),
+        (3600, "1 h"),
+        (12345, "3 h 26 min"),
+        (84839, "23 h 34 min"),
+        (-488, "-8 min 8 s"),
         (-45, "-45 s"),
+        (-0.4, "0 s"),
         (-1e-13, "0 s"),
     ],
 )
-def test_a_duration_gives_minutes_too_once_it_is_90_s_long(value, text) -> None:
+def test_a_duration_reads_in_seconds_then_minutes_then_hours(value, text) -> None:
     assert duration(value) == text
 
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [
-        (1012, "1012 s"),
-        (12345, "12345 s"),
-        (488.33, "488 s"),
-        (524.5, "524 s"),
-        (525.5, "526 s"),
-        (-488, "-488 s"),
-        (-0.4, "0 s"),
-        (Decimal("17.6"), "18 s"),
-    ],
+    [(90, "+1 min 30 s"), (-488, "-8 min 8 s"), (0, "0 s"), (-0.3, "0 s"), (0.6, "+1 s")],
 )
-def test_seconds_are_whole_without_separators_and_ties_go_to_even(value, text) -> None:
-    assert seconds(value) == text
+def test_a_change_of_duration_carries_its_direction(value, text) -> None:
+    assert signed_duration(value) == text
 
 
 @pytest.mark.parametrize(
@@ -72,7 +83,8 @@ def test_seconds_are_whole_without_separators_and_ties_go_to_even(value, text) -
         (99.5, 0, "$100"),
         (Decimal("100.00"), 2, "$100.00"),
         (Decimal("1087.5"), 2, "$1,087.50"),
-        (-300, 0, "$-300"),
+        (-300, 0, "-$300"),
+        (-4680, 0, "-$4,680"),
         (-0.2, 0, "$0"),
         (0, 0, "$0"),
     ],
@@ -81,6 +93,35 @@ def test_money_is_whole_dollars_with_separators_unless_cents_are_asked_for(
     value, digits, text
 ) -> None:
     assert usd(value, digits) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(275, "+$275"), (-4680, "-$4,680"), (0, "$0"), (-0.2, "$0")]
+)
+def test_a_change_of_money_carries_its_direction(value, text) -> None:
+    assert signed_usd(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "noun", "text"),
+    [
+        (1, "runner", "1 runner"),
+        (2, "runner", "2 runners"),
+        (0, "runner", "0 runners"),
+        (1.5, "pipeline", "1.5 pipelines"),
+        (1.0, "pipeline", "1 pipeline"),
+        (1, "person,people", "1 person"),
+        (3, "person,people", "3 people"),
+    ],
+)
+def test_a_count_says_its_noun_in_the_singular_only_for_one(value, noun, text) -> None:
+    assert count(value, noun) == text
+
+
+def test_a_changed_count_carries_its_direction() -> None:
+    assert signed_count(1, "runner") == "+1 runner"
+    assert signed_count(-3, "runner") == "-3 runners"
+    assert signed_count(0, "runner") == "0 runners"
 
 
 @pytest.mark.parametrize(
@@ -154,35 +195,3 @@ def test_hours_and_days_have_one_decimal() -> None:
     assert hours(0) == "0.0 h"
     assert days(3.25) == "3.2 days"
     assert days(-0.01) == "0.0 days"
-
-
-def _render(source: str, **context: object) -> str:
-    return engines["django"].from_string(source).render(context)
-
-
-def test_every_template_has_the_filters_without_loading_them() -> None:
-    source = (
-        "{{ wall|duration }}; {{ wall|seconds }}; {{ money|usd }}; {{ price|usd:2 }}; "
-        "{{ busy|percent }}; {{ saving|pct }}; {{ change|signed_pct }}; {{ added|signed }}; "
-        "{{ saved|hours }}; {{ payback|days }}"
-    )
-    text = _render(
-        source,
-        wall=1012,
-        money=1250,
-        price=Decimal("87.5"),
-        busy=0.6,
-        saving=48.234,
-        change=-48.234,
-        added=2,
-        saved=12.34,
-        payback=3.21,
-    )
-    assert text == (
-        "1012 s (16.9 min); 1012 s; $1,250; $87.50; 60%; 48.2%; -48.2%; +2; 12.3 h; 3.2 days"
-    )
-
-
-def test_a_filter_renders_none_as_n_a_and_a_missing_variable_as_nothing() -> None:
-    assert _render("[{{ value|usd }}]", value=None) == "[n/a]"
-    assert _render("[{{ nothing.here|seconds }}]") == "[]"
