@@ -17,8 +17,16 @@ class RunnerPoolForm(forms.ModelForm):
     labels = forms.CharField(
         help_text="Space-separated, e.g. 'self-hosted linux medium'. Matching ignores case."
     )
+    # Typed in percent, as every page shows it; stored as a share of one, as the engine reads it.
     baseline_utilization = forms.FloatField(
-        min_value=0, max_value=1, help_text="0..1: the share of the pool busy with other work."
+        label="Baseline utilization (%)",
+        min_value=0,
+        max_value=100,
+        help_text="0-100: the share of the pool's runner time busy with other work.",
+        error_messages={
+            "min_value": "Give a percentage from 0 to 100.",
+            "max_value": "Give a percentage from 0 to 100 (60 means 60%% busy).",
+        },
     )
 
     class Meta:
@@ -37,6 +45,12 @@ class RunnerPoolForm(forms.ModelForm):
         self.team = team
         if self.instance.pk:
             self.initial["labels"] = " ".join(self.instance.labels)
+            self.initial["baseline_utilization"] = round(
+                self.instance.baseline_utilization * 100, 2
+            )
+
+    def clean_baseline_utilization(self) -> float:
+        return self.cleaned_data["baseline_utilization"] / 100
 
     def clean_labels(self) -> list[str]:
         labels = self.cleaned_data["labels"].split()

@@ -32,12 +32,13 @@ def test_an_editor_adds_and_edits_a_pool(editor_client, team) -> None:
             "labels": "self-hosted linux medium",
             "runners": 3,
             "monthly_cost_usd_per_runner": "100",
-            "baseline_utilization": "0.6",
+            "baseline_utilization": "60",
         },
     )
     assert response.status_code == 302
     pool = RunnerPool.objects.get(team=team, name="medium")
     assert pool.labels == ["self-hosted", "linux", "medium"]
+    assert pool.baseline_utilization == 0.6  # typed in percent, stored as a share
     response = editor_client.post(
         reverse("pool_edit", args=[team.slug, pool.pk]),
         {
@@ -45,7 +46,7 @@ def test_an_editor_adds_and_edits_a_pool(editor_client, team) -> None:
             "labels": "self-hosted linux medium",
             "runners": 5,
             "monthly_cost_usd_per_runner": "100",
-            "baseline_utilization": "0.6",
+            "baseline_utilization": "60",
         },
     )
     assert response.status_code == 302
@@ -57,7 +58,8 @@ def test_an_editor_adds_and_edits_a_pool(editor_client, team) -> None:
     ("field", "value", "message"),
     [
         ("runners", "-1", b"greater than or equal to 0"),
-        ("baseline_utilization", "1.5", b"less than or equal to 1"),
+        ("baseline_utilization", "150", b"Give a percentage from 0 to 100 (60 means 60% busy)."),
+        ("baseline_utilization", "-5", b"Give a percentage from 0 to 100."),
         ("labels", "   ", b"This field is required"),
     ],
 )
@@ -67,13 +69,22 @@ def test_an_invalid_pool_is_refused_at_the_field(editor_client, team, field, val
         "labels": "self-hosted linux medium",
         "runners": 3,
         "monthly_cost_usd_per_runner": "100",
-        "baseline_utilization": "0.6",
+        "baseline_utilization": "60",
         field: value,
     }
     response = editor_client.post(reverse("pools", args=[team.slug]), data)
     assert response.status_code == 200
     assert message in response.content
     assert not RunnerPool.objects.exists()
+
+
+def test_the_pools_page_and_the_edit_form_show_utilization_in_percent(editor_client, team):
+    pool = RunnerPoolFactory(team=team, baseline_utilization=0.35)
+    listed = editor_client.get(reverse("pools", args=[team.slug])).content.decode()
+    assert '<td class="num">35%</td>' in listed
+    form = editor_client.get(reverse("pool_edit", args=[team.slug, pool.pk])).content.decode()
+    assert 'name="baseline_utilization" value="35.0"' in form
+    assert "Baseline utilization (%)" in form
 
 
 def test_a_viewer_cannot_change_pools(viewer_client, team) -> None:
