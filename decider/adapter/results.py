@@ -204,6 +204,28 @@ class ScenarioResults:
         return band_rows(COST_BENEFIT_BANDS, self.framework)
 
 
+@dataclass(frozen=True)
+class KeyFigures:
+    """The three figures a list or a comparison shows for a scenario. None: not known (no
+    verdict yet, or the value of time saved was not given)."""
+
+    p90_wall_clock_s: float | None  # p90 pipeline wall clock at the stated load, on the plan
+    added_usd_per_month: float | None  # the change in runner cost
+    net_usd_per_month: float | None  # the value of the time saved minus that change
+
+
+def key_figures(results: ScenarioResults) -> KeyFigures:
+    """The one place lists and comparisons read a scenario's key figures from."""
+    plan = results.analysis.plan
+    if plan.no_verdict is not None:
+        return KeyFigures(None, None, None)
+    return KeyFigures(
+        p90_wall_clock_s=plan.planned.p90_wall_clock_s if plan.planned else None,
+        added_usd_per_month=plan.money.added_usd_per_month,
+        net_usd_per_month=plan.money.net_usd_per_month,
+    )
+
+
 def build_results(analysis: Analysis) -> ScenarioResults:
     return ScenarioResults(
         analysis=analysis,

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from pydantic import ValidationError
 
-from decider.adapter.results import ScenarioResults
+from decider.adapter.results import KeyFigures, ScenarioResults, key_figures
 from decider.adapter.snapshots import data_changes, whatif_from_snapshot
 from decider.adapter.whatif import WhatIf, validation_problems
 from decider.engine import inputs as engine_inputs
@@ -141,6 +141,28 @@ def analyse_saved(row: Scenario, version: ScenarioVersion | None = None) -> Save
         editable=editable,
         changes=data_changes(then, today),
     )
+
+
+@dataclass
+class ListedScenario:
+    row: Scenario
+    figures: KeyFigures | None  # None: past the list's limit, or it no longer fits
+    no_longer_fits: bool = False
+
+
+def listed_scenarios(rows: list[Scenario], limit: int) -> list[ListedScenario]:
+    """Every row, the first `limit` with their key figures: each needs an analysis (cached,
+    but a simulation the first time), so a long list does not analyse them all."""
+    listed = []
+    for index, row in enumerate(rows):
+        if index >= limit:
+            listed.append(ListedScenario(row, None))
+            continue
+        try:
+            listed.append(ListedScenario(row, key_figures(analyse_saved(row).results)))
+        except ScenarioNoLongerFits:
+            listed.append(ListedScenario(row, None, no_longer_fits=True))
+    return listed
 
 
 @dataclass

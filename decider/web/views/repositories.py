@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from decider.adapter.overview import workflow_overview
+from decider.adapter.saved import listed_scenarios
 from decider.importers.job_runs import parse_runs
 from decider.importers.problems import ImportRefused, Problem
 from decider.importers.store import (
@@ -27,6 +28,8 @@ from decider.web import access
 from decider.web.forms.uploads import RunsUploadForm, WorkflowUploadForm, read_uploads
 from decider.web.request import AuthenticatedHttpRequest
 
+RECENT_SCENARIOS = 3
+
 
 def _render_repository(
     request: AuthenticatedHttpRequest,
@@ -38,10 +41,18 @@ def _render_repository(
     runs_problems: list[Problem] | None = None,
 ) -> HttpResponse:
     workflows = repository.workflows.all()
+    overviews = [workflow_overview(workflow) for workflow in workflows]
+    # The latest few saved scenarios per workflow with their key figures; the full list is a
+    # link away.
+    recent = [
+        listed_scenarios(list(workflow.scenarios.all()[:RECENT_SCENARIOS]), RECENT_SCENARIOS)
+        for workflow in workflows
+    ]
     context = {
         "repository": repository,
         "can_edit": access.is_editor(request, repository.team),
-        "overviews": [workflow_overview(workflow) for workflow in workflows],
+        "overviews": overviews,
+        "sections": list(zip(overviews, recent, strict=True)),
         "workflow_form": workflow_form or WorkflowUploadForm(),
         "runs_form": runs_form or RunsUploadForm(workflows=workflows),
         "workflow_problems": workflow_problems or [],

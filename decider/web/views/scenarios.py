@@ -16,7 +16,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from decider.adapter.results import ScenarioResults
-from decider.adapter.saved import SavedAnalysis, ScenarioNoLongerFits, analyse_saved
+from decider.adapter.saved import (
+    SavedAnalysis,
+    ScenarioNoLongerFits,
+    analyse_saved,
+    listed_scenarios,
+)
 from decider.adapter.versions import new_version
 from decider.adapter.whatif import WhatIf, preset_list
 from decider.models import Scenario, ScenarioVersion, Workflow
@@ -28,6 +33,9 @@ if TYPE_CHECKING:
     from decider.engine.inputs import Scenario as EngineScenario
 
 PAGE = "decider/scenario.html"
+# A list analyses this many of its most recently saved scenarios for their key figures: the
+# first visit simulates each (later ones hit the cache), so a long list stays quick.
+LISTED_WITH_FIGURES = 10
 
 
 def _forms(request: HtmxHttpRequest, whatif: WhatIf) -> tuple[ScenarioForm, ScenarioSaveForm]:
@@ -275,10 +283,12 @@ def scenario_delete(request: HtmxHttpRequest, scenario_id: int) -> HttpResponse:
 @require_GET
 def workflow_scenarios(request: HtmxHttpRequest, workflow_id: int) -> HttpResponse:
     workflow = access.workflow_or_404(request, workflow_id)
-    rows = workflow.scenarios.select_related("created_by", "updated_by")
+    rows = list(workflow.scenarios.select_related("created_by", "updated_by"))
     context = {
         "workflow": workflow,
-        "scenarios": rows,
+        "scenarios": listed_scenarios(rows, LISTED_WITH_FIGURES),
+        "figures_limit": LISTED_WITH_FIGURES,
+        "chosen": request.GET.getlist("id"),
         "presets": preset_list(),
         "can_edit": access.is_editor(request, workflow.repository.team),
     }
@@ -289,8 +299,14 @@ def workflow_scenarios(request: HtmxHttpRequest, workflow_id: int) -> HttpRespon
 @require_GET
 def team_scenarios(request: HtmxHttpRequest, team_slug: str) -> HttpResponse:
     team = access.team_or_404(request, team_slug)
-    rows = team.scenarios.select_related("workflow__repository", "created_by", "updated_by")
-    context = {"team": team, "scenarios": rows, "can_edit": access.is_editor(request, team)}
+    rows = list(team.scenarios.select_related("workflow__repository", "created_by", "updated_by"))
+    context = {
+        "team": team,
+        "scenarios": listed_scenarios(rows, LISTED_WITH_FIGURES),
+        "figures_limit": LISTED_WITH_FIGURES,
+        "chosen": request.GET.getlist("id"),
+        "can_edit": access.is_editor(request, team),
+    }
     return render(request, "decider/scenario_list.html", context)
 
 
