@@ -21,7 +21,7 @@ from decider.adapter.results import ask, build_results
 from decider.adapter.saved import analyse_saved
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import Analysis, analyze
-from decider.engine.formatting import duration, usd
+from decider.engine.formatting import duration, signed_usd, usd
 from decider.engine.presets import APPLY, apply_preset
 from decider.models import Scenario
 from decider.reports.pdf import render_scenario_pdf
@@ -39,11 +39,11 @@ def _pdf_text(pdf: bytes) -> str:
 
 def _money_figures(analysis: Analysis) -> list[str]:
     money = analysis.plan.money
-    figures = [f"{usd(money.added_usd_per_month)} per month"]
+    figures = [f"{signed_usd(money.added_usd_per_month)} per month"]
     if money.saved_s_per_pipeline is not None:
         figures.append(duration(money.saved_s_per_pipeline))
     if money.net_usd_per_month is not None:
-        figures.append(usd(money.net_usd_per_month))
+        figures.append(signed_usd(money.net_usd_per_month))
     return figures
 
 
@@ -103,9 +103,10 @@ def test_the_page_comparison_json_and_pdf_carry_the_demo_plans_figures(
     assert compared.status_code == 200
     rows = {row.label: row for row in compared.context["table"].rows}
     assert (
-        rows["Change in runner cost per month"].texts == [usd(plan.money.added_usd_per_month)] * 2
+        rows["Change in runner cost per month"].texts
+        == [signed_usd(plan.money.added_usd_per_month)] * 2
     )
-    assert rows["Net benefit per month"].texts == [usd(plan.money.net_usd_per_month)] * 2
+    assert rows["Net benefit per month"].texts == [signed_usd(plan.money.net_usd_per_month)] * 2
     assert rows["The ask"].texts == [ask(analysis)] * 2
 
 

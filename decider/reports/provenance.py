@@ -7,12 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from decider.adapter.saved import SavedAnalysis
-from decider.engine import inputs as engine_inputs
-from decider.engine.analysis import Analysis
-from decider.engine.formatting import duration, percent, usd
-from decider.engine.vocabulary import STATISTICS
-
-STATISTIC_TEXTS = dict(STATISTICS)
+from decider.adapter.scenario_words import STATISTIC_TEXTS, load_text, override_text
+from decider.engine.formatting import count, percent, usd
 
 
 @dataclass
@@ -42,9 +38,9 @@ def provenance(saved: SavedAnalysis) -> Provenance:
     samples = [sample for job in graph.jobs for sample in job.samples]
     dates = [sample.created_at for sample in samples if sample.created_at is not None]
     changed = [
-        *(f"{pool}: {count} runners" for pool, count in scenario.runners.items()),
+        *(f"{pool}: {count(runners, 'runner')}" for pool, runners in scenario.runners.items()),
         *(
-            f"{pool}: {percent(share)} busy at baseline"
+            f"{pool}: {percent(share)} baseline utilization"
             for pool, share in scenario.utilization.items()
         ),
         *(
@@ -60,29 +56,10 @@ def provenance(saved: SavedAnalysis) -> Provenance:
         statistic=STATISTIC_TEXTS.get(analysis.statistic, analysis.statistic),
         unmeasured=[names[job] for job in analysis.unmeasured],
         estimates=[(names[e.job], e.seconds) for e in scenario.estimates],
-        overrides=[(names[o.job], _override_text(o)) for o in scenario.overrides],
+        overrides=[(names[o.job], override_text(o)) for o in scenario.overrides],
         removed_needs=[f"{names[e.job]} needs {names[e.need]}" for e in scenario.remove_needs],
         added_needs=[f"{names[e.job]} needs {names[e.need]}" for e in scenario.add_needs],
         milestone=[names[job] for job in analysis.milestone],
-        concurrency=_concurrency_text(scenario, analysis),
+        concurrency=load_text(scenario, analysis),
         changed_pool_inputs=changed,
     )
-
-
-def _concurrency_text(scenario: engine_inputs.Scenario, analysis: Analysis) -> str:
-    if scenario.pipelines_at_once is not None:
-        return f"{scenario.pipelines_at_once} pipelines at once"
-    if scenario.pipelines_per_hour is not None:
-        text = f"{scenario.pipelines_per_hour:g} pipelines per hour"
-        if analysis.decision:
-            text += f" (about {analysis.decision.concurrent_pipelines:.1f} running at once)"
-        return text
-    return "one pipeline at a time"
-
-
-def _override_text(override: engine_inputs.DurationOverride) -> str:
-    if override.seconds is not None:
-        return f"set to {duration(override.seconds)}"
-    if override.percent_change is not None:
-        return f"{override.percent_change:+.0f}%"
-    return f"{override.delta_s:+.0f} s"
