@@ -5,10 +5,13 @@ what pages, PDFs and commands show.
 - `files`: files -> engine inputs, for commands that run without a database.
 - `running`: one cached way to run the engine.
 - `whatif`: a workflow's live what-if (blank, or from a preset).
-- `saved`: a saved scenario against today's workflow (`analyse_saved`).
-- `results`: an analysis in words, rows and charts (`ScenarioResults`).
+- `saved`: a saved scenario against today's workflow (`analyse_saved`); lists of them with
+  their key figures (`listed_scenarios`).
+- `results`: an analysis in words, rows and charts (`ScenarioResults`); `key_figures`, the one
+  accessor for a scenario's key figures.
 - `comparison`: 2-4 analyses side by side, a pure function of them.
+- `scenario_words`: a saved scenario's inputs in words (the PDF's provenance, the comparison).
 - `overview`: the repository page's per-job figures and current-graph summary.
-- `formatting`: the one way durations, money, percentages and changes are written.
-- `template_filters`: `formatting` as builtin template filters, for pages and PDFs alike.
+- `template_filters`: `decider.engine.formatting`, the one way figures are written, as builtin
+  template filters for pages and PDFs alike.
 """

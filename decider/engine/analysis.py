@@ -179,9 +179,15 @@ def analyze(
             if job in current.critical_path or job in proposed.critical_path
         ]
         if on_path:
+            one = len(on_path) == 1
+            lies = (
+                "lies on a critical path: each second it really takes"
+                if one
+                else "lie on a critical path: each second they really take"
+            )
             warnings.append(
-                f"{', '.join(on_path)} lie on a critical path: each second they really take "
-                "adds to that graph's wall clock. Estimate them to see the effect."
+                f"{', '.join(on_path)} {lies} adds to that graph's wall clock. Estimate "
+                f"{'it' if one else 'them'} to see the effect."
             )
     if any(pool.name == TOTAL for pool in pools):
         warnings.append(f"A pool named '{TOTAL}' collides with the total in peak runners.")
