@@ -17,7 +17,10 @@ an exponential time of mean m. The workflow's pipelines arrive on top of it:
 A pipeline job is ready when all its needs have finished (roots: when the pipeline arrives). Each
 pool serves background and pipeline jobs FIFO by ready time (ties: pipeline arrival order, then
 declaration order; a runner freed at t can start a job ready at t). Jobs with pool None run on an
-unconstrained (hosted) pool and never wait.
+unconstrained (hosted) pool and never wait. A zero-length (unmeasured) job takes no runner and
+frees none (DESIGN.md semantics 11): it ends when it is ready, and what it releases is ready at
+that instant. With no background load and one pipeline at a time, every pipeline therefore
+takes exactly the constrained schedule's wall clock.
 
 Measurement
 -----------
@@ -415,7 +418,13 @@ def _run_pipelines(
     rng: random.Random,
     first_arrival_at: float,
 ) -> _PipelineRun:
-    """The event loop. Events are (time, phase, pipeline, job position) tuples."""
+    """The event loop. Events are (time, phase, pipeline, job position) tuples.
+
+    A zero-length job takes no runner and frees none (DESIGN.md semantics 11): it ends the
+    instant it is ready, without an event, so the jobs it releases are queued as READY events of
+    that instant before any of them is placed, and take runners in (pipeline, declaration)
+    order with every other job ready then, as in the constrained schedule.
+    """
     total = inp.pipelines
     burst_size = inp.pipelines_at_once or 1
     # Poisson bursts when a rate is given; otherwise the next burst waits for the previous one.
@@ -445,6 +454,39 @@ def _run_pipelines(
     events: list[tuple[float, int, int, int]] = [(first_arrival_at, _ARRIVAL, 0, -1)]
     push = heapq.heappush
     pop = heapq.heappop
+
+    def release(now: float, pipeline: int, jobs: Iterable[int]) -> None:
+        """Make `jobs` ready at `now`: zero-length ones end at once, releasing theirs."""
+        pending = list(jobs)
+        while pending:
+            job = pending.pop()
+            if durations[job] > 0:
+                push(events, (now, _READY, pipeline, job))
+                continue
+            needs_left = waiting_needs[pipeline]
+            for dependent in dependents[job]:
+                needs_left[dependent] -= 1
+                if not needs_left[dependent]:
+                    pending.append(dependent)
+            finish(now, pipeline, job)
+
+    def finish(now: float, pipeline: int, job: int) -> None:
+        nonlocal unfinished_in_burst, last_done_at
+        if in_milestone[job]:
+            milestone_done_at[pipeline] = now  # jobs end in time order: the max
+        jobs_done[pipeline] += 1
+        if jobs_done[pipeline] < job_count:
+            return
+        waiting_needs[pipeline] = []
+        wall_clocks.append(now - arrived_at[pipeline])
+        milestone_wall_clocks.append(milestone_done_at[pipeline] - arrived_at[pipeline])
+        last_done_at = now
+        if mean_burst_gap_s is None:
+            unfinished_in_burst -= 1
+            if unfinished_in_burst == 0 and next_burst_first < total:
+                gap = _exponential(rng, mean_drain_gap_s)
+                push(events, (now + gap, _ARRIVAL, next_burst_first, -1))
+
     while events:
         now, phase, pipeline, job = pop(events)
         if phase == _READY:
@@ -454,40 +496,27 @@ def _run_pipelines(
             push(events, (start + duration, _DONE, pipeline, job))
         elif phase == _DONE:
             needs_left = waiting_needs[pipeline]
+            released = []
             for dependent in dependents[job]:
                 needs_left[dependent] -= 1
                 if not needs_left[dependent]:
-                    push(events, (now, _READY, pipeline, dependent))
-            if in_milestone[job]:
-                milestone_done_at[pipeline] = now  # done events come in time order: the max
-            jobs_done[pipeline] += 1
-            if jobs_done[pipeline] < job_count:
-                continue
-            waiting_needs[pipeline] = []
-            wall_clocks.append(now - arrived_at[pipeline])
-            milestone_wall_clocks.append(milestone_done_at[pipeline] - arrived_at[pipeline])
-            last_done_at = now
-            if mean_burst_gap_s is None:
-                unfinished_in_burst -= 1
-                if unfinished_in_burst == 0 and next_burst_first < total:
-                    push(
-                        events,
-                        (now + _exponential(rng, mean_drain_gap_s), _ARRIVAL, next_burst_first, -1),
-                    )
+                    released.append(dependent)
+            finish(now, pipeline, job)
+            if released:
+                release(now, pipeline, released)
         else:
             next_burst_first = min(pipeline + burst_size, total)
-            for arriving in range(pipeline, next_burst_first):
-                arrived_at[arriving] = now
-                waiting_needs[arriving] = need_counts.copy()
-                for root in roots:
-                    push(events, (now, _READY, arriving, root))
+            arriving = range(pipeline, next_burst_first)
+            for each in arriving:
+                arrived_at[each] = now
+                waiting_needs[each] = need_counts.copy()
             if mean_burst_gap_s is None:
                 unfinished_in_burst = next_burst_first - pipeline
             elif next_burst_first < total:
-                push(
-                    events,
-                    (now + _exponential(rng, mean_burst_gap_s), _ARRIVAL, next_burst_first, -1),
-                )
+                gap = _exponential(rng, mean_burst_gap_s)
+                push(events, (now + gap, _ARRIVAL, next_burst_first, -1))
+            for each in arriving:
+                release(now, each, roots)
     return _PipelineRun(last_done_at, wall_clocks, milestone_wall_clocks)
 
 
