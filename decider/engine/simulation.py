@@ -40,6 +40,10 @@ of Erlang C at 95% utilization).
   delay a job already queued, so a job queued when the window closes has a known start and is
   counted with its true wait rather than dropped.
 - utilization: busy runner time inside the window / (runners x window length).
+- uncertainty of a pool's pipeline p90 wait (`pipeline_p90_wait_interval_s`): the waits, in the
+  order the jobs became ready, are cut into PRECISION_BATCHES consecutive batches; the spread
+  of the batches' p90s around the whole run's p90 gives a 90% interval (batch means, or
+  "sectioning": batches long enough to be nearly independent stand in for repeated runs).
 
 Why it is fast
 --------------
@@ -53,6 +57,7 @@ the event heap holds only pipeline arrivals, ready jobs and finished jobs, as pl
 import heapq
 import math
 import random
+import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain
@@ -88,6 +93,12 @@ MAX_RUN_BACKGROUND_JOBS = 5_000_000
 # Near saturation the relaxation time explodes (u = 0.999 would need ~4e7 jobs); beyond this
 # many background arrivals the warm-up stops growing and the first pipelines see a younger queue.
 MAX_WARMUP_BACKGROUND_JOBS = 200_000
+
+# 90% interval of a pool's pipeline p90 wait from this many consecutive batches of its waits,
+# each with at least PRECISION_MIN_BATCH_WAITS (fewer: no interval). t(0.95, 9 d.f.) = 1.833.
+PRECISION_BATCHES = 10
+PRECISION_MIN_BATCH_WAITS = 10
+STUDENT_T_90_9 = 1.833
 
 # Event phases, in the order events of the same instant are handled: finished jobs first (they
 # free runners and release dependents), then arrivals, then ready jobs by (pipeline, declaration).
@@ -172,6 +183,8 @@ class PoolStats(BaseModel):
     background_mean_wait_s: float = 0.0
     pipeline_mean_wait_s: float | None = None  # None: no pipeline job runs on this pool
     pipeline_p90_wait_s: float | None = None
+    # 90% interval of pipeline_p90_wait_s (see the module docstring); None: too few waits.
+    pipeline_p90_wait_interval_s: tuple[float, float] | None = None
     jobs_counted: int = 0  # how many waits the figures above summarize
     # Background plus pipeline work needs the whole pool or more: the queue grows without bound,
     # so waits depend on how long the simulation runs and are not a steady state.
@@ -399,6 +412,7 @@ class _PoolQueue:
             pipeline_p90_wait_s=(
                 percentile(self.pipeline_waits, 0.90) if self.pipeline_waits else None
             ),
+            pipeline_p90_wait_interval_s=p90_interval(self.pipeline_waits),
             jobs_counted=len(everyone),
         )
 
@@ -607,6 +621,19 @@ def _check_milestone(milestone: Sequence[int], indexes: set[int]) -> None:
     unknown = [index for index in milestone if index not in indexes]
     if unknown:
         raise ValueError(f"milestone refers to unknown jobs {unknown}")
+
+
+def p90_interval(waits: Sequence[float]) -> tuple[float, float] | None:
+    """A 90% interval of the p90 of `waits` (in time order), from consecutive batches."""
+    size = len(waits) // PRECISION_BATCHES
+    if size < PRECISION_MIN_BATCH_WAITS:
+        return None
+    batches = [
+        percentile(waits[at * size : (at + 1) * size], 0.90) for at in range(PRECISION_BATCHES)
+    ]
+    centre = percentile(waits, 0.90)
+    half = STUDENT_T_90_9 * statistics.stdev(batches) / math.sqrt(PRECISION_BATCHES)
+    return max(0.0, centre - half), centre + half
 
 
 def _exponential(rng: random.Random, mean: float) -> float:
