@@ -2,9 +2,11 @@
 
 Event-driven with heaps: finishing jobs free runners and make dependents ready; at each instant
 every finish is processed before any runner is handed out, so a runner freed at t can start a
-job ready at t. A zero-length job needs no free runner (it holds one for no time, as in
-the peak count). A job that several pools can serve takes its preferred pool when it has a free
-runner, else the first other one that has.
+job ready at t. A zero-length job (unmeasured, DESIGN.md semantics 11) takes no runner and so
+frees none: it ends the instant it is ready, and the jobs it releases join that instant's queue
+before anything is handed out, so they queue by declaration order with every other job ready
+then. A job that several pools can serve takes its preferred pool when it has a free runner,
+else the first other one that has.
 """
 
 import heapq
@@ -55,7 +57,8 @@ def constrained_schedule(
         ready[job] = t
         pools = [pool for pool in placements[job].pools if pool in free_lanes]
         if pools and durations[job] == 0:
-            # A zero-length job holds a runner for no time: like the peak count, it needs none.
+            # A zero-length job holds a runner for no time: like the peak count, it needs none,
+            # and its end hands none back. Its lane only places it on the Gantt chart.
             instant.add(job)
             lanes = free_lanes[pools[0]]
             start_job(job, pools[0], lanes[0] if lanes else 0, t)
@@ -90,20 +93,25 @@ def constrained_schedule(
     for job in order:
         if remaining[job] == 0:
             make_ready(job, 0.0)
-    dispatch(0.0)
-    while events:
-        now = events[0][0]
+    now = 0.0
+    while True:
+        # Zero-length jobs ending now push their end at now: this loop takes them too, so
+        # whatever they release is ready before the instant's runners are handed out.
         while events and events[0][0] == now:
             _, _, job = heapq.heappop(events)
             group = group_of[job]
-            heapq.heappush(
-                free_lanes[group] if group in free_lanes else open_lanes[group], lane_of[job]
-            )
+            if job not in instant:
+                heapq.heappush(
+                    free_lanes[group] if group in free_lanes else open_lanes[group], lane_of[job]
+                )
             for dependent in dependents[job]:
                 remaining[dependent] -= 1
                 if remaining[dependent] == 0:
                     make_ready(dependent, now)
         dispatch(now)
+        if not events:
+            break
+        now = events[0][0]
 
     timings = [
         JobTiming(

@@ -39,6 +39,19 @@ class Outcome(BaseModel):
     p90_milestone_s: float | None
     p90_queue_delay_s: float  # the pipeline's own waiting for runners, whole pipeline
     p90_wait_s: dict[str, float | None]  # per pool, its pipeline jobs; None: never empties
+    # Per pool, a 90% interval of p90_wait_s (how sure the simulation is of it); None: too few
+    # pipeline jobs waited there to tell, or the queue never empties.
+    p90_wait_interval_s: dict[str, tuple[float, float] | None] = {}
+
+    def close_to(self, target_s: float) -> list[str]:
+        """Pools whose p90 wait may be on either side of the target: it lies in their interval."""
+        return [
+            pool
+            for pool, interval in self.p90_wait_interval_s.items()
+            if interval is not None
+            and interval[0] <= target_s <= interval[1]
+            and interval[0] < interval[1]
+        ]
 
 
 class PoolPlan(BaseModel):
@@ -164,6 +177,10 @@ def outcome(result: SimulationResult, runners: Mapping[str, int]) -> Outcome:
         p90_milestone_s=milestone.p90 if milestone else None,
         p90_queue_delay_s=delay.p90,
         p90_wait_s={pool.name: pipeline_wait(result, pool.name) for pool in result.pools},
+        p90_wait_interval_s={
+            pool.name: None if pool.saturated else pool.pipeline_p90_wait_interval_s
+            for pool in result.pools
+        },
     )
 
 

@@ -53,6 +53,27 @@ def erlang_c_mean_wait(servers: int, arrival_rate: float, service_rate: float) -
     return erlang_c(servers, arrival_rate / service_rate) / spare_capacity
 
 
+def erlang_c_wait_percentile(
+    servers: int, arrival_rate: float, service_rate: float, fraction: float
+) -> float:
+    """The `fraction` percentile of the M/M/c wait in queue, in the unit of 1 / rates.
+
+    A job waits longer than t with probability C e^(-(c mu - lambda) t), so the percentile is
+    ln(C / (1 - fraction)) / (c mu - lambda) when C > 1 - fraction, else 0 (that share of
+    jobs never waits). Infinite when the pool is saturated.
+    """
+    if not 0 <= fraction < 1:
+        raise ValueError(f"fraction must be in [0, 1), got {fraction}")
+    if erlang_c_mean_wait(servers, arrival_rate, service_rate) == 0:
+        return 0.0
+    spare_capacity = servers * service_rate - arrival_rate
+    if spare_capacity <= 0:
+        return math.inf
+    waits = erlang_c(servers, arrival_rate / service_rate)
+    tail = 1.0 - fraction
+    return math.log(waits / tail) / spare_capacity if waits > tail else 0.0
+
+
 def _check_servers_and_load(servers: int, offered_load: float) -> None:
     if servers < 1:
         raise ValueError(f"servers must be >= 1, got {servers}")

@@ -17,7 +17,10 @@ an exponential time of mean m. The workflow's pipelines arrive on top of it:
 A pipeline job is ready when all its needs have finished (roots: when the pipeline arrives). Each
 pool serves background and pipeline jobs FIFO by ready time (ties: pipeline arrival order, then
 declaration order; a runner freed at t can start a job ready at t). Jobs with pool None run on an
-unconstrained (hosted) pool and never wait.
+unconstrained (hosted) pool and never wait. A zero-length (unmeasured) job takes no runner and
+frees none (DESIGN.md semantics 11): it ends when it is ready, and what it releases is ready at
+that instant. With no background load and one pipeline at a time, every pipeline therefore
+takes exactly the constrained schedule's wall clock.
 
 Measurement
 -----------
@@ -25,7 +28,8 @@ The pools first run background load alone for a warm-up (`warmup_s`, default: a 
 slowest pool's relaxation time) so the first pipeline meets queues in steady state. The window
 starts when the warm-up ends (the first pipelines arrive then) and ends when the last pipeline
 finishes, or after `horizon_s` when there are no pipelines to simulate (background only: the
-Erlang C oracle).
+Erlang C oracle; default: `default_run_s`, long enough for its p90 wait to be within about 5%
+of Erlang C at 95% utilization).
 
 - pipeline wall clock: first job ready (the pipeline's arrival) to its last job done.
 - milestone wall clock: arrival to the end of the last milestone job.
@@ -36,6 +40,10 @@ Erlang C oracle).
   delay a job already queued, so a job queued when the window closes has a known start and is
   counted with its true wait rather than dropped.
 - utilization: busy runner time inside the window / (runners x window length).
+- uncertainty of a pool's pipeline p90 wait (`pipeline_p90_wait_interval_s`): the waits, in the
+  order the jobs became ready, are cut into PRECISION_BATCHES consecutive batches; the spread
+  of the batches' p90s around the whole run's p90 gives a 90% interval (batch means, or
+  "sectioning": batches long enough to be nearly independent stand in for repeated runs).
 
 Why it is fast
 --------------
@@ -49,6 +57,7 @@ the event heap holds only pipeline arrivals, ready jobs and finished jobs, as pl
 import heapq
 import math
 import random
+import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain
@@ -66,6 +75,7 @@ __all__ = [
     "SimPool",
     "SimulationInput",
     "SimulationResult",
+    "default_run_s",
     "default_warmup_s",
     "erlang_c",
     "erlang_c_mean_wait",
@@ -74,9 +84,21 @@ __all__ = [
 
 # A queue forgets its starting state in a few relaxation times; 10 leaves a margin.
 WARMUP_RELAXATION_TIMES = 10.0
+# The error of a queue's mean or p90 wait over a window of K relaxation times falls about as
+# 1 / sqrt(K) (heavy traffic). Measured at 95% utilization (3 runners, 350 s jobs, 6-8 seeds),
+# the p90's standard deviation: K = 300 7.4%, 1000 4.0%, 2000 3.1% (worst -5.8%), 3000 2.1%
+# (worst -3.5%). 3000 keeps every seed within 5%; at 95% that is ~4.4 million jobs (~3 s).
+RUN_RELAXATION_TIMES = 3000.0
+MAX_RUN_BACKGROUND_JOBS = 5_000_000
 # Near saturation the relaxation time explodes (u = 0.999 would need ~4e7 jobs); beyond this
 # many background arrivals the warm-up stops growing and the first pipelines see a younger queue.
 MAX_WARMUP_BACKGROUND_JOBS = 200_000
+
+# 90% interval of a pool's pipeline p90 wait from this many consecutive batches of its waits,
+# each with at least PRECISION_MIN_BATCH_WAITS (fewer: no interval). t(0.95, 9 d.f.) = 1.833.
+PRECISION_BATCHES = 10
+PRECISION_MIN_BATCH_WAITS = 10
+STUDENT_T_90_9 = 1.833
 
 # Event phases, in the order events of the same instant are handled: finished jobs first (they
 # free runners and release dependents), then arrivals, then ready jobs by (pipeline, declaration).
@@ -119,7 +141,8 @@ class SimulationInput(BaseModel):
     # Background-only warm-up before measuring; None: default_warmup_s(pools).
     warmup_s: float | None = Field(default=None, ge=0.0)
     # Length of the measured window when there is nothing to simulate but background load
-    # (no jobs, or pipelines == 0). Ignored otherwise: the window ends with the last pipeline.
+    # (no jobs, or pipelines == 0); None: default_run_s(pools). Ignored otherwise: the window
+    # ends with the last pipeline.
     horizon_s: float | None = Field(default=None, gt=0.0)
 
     @model_validator(mode="after")
@@ -133,10 +156,10 @@ class SimulationInput(BaseModel):
                     "set pipelines_per_hour (Poisson arrivals) or pipelines_at_once "
                     "(bursts of pipelines arriving together), or both"
                 )
-        elif self.horizon_s is None:
+        elif self.horizon_s is None and default_run_s(self.pools) == 0:
             raise ValueError(
-                "horizon_s is required when no pipeline is simulated (no jobs or pipelines == 0): "
-                "it is how long to measure the background load"
+                "horizon_s is required when no pipeline is simulated (no jobs or pipelines == 0) "
+                "and no pool has background load: it is how long to measure"
             )
         return self
 
@@ -160,6 +183,8 @@ class PoolStats(BaseModel):
     background_mean_wait_s: float = 0.0
     pipeline_mean_wait_s: float | None = None  # None: no pipeline job runs on this pool
     pipeline_p90_wait_s: float | None = None
+    # 90% interval of pipeline_p90_wait_s (see the module docstring); None: too few waits.
+    pipeline_p90_wait_interval_s: tuple[float, float] | None = None
     jobs_counted: int = 0  # how many waits the figures above summarize
     # Background plus pipeline work needs the whole pool or more: the queue grows without bound,
     # so waits depend on how long the simulation runs and are not a steady state.
@@ -182,7 +207,8 @@ def simulate(inp: SimulationInput) -> SimulationResult:
     warmup_s = default_warmup_s(inp.pools) if inp.warmup_s is None else inp.warmup_s
     queues = [_PoolQueue(pool, rng, warmup_s) for pool in inp.pools]
     if not inp.simulates_pipelines:
-        window_end = warmup_s + (inp.horizon_s or 0.0)
+        horizon_s = default_run_s(inp.pools) if inp.horizon_s is None else inp.horizon_s
+        window_end = warmup_s + horizon_s
         for queue in queues:
             queue.admit_background_until(window_end, window_end)
         return SimulationResult(
@@ -232,6 +258,12 @@ def _saturated_pools(inp: SimulationInput) -> list[bool]:
     return saturated
 
 
+def default_run_s(pools: Iterable[SimPool]) -> float:
+    """How long to measure background load alone: RUN_RELAXATION_TIMES of the slowest pool's
+    relaxation time (see default_warmup_s), capped at MAX_RUN_BACKGROUND_JOBS arrivals."""
+    return _relaxation_multiple(pools, RUN_RELAXATION_TIMES, MAX_RUN_BACKGROUND_JOBS)
+
+
 def default_warmup_s(pools: Iterable[SimPool]) -> float:
     """Background-only time before measuring, long enough for every pool to reach steady state.
 
@@ -239,14 +271,18 @@ def default_warmup_s(pools: Iterable[SimPool]) -> float:
     for c = 1); take WARMUP_RELAXATION_TIMES of the slowest pool's, capped at
     MAX_WARMUP_BACKGROUND_JOBS arrivals.
     """
+    return _relaxation_multiple(pools, WARMUP_RELAXATION_TIMES, MAX_WARMUP_BACKGROUND_JOBS)
+
+
+def _relaxation_multiple(pools: Iterable[SimPool], times: float, max_arrivals: int) -> float:
     longest = 0.0
     for pool in pools:
         u, c, m = pool.baseline_utilization, pool.runners, pool.mean_background_job_s
         if u == 0:
             continue
         relaxation_s = m / (c * (1.0 - math.sqrt(u)) ** 2)
-        cap_s = MAX_WARMUP_BACKGROUND_JOBS * m / (u * c)
-        longest = max(longest, min(WARMUP_RELAXATION_TIMES * relaxation_s, cap_s))
+        cap_s = max_arrivals * m / (u * c)
+        longest = max(longest, min(times * relaxation_s, cap_s))
     return longest
 
 
@@ -376,6 +412,7 @@ class _PoolQueue:
             pipeline_p90_wait_s=(
                 percentile(self.pipeline_waits, 0.90) if self.pipeline_waits else None
             ),
+            pipeline_p90_wait_interval_s=p90_interval(self.pipeline_waits),
             jobs_counted=len(everyone),
         )
 
@@ -415,7 +452,13 @@ def _run_pipelines(
     rng: random.Random,
     first_arrival_at: float,
 ) -> _PipelineRun:
-    """The event loop. Events are (time, phase, pipeline, job position) tuples."""
+    """The event loop. Events are (time, phase, pipeline, job position) tuples.
+
+    A zero-length job takes no runner and frees none (DESIGN.md semantics 11): it ends the
+    instant it is ready, without an event, so the jobs it releases are queued as READY events of
+    that instant before any of them is placed, and take runners in (pipeline, declaration)
+    order with every other job ready then, as in the constrained schedule.
+    """
     total = inp.pipelines
     burst_size = inp.pipelines_at_once or 1
     # Poisson bursts when a rate is given; otherwise the next burst waits for the previous one.
@@ -445,6 +488,39 @@ def _run_pipelines(
     events: list[tuple[float, int, int, int]] = [(first_arrival_at, _ARRIVAL, 0, -1)]
     push = heapq.heappush
     pop = heapq.heappop
+
+    def release(now: float, pipeline: int, jobs: Iterable[int]) -> None:
+        """Make `jobs` ready at `now`: zero-length ones end at once, releasing theirs."""
+        pending = list(jobs)
+        while pending:
+            job = pending.pop()
+            if durations[job] > 0:
+                push(events, (now, _READY, pipeline, job))
+                continue
+            needs_left = waiting_needs[pipeline]
+            for dependent in dependents[job]:
+                needs_left[dependent] -= 1
+                if not needs_left[dependent]:
+                    pending.append(dependent)
+            finish(now, pipeline, job)
+
+    def finish(now: float, pipeline: int, job: int) -> None:
+        nonlocal unfinished_in_burst, last_done_at
+        if in_milestone[job]:
+            milestone_done_at[pipeline] = now  # jobs end in time order: the max
+        jobs_done[pipeline] += 1
+        if jobs_done[pipeline] < job_count:
+            return
+        waiting_needs[pipeline] = []
+        wall_clocks.append(now - arrived_at[pipeline])
+        milestone_wall_clocks.append(milestone_done_at[pipeline] - arrived_at[pipeline])
+        last_done_at = now
+        if mean_burst_gap_s is None:
+            unfinished_in_burst -= 1
+            if unfinished_in_burst == 0 and next_burst_first < total:
+                gap = _exponential(rng, mean_drain_gap_s)
+                push(events, (now + gap, _ARRIVAL, next_burst_first, -1))
+
     while events:
         now, phase, pipeline, job = pop(events)
         if phase == _READY:
@@ -454,40 +530,27 @@ def _run_pipelines(
             push(events, (start + duration, _DONE, pipeline, job))
         elif phase == _DONE:
             needs_left = waiting_needs[pipeline]
+            released = []
             for dependent in dependents[job]:
                 needs_left[dependent] -= 1
                 if not needs_left[dependent]:
-                    push(events, (now, _READY, pipeline, dependent))
-            if in_milestone[job]:
-                milestone_done_at[pipeline] = now  # done events come in time order: the max
-            jobs_done[pipeline] += 1
-            if jobs_done[pipeline] < job_count:
-                continue
-            waiting_needs[pipeline] = []
-            wall_clocks.append(now - arrived_at[pipeline])
-            milestone_wall_clocks.append(milestone_done_at[pipeline] - arrived_at[pipeline])
-            last_done_at = now
-            if mean_burst_gap_s is None:
-                unfinished_in_burst -= 1
-                if unfinished_in_burst == 0 and next_burst_first < total:
-                    push(
-                        events,
-                        (now + _exponential(rng, mean_drain_gap_s), _ARRIVAL, next_burst_first, -1),
-                    )
+                    released.append(dependent)
+            finish(now, pipeline, job)
+            if released:
+                release(now, pipeline, released)
         else:
             next_burst_first = min(pipeline + burst_size, total)
-            for arriving in range(pipeline, next_burst_first):
-                arrived_at[arriving] = now
-                waiting_needs[arriving] = need_counts.copy()
-                for root in roots:
-                    push(events, (now, _READY, arriving, root))
+            arriving = range(pipeline, next_burst_first)
+            for each in arriving:
+                arrived_at[each] = now
+                waiting_needs[each] = need_counts.copy()
             if mean_burst_gap_s is None:
                 unfinished_in_burst = next_burst_first - pipeline
             elif next_burst_first < total:
-                push(
-                    events,
-                    (now + _exponential(rng, mean_burst_gap_s), _ARRIVAL, next_burst_first, -1),
-                )
+                gap = _exponential(rng, mean_burst_gap_s)
+                push(events, (now + gap, _ARRIVAL, next_burst_first, -1))
+            for each in arriving:
+                release(now, each, roots)
     return _PipelineRun(last_done_at, wall_clocks, milestone_wall_clocks)
 
 
@@ -558,6 +621,19 @@ def _check_milestone(milestone: Sequence[int], indexes: set[int]) -> None:
     unknown = [index for index in milestone if index not in indexes]
     if unknown:
         raise ValueError(f"milestone refers to unknown jobs {unknown}")
+
+
+def p90_interval(waits: Sequence[float]) -> tuple[float, float] | None:
+    """A 90% interval of the p90 of `waits` (in time order), from consecutive batches."""
+    size = len(waits) // PRECISION_BATCHES
+    if size < PRECISION_MIN_BATCH_WAITS:
+        return None
+    batches = [
+        percentile(waits[at * size : (at + 1) * size], 0.90) for at in range(PRECISION_BATCHES)
+    ]
+    centre = percentile(waits, 0.90)
+    half = STUDENT_T_90_9 * statistics.stdev(batches) / math.sqrt(PRECISION_BATCHES)
+    return max(0.0, centre - half), centre + half
 
 
 def _exponential(rng: random.Random, mean: float) -> float:

@@ -53,6 +53,9 @@ class Decision(BaseModel):
     additions: dict[str, int]  # runners to add per pool to meet the target
     added_usd_per_month: float
     simulation: SimulatedFigures | None
+    # Pools whose planned p90 queue wait is too close to the target for the simulation to tell
+    # which side it is on (the target lies in its 90% interval); the reason says so.
+    close_to_target: list[str] = []
     simulations_run: int
     warnings: list[str]
 
@@ -103,6 +106,9 @@ def decide(
     concurrent = concurrent_pipelines(scenario, proposed_wall_clock_s)
     additions = {name: n for name, n in plan.money.added_runners.items() if n > 0}
     verdict, reason = _ruling(plan, scenario)
+    close = plan.planned.close_to(scenario.target_queue_wait_s) if plan.planned else []
+    if close and verdict != "undecided":
+        reason += " " + _close_words(plan, close, scenario.target_queue_wait_s)
     return Decision(
         verdict=verdict,
         reason=reason,
@@ -112,6 +118,7 @@ def decide(
         additions=additions,
         added_usd_per_month=plan.money.added_usd_per_month,
         simulation=_figures(scenario, plan.today, plan.planned),
+        close_to_target=close,
         simulations_run=plan.simulations_run,
         warnings=warnings,
     )
@@ -154,6 +161,24 @@ def _ruling(plan: Plan, scenario: Scenario) -> tuple[Verdict, str]:
         f"Keep today's graph: {why}. {change} for today's graph: p90 wall clock "
         f"{duration(planned.p90_wall_clock_s)} (today {now}) with every pool's p90 queue wait at "
         f"most the {target} target."
+    )
+
+
+def _close_words(plan: Plan, pools: list[str], target_s: float) -> str:
+    assert plan.planned is not None
+    figures = []
+    for pool in pools:
+        interval = plan.planned.p90_wait_interval_s[pool]
+        assert interval is not None
+        figures.append(
+            f"{pool}: {plan.planned.p90_wait_s[pool] or 0:.0f} s, "
+            f"likely between {interval[0]:.0f} and {interval[1]:.0f} s"
+        )
+    return (
+        "Close to the target: the simulation cannot tell whether it is met; the p90 wait for a "
+        f"runner is near the {target_s:.0f} s target ({'; '.join(figures)}). Treat the "
+        "recommended runner count as borderline: one runner more or less may be what is needed, "
+        "and more simulated pipelines narrow the range."
     )
 
 

@@ -1,4 +1,3 @@
-import time
 import xml.etree.ElementTree as ET
 from itertools import pairwise
 
@@ -375,7 +374,8 @@ def test_long_names_are_truncated_with_the_full_name_in_the_tooltip() -> None:
     assert truncate("Build and test component number 42", 150, 12) == "Build and test comp…42"
 
 
-def test_a_hundred_job_graph_draws_in_well_under_ten_milliseconds() -> None:
+def hundred_job_analysis() -> Analysis:
+    """A 100-job graph on three pools: how fast it draws is bench/charts.py's business."""
     jobs = [
         Job(
             id=i,
@@ -388,11 +388,9 @@ def test_a_hundred_job_graph_draws_in_well_under_ten_milliseconds() -> None:
         for i in range(100)
     ]
     pools = [Pool(name=name, labels=["self-hosted", name], runners=4) for name in "abc"]
-    analysis = analyze(Workflow(jobs=jobs), pools, Scenario(), simulator=None)
-    best = float("inf")
-    for _ in range(5):
-        started = time.perf_counter()
-        svg = gantt_svg(analysis, "current", True)
-        best = min(best, time.perf_counter() - started)
-    assert best < 0.010
-    assert len(_with_class(_parse(svg), "g", "job")) == 100
+    return analyze(Workflow(jobs=jobs), pools, Scenario(), simulator=None)
+
+
+def test_a_hundred_job_graph_draws_a_row_for_every_job() -> None:
+    svg = _parse(gantt_svg(hundred_job_analysis(), "current", True))
+    assert len(_with_class(svg, "g", "job")) == 100

@@ -2,7 +2,12 @@ import math
 
 import pytest
 
-from decider.engine.queueing import erlang_b, erlang_c, erlang_c_mean_wait
+from decider.engine.queueing import (
+    erlang_b,
+    erlang_c,
+    erlang_c_mean_wait,
+    erlang_c_wait_percentile,
+)
 
 
 def test_one_runner_waits_with_probability_rho() -> None:
@@ -55,3 +60,11 @@ def test_it_rejects_impossible_inputs() -> None:
         erlang_c(1, -0.5)
     with pytest.raises(ValueError, match="service_rate must be > 0"):
         erlang_c_mean_wait(1, 0.5, 0.0)
+
+
+def test_the_p90_wait_follows_the_exponential_tail_of_the_wait() -> None:
+    # c = 1, lambda = 0.5, mu = 1: C = 0.5, P(W > t) = 0.5 e^(-0.5 t), p90 = 2 ln 5.
+    assert erlang_c_wait_percentile(1, 0.5, 1.0, 0.9) == pytest.approx(2 * math.log(5))
+    # c = 10 at 10% load: far fewer than 10% of jobs wait, so the p90 is no wait at all.
+    assert erlang_c_wait_percentile(10, 1.0, 1.0, 0.9) == 0.0
+    assert erlang_c_wait_percentile(1, 1.0, 1.0, 0.9) == math.inf

@@ -136,3 +136,19 @@ def test_a_pool_with_no_runners_is_an_error_naming_the_job() -> None:
     keys = {job.id: job.key for job in seed_workflow().jobs}
     with pytest.raises(ScheduleError, match=r"build-production-api.*medium"):
         constrained_schedule(current, _seconds(), placed, {"small": 4, "medium": 0}, keys=keys)
+
+
+def test_a_zero_length_job_takes_no_runner_and_frees_none() -> None:
+    """One runner; an unmeasured root releases job 2, which then queues ahead of job 3."""
+    needs = {0: [], 1: [], 2: [0], 3: []}
+    durations = {0: 0.0, 1: 10.0, 2: 10.0, 3: 10.0}
+    placed = {job: Placement(group="p", pools=["p"]) for job in needs}
+    schedule = constrained_schedule(needs, durations, placed, {"p": 1})
+    assert [(t.start_s, t.end_s) for t in schedule.jobs] == [
+        (0, 0),
+        (0, 10),
+        (10, 20),
+        (20, 30),
+    ]
+    assert schedule.wall_clock_s == 30
+    assert schedule.peak_runners["p"] == 1

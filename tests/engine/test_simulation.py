@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from decider.engine.queueing import erlang_c_mean_wait
+from decider.engine.queueing import erlang_c_mean_wait, erlang_c_wait_percentile
 from decider.engine.simulation import (
     SimJob,
     SimPool,
@@ -331,7 +331,10 @@ def test_sharing_never_beats_the_critical_path(jobs: list[SimJob], runners: int)
         ({"pipelines_per_hour": None}, "set pipelines_per_hour"),
         ({"pipelines_per_hour": 0}, "pipelines_per_hour"),
         ({"pipelines_at_once": 0, "pipelines_per_hour": None}, "pipelines_at_once"),
-        ({"pipelines": 0}, "horizon_s is required"),
+        (
+            {"pipelines": 0, "pools": [{"name": "p", "baseline_utilization": 0.0}]},
+            "horizon_s is required",
+        ),
     ],
 )
 def test_it_rejects_invalid_input_clearly(change: dict, message: str) -> None:
@@ -353,3 +356,21 @@ def test_it_rejects_invalid_input_clearly(change: dict, message: str) -> None:
         data[key] = value
     with pytest.raises(ValidationError, match=message):
         SimulationInput.model_validate(data)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_default_run_length_meets_erlang_c_within_five_percent_at_95_percent(
+    seed: int,
+) -> None:
+    """The demo's medium pool (3 runners, 350 s jobs) at 95% utilization, background only, with
+    the default warm-up and run length: its p90 and mean wait against the M/M/c formulas."""
+    runners, mean_job_s, utilization = 3, 350.0, 0.95
+    arrival_rate = utilization * runners / mean_job_s
+    result = simulate(
+        _inputs([_pool("medium", runners, utilization, mean_job_s)], [], pipelines=0, seed=seed)
+    )
+    pool = result.pools[0]
+    p90 = erlang_c_wait_percentile(runners, arrival_rate, 1 / mean_job_s, 0.90)
+    mean = erlang_c_mean_wait(runners, arrival_rate, 1 / mean_job_s)
+    assert pool.p90_wait_s == pytest.approx(p90, rel=0.05)
+    assert pool.mean_wait_s == pytest.approx(mean, rel=0.05)

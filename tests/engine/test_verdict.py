@@ -140,3 +140,30 @@ def test_the_real_simulation_decides_the_seed() -> None:
     assert decision.simulation.proposed_p90_queue_delay_s <= 300
     again = analyze(seed_workflow(), seed_pools(), scenario, seed=1).decision
     assert again == decision
+
+
+def _two_an_hour(target_s: float) -> Scenario:
+    scenario = Scenario(milestone=[6, 7, 8, 9], pipelines_per_hour=2, target_queue_wait_s=target_s)
+    return apply_preset(seed_workflow(), scenario, "parallel")
+
+
+def test_a_result_near_the_target_says_the_simulation_cannot_tell() -> None:
+    # Sized for 200 s, small's planned p90 wait is 198 s, likely between 159 and 236 s.
+    analysis = analyze(seed_workflow(), seed_pools(medium=2), _two_an_hour(200))
+    assert analysis.decision is not None
+    assert analysis.decision.close_to_target == ["small"]
+    assert analysis.plan.planned is not None
+    low, high = analysis.plan.planned.p90_wait_interval_s["small"] or (0, 0)
+    assert low <= 200 <= high
+    assert (
+        "Close to the target: the simulation cannot tell whether it is met"
+        in analysis.decision.reason
+    )
+    assert "small: 198 s, likely between 159 and 236 s" in analysis.decision.reason
+
+
+def test_a_result_far_from_the_target_says_nothing_of_it() -> None:
+    analysis = analyze(seed_workflow(), seed_pools(medium=2), _two_an_hour(300))
+    assert analysis.decision is not None
+    assert analysis.decision.close_to_target == []
+    assert "Close to the target" not in analysis.decision.reason
