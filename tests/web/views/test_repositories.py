@@ -211,6 +211,6 @@ def test_the_repository_page_shows_the_engines_current_graph_figures(demo_scenar
     ]
     rows = {row.job.key: row for row in overview.rows}
     api = rows["build-test-image-api"]
-    assert (api.count, api.latest_s, api.median_s) == (3, 524, 480)
+    assert (api.runs.used, api.latest_s, api.median_s) == (3, 524, 480)
     assert api.on_critical_path and not rows["build-test-image-worker"].on_critical_path
     assert "1012 s" in response.content.decode()
