@@ -93,9 +93,8 @@ def test_the_counts_read_as_one_sentence() -> None:
     assert run_counts(BUILD_RUNS, False).text == (
         "3 runs used, 1 failed, 1 cancelled, 1 timed out and 1 skipped left out"
     )
-    assert run_counts(
-        [run(1)] * 12 + [run(1, "failure")] * 3 + [run(1, "cancelled")], False
-    ).text == ("12 runs used, 3 failed and 1 cancelled left out")
+    twelve_used = [run(1)] * 12 + [run(1, "failure")] * 3 + [run(1, "cancelled")]
+    assert run_counts(twelve_used, False).text == "12 runs used, 3 failed and 1 cancelled left out"
     assert run_counts([run(1)], False).text == "1 run used"
     assert run_counts([run(1), run(1, "skipped")], False).text == "1 run used, 1 skipped left out"
 
