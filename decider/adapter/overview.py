@@ -11,7 +11,7 @@ from decider.adapter.inputs import engine_pools, engine_workflow
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import analyze
 from decider.engine.durations import statistic_of
-from decider.engine.runs import RunCounts, counted_samples, run_counts
+from decider.engine.runs import DID_NOT_RUN, RunCounts, counted_samples, run_counts
 from decider.engine.schedule import TOTAL
 from decider.models import Job, JobRun, Workflow
 
@@ -91,8 +91,11 @@ def workflow_overview(workflow: Workflow) -> WorkflowOverview:
     graph = engine_workflow(workflow)
     samples = {job.key: job.samples for job in graph.jobs}
     waits: dict[int, list[float]] = {}
-    for job_run in JobRun.objects.filter(job__workflow=workflow).only(
-        "job_id", "created_at", "started_at"
+    # Failed and cancelled runs waited for a runner like any other; skipped ones never queued.
+    for job_run in (
+        JobRun.objects.filter(job__workflow=workflow)
+        .exclude(conclusion__in=DID_NOT_RUN)
+        .only("job_id", "created_at", "started_at")
     ):
         if job_run.queue_wait_s is not None:
             waits.setdefault(job_run.job_id, []).append(job_run.queue_wait_s)

@@ -238,6 +238,20 @@ def test_the_repository_page_counts_the_runs_used_and_left_out_per_job(editor_cl
     assert "unmeasured: no runs imported" in text
     (overview,) = response.context["overviews"]
     rows = {row.job.key: row for row in overview.rows}
-    # The 3600 s failed run is left out of every figure.
+    # The 3600 s failed run is left out of every duration.
     assert (rows["build"].latest_s, rows["build"].p90_s) == (300, 300)
     assert overview.unmeasured == ["flaky", "new-job"]
+
+
+def test_queue_waits_leave_out_runs_that_never_queued(editor_client, team) -> None:
+    job = JobFactory(workflow=WorkflowFactory(repository=RepositoryFactory(team=team)))
+    JobRunFactory(job=job, conclusion="success")  # queued 10 s, as every factory run
+    JobRunFactory(job=job, conclusion="cancelled")
+    for _ in range(3):
+        skipped = JobRunFactory(job=job, conclusion="skipped", duration_s=0)
+        JobRun.objects.filter(pk=skipped.pk).update(started_at=skipped.created_at)
+
+    response = editor_client.get(reverse("repository", args=[job.workflow.repository.pk]))
+
+    (overview,) = response.context["overviews"]
+    assert overview.rows[0].median_queue_wait_s == 10
