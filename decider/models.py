@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from decider.engine.vocabulary import JOB_KINDS
+from decider.engine.vocabulary import CONCLUSIONS, JOB_KINDS
 
 
 class TeamQuerySet(models.QuerySet["Team"]):
@@ -208,7 +208,12 @@ class JobRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     duration_s = models.FloatField(help_text="completed - started, or as given by a CSV")
-    conclusion = models.CharField(max_length=50, blank=True)
+    conclusion = models.CharField(
+        max_length=50,
+        blank=True,
+        choices=CONCLUSIONS,
+        help_text="As GitHub reports it; empty when the source gave none (counted as success)",
+    )
     runner_name = models.CharField(max_length=200, blank=True)
     runner_labels = models.JSONField(default=list, blank=True)
 

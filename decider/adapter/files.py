@@ -51,6 +51,7 @@ def inputs_from_files(
                     duration_s=run.seconds,
                     created_at=run_created or run.created_at,
                     run_id=run.github_run_id,
+                    conclusion=run.conclusion,
                 )
             )
     pools = engine_inputs.build_pools(parse_pools_csv(*pools_file)) if pools_file else []

@@ -11,7 +11,8 @@ from decider.models import JobRun, RunnerPool, Team, Workflow
 
 
 def samples_by_key(workflow: Workflow) -> dict[str, list[engine_inputs.Sample]]:
-    """Every measured run of the workflow's jobs as engine samples, keyed by job key."""
+    """Every imported run of the workflow's jobs as engine samples, keyed by job key, with
+    its conclusion: the engine decides which runs count."""
     samples: dict[str, list[engine_inputs.Sample]] = {}
     job_runs = JobRun.objects.filter(job__workflow=workflow).select_related("job", "run")
     for job_run in job_runs:
@@ -22,6 +23,7 @@ def samples_by_key(workflow: Workflow) -> dict[str, list[engine_inputs.Sample]]:
                 duration_s=job_run.duration_s,
                 created_at=created_at,
                 run_id=run.github_run_id if run else None,
+                conclusion=job_run.conclusion or None,
             )
         )
     return samples

@@ -1,5 +1,6 @@
-"""The repository page's figures: per job (runs, durations, queue wait, on the critical path)
-and the current graph as the engine computes it with the team's pools."""
+"""The repository page's figures: per job (runs used and left out, durations, queue wait, on
+the critical path) and the current graph as the engine computes it with the team's pools.
+Durations use the runs that count by default: successful ones (DESIGN.md semantics 12)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import analyze
 from decider.engine.durations import statistic_of
 from decider.engine.formatting import peak_in_words
+from decider.engine.runs import DID_NOT_RUN, RunCounts, counted_samples, run_counts
 from decider.engine.schedule import TOTAL
 from decider.models import Job, JobRun, Workflow
 
@@ -21,7 +23,7 @@ class JobRow:
 
     job: Job
     needs: list[str]
-    count: int = 0
+    runs: RunCounts = field(default_factory=RunCounts)
     latest_s: float | None = None
     median_s: float | None = None
     p90_s: float | None = None
@@ -84,17 +86,21 @@ def workflow_overview(workflow: Workflow) -> WorkflowOverview:
     graph = engine_workflow(workflow)
     samples = {job.key: job.samples for job in graph.jobs}
     waits: dict[int, list[float]] = {}
-    for job_run in JobRun.objects.filter(job__workflow=workflow).only(
-        "job_id", "created_at", "started_at"
+    # Failed and cancelled runs waited for a runner like any other; skipped ones never queued.
+    for job_run in (
+        JobRun.objects.filter(job__workflow=workflow)
+        .exclude(conclusion__in=DID_NOT_RUN)
+        .only("job_id", "created_at", "started_at")
     ):
         if job_run.queue_wait_s is not None:
             waits.setdefault(job_run.job_id, []).append(job_run.queue_wait_s)
     rows = []
     for job in jobs:
         row = JobRow(job=job, needs=[need.name for need in job.needs.all()])
-        job_samples = samples.get(job.key, [])
+        imported = samples.get(job.key, [])
+        row.runs = run_counts(imported, include_failed_runs=False)
+        job_samples = counted_samples(imported, include_failed_runs=False)
         if job_samples:
-            row.count = len(job_samples)
             row.latest_s = statistic_of(job_samples, "latest")
             row.median_s = statistic_of(job_samples, "median")
             row.p90_s = statistic_of(job_samples, "p90")
@@ -109,6 +115,6 @@ def workflow_overview(workflow: Workflow) -> WorkflowOverview:
         workflow=workflow,
         rows=rows,
         run_count=workflow.runs.count(),
-        unmeasured=[row.job.name for row in rows if not row.count],
+        unmeasured=[row.job.name for row in rows if not row.runs.used],
         schedule=schedule,
     )

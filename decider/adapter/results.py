@@ -104,6 +104,7 @@ class JobTableRow:
     pool: str
     duration_s: float | None
     measured: bool
+    runs: str  # "12 runs used, 3 failed left out", or why none is
     start_s: float
     end_s: float
     queue_wait_s: float
@@ -170,7 +171,8 @@ class ScenarioResults:
         return [(row, decision.additions.get(row.pool, 0)) for row in decision.demand]
 
     def job_table(self, which: str = "proposed") -> list[JobTableRow]:
-        """Per job: pool, duration, start, end, queue wait, on the critical path."""
+        """Per job: pool, duration and the runs it uses, start, end, queue wait, on the
+        critical path."""
         graph: GraphResult = getattr(self.analysis, which)
         schedule = graph.constrained
         timings = {t.id: t for t in (schedule.jobs if schedule else graph.timings)}
@@ -182,6 +184,7 @@ class ScenarioResults:
                 pool=job.pool,
                 duration_s=job.proposed_duration_s if which == "proposed" else job.duration_s,
                 measured=job.duration_s is not None,
+                runs=job.runs.text,
                 start_s=timings[job.id].start_s,
                 end_s=timings[job.id].end_s,
                 queue_wait_s=timings[job.id].queue_wait_s,

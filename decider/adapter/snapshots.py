@@ -1,8 +1,10 @@
 """A saved version's snapshot: everything its figures were computed from, and what differs.
 
-A snapshot holds the engine's workflow (jobs, needs, labels and every measured run used, with
-the run it came from) and the pools as they were. Recomputing from it gives the same figures
-whatever has been imported or edited since; `data_changes` says what has.
+A snapshot holds the engine's workflow (jobs, needs, labels and every imported run, with the
+run it came from and its conclusion) and the pools as they were. Recomputing from it gives the
+same figures whatever has been imported or edited since; `data_changes` says what has.
+Snapshots saved before conclusions were kept have none on their runs: those count as
+successful, as every run did when they were saved, so their figures stay the same.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pydantic import BaseModel
 
 from decider.adapter.whatif import WhatIf
 from decider.engine import inputs as engine_inputs
+from decider.engine.runs import run_counts
 
 SNAPSHOT_FORMAT = 1
 # Past this many changed jobs or pools, the notice counts them instead of naming each one.
@@ -59,8 +62,13 @@ def _job_changes(then: engine_inputs.Workflow, now: engine_inputs.Workflow) -> l
             rewired.append(key)
         if sorted(before.runs_on) != sorted(job.runs_on):
             relabelled.append(key)
+        used_then = run_counts(before.samples, include_failed_runs=False).used
+        used_now = run_counts(job.samples, include_failed_runs=False).used
         if len(before.samples) != len(job.samples):
             remeasured.append(f"{key} ({len(before.samples)} → {len(job.samples)} runs)")
+        elif used_then != used_now:
+            # The same runs, but their conclusions are known now (or changed).
+            remeasured.append(f"{key} ({used_then} → {used_now} successful runs)")
     if rewired:
         lines.append(f"Needs changed for {_listed(rewired)}.")
     if relabelled:

@@ -14,6 +14,7 @@ from decider.models import Scenario
 
 SCALARS = [
     ("statistic", "Duration statistic"),
+    ("include_failed_runs", "Failed, cancelled and timed-out runs included"),
     ("pipelines_per_hour", "Pipelines per hour"),
     ("pipelines_at_once", "Pipelines at once"),
     ("pipelines_per_month", "Pipelines per month"),
@@ -48,6 +49,8 @@ class VersionContent:
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return "none" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 

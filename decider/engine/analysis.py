@@ -25,6 +25,7 @@ from decider.engine.pool_simulation import (
 )
 from decider.engine.pools import Placement, effective_pools, placement_warnings, placements
 from decider.engine.presets import PRESETS, PresetInfo
+from decider.engine.runs import RunCounts
 from decider.engine.safety import Safety, gate_safety
 from decider.engine.schedule import TOTAL, JobTiming, Schedule, Step, unconstrained_schedule
 from decider.engine.simulation import simulate
@@ -43,6 +44,7 @@ class JobOut(BaseModel):
     proposed_needs: list[int]
     duration_s: float | None  # None: unmeasured and not estimated (counted as 0 s)
     proposed_duration_s: float
+    runs: RunCounts  # the runs its duration uses and those left out
 
 
 class PoolOut(BaseModel):
@@ -171,7 +173,9 @@ def analyze(
 
     warnings = placement_warnings(workflow, placed)
     if before_s.unmeasured:
-        names = ", ".join(keys[job] for job in before_s.unmeasured)
+        names = ", ".join(
+            f"{keys[job]} ({before_s.runs[job].unmeasured_reason})" for job in before_s.unmeasured
+        )
         warnings.append(f"Unmeasured, counted as 0 s until estimated: {names}.")
         on_path = [
             keys[job]
@@ -210,6 +214,7 @@ def analyze(
         workflow,
         runner_pools,
         placed,
+        scenario.include_failed_runs,
         warn_for=_simulated_pools(current_case) | _simulated_pools(proposed_case),
     )
     setup = SimulationSetup(
@@ -225,7 +230,9 @@ def analyze(
             setup=setup,
             current=current_case,
             proposed=proposed_case,
-            background_sources=background_sources(workflow, runner_pools, placed),
+            background_sources=background_sources(
+                workflow, runner_pools, placed, scenario.include_failed_runs
+            ),
             unmeasured=[
                 keys[job] for job in _deciding_unmeasured(before_s.unmeasured, current, proposed)
             ],
@@ -262,6 +269,7 @@ def analyze(
                 if before_s.source[job.id] == "unmeasured"
                 else before_s.seconds[job.id],
                 proposed_duration_s=after_s.seconds[job.id],
+                runs=before_s.runs[job.id],
             )
             for job in workflow.jobs
         ],

@@ -1,4 +1,4 @@
-"""Per-job durations: a statistic of measured runs, estimates, and the scenario's overrides."""
+"""Per-job durations: a statistic of the runs that count, estimates, the scenario's overrides."""
 
 import math
 import statistics
@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from decider.engine.inputs import DurationOverride, Sample, Scenario, Workflow
 from decider.engine.percentile import percentile
+from decider.engine.runs import RunCounts, counted_samples, run_counts
 from decider.engine.vocabulary import Statistic
 
 DurationSource = Literal["measured", "estimate", "unmeasured"]
@@ -19,6 +20,7 @@ class JobDurations(BaseModel):
 
     seconds: dict[int, float]
     source: dict[int, DurationSource]
+    runs: dict[int, RunCounts]
 
     @property
     def unmeasured(self) -> list[int]:
@@ -56,9 +58,12 @@ def current_durations(workflow: Workflow, scenario: Scenario) -> JobDurations:
     estimates = {estimate.job: estimate.seconds for estimate in scenario.estimates}
     seconds: dict[int, float] = {}
     source: dict[int, DurationSource] = {}
+    runs: dict[int, RunCounts] = {}
     for job in workflow.jobs:
-        if job.samples:
-            seconds[job.id] = statistic_of(job.samples, scenario.statistic)
+        samples = counted_samples(job.samples, scenario.include_failed_runs)
+        runs[job.id] = run_counts(job.samples, scenario.include_failed_runs)
+        if samples:
+            seconds[job.id] = statistic_of(samples, scenario.statistic)
             source[job.id] = "measured"
         elif job.id in estimates:
             seconds[job.id] = estimates[job.id]
@@ -66,7 +71,7 @@ def current_durations(workflow: Workflow, scenario: Scenario) -> JobDurations:
         else:
             seconds[job.id] = 0.0
             source[job.id] = "unmeasured"
-    return JobDurations(seconds=seconds, source=source)
+    return JobDurations(seconds=seconds, source=source, runs=runs)
 
 
 def overridden(seconds: float, override: DurationOverride) -> float:
@@ -83,4 +88,4 @@ def proposed_durations(current: JobDurations, scenario: Scenario) -> JobDuration
     for override in scenario.overrides:
         if override.job in seconds:
             seconds[override.job] = overridden(seconds[override.job], override)
-    return JobDurations(seconds=seconds, source=dict(current.source))
+    return JobDurations(seconds=seconds, source=dict(current.source), runs=dict(current.runs))

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from decider.engine.inputs import CachePair, Scenario, Workflow
+from decider.engine.runs import counted_samples
 
 Reading = Literal["independent", "reuses", "inconclusive", "no_data"]
 
@@ -89,11 +90,20 @@ READING_TEXT: dict[Reading, str] = {
 }
 
 
-def pair_evidence(workflow: Workflow, pair: CachePair) -> PairEvidence:
+def pair_evidence(workflow: Workflow, pair: CachePair, include_failed_runs: bool) -> PairEvidence:
+    """Over the runs that count, as for durations: a cancelled build says nothing of reuse."""
     jobs = workflow.by_id()
     test, prod = jobs[pair.test], jobs[pair.prod]
-    test_by_run = {s.run_id: s.duration_s for s in test.samples if s.run_id is not None}
-    prod_by_run = {s.run_id: s.duration_s for s in prod.samples if s.run_id is not None}
+    test_by_run = {
+        s.run_id: s.duration_s
+        for s in counted_samples(test.samples, include_failed_runs)
+        if s.run_id is not None
+    }
+    prod_by_run = {
+        s.run_id: s.duration_s
+        for s in counted_samples(prod.samples, include_failed_runs)
+        if s.run_id is not None
+    }
     shared = sorted(test_by_run.keys() & prod_by_run.keys())
     test_s = sum(test_by_run[run] for run in shared)
     prod_s = sum(prod_by_run[run] for run in shared)
@@ -124,6 +134,10 @@ def pair_evidence(workflow: Workflow, pair: CachePair) -> PairEvidence:
 
 
 def cache_evidence(workflow: Workflow, scenario: Scenario | None = None) -> CacheEvidence:
+    include_failed_runs = scenario.include_failed_runs if scenario else False
     return CacheEvidence(
-        pairs=[pair_evidence(workflow, pair) for pair in paired_builds(workflow, scenario)]
+        pairs=[
+            pair_evidence(workflow, pair, include_failed_runs)
+            for pair in paired_builds(workflow, scenario)
+        ]
     )

@@ -205,7 +205,11 @@ def is_seed_workflow(workflow: Workflow) -> bool:
 
 
 def seed_figures(workflow: Workflow, pools: list[Pool], scenario: Scenario) -> SeedFigures:
-    facts = Scenario(statistic=scenario.statistic, estimates=scenario.estimates)
+    facts = Scenario(
+        statistic=scenario.statistic,
+        include_failed_runs=scenario.include_failed_runs,
+        estimates=scenario.estimates,
+    )
     seconds = current_durations(workflow, facts).seconds
     groups = {job: placement.group for job, placement in placements(workflow, pools).items()}
     images = [job.id for job in workflow.jobs if job.key.startswith("build-production")]
@@ -219,7 +223,7 @@ def seed_figures(workflow: Workflow, pools: list[Pool], scenario: Scenario) -> S
         parallel=unconstrained_schedule(after, seconds, groups, images),
         parallel_needs=after,
         current_needs=before,
-        pairs=cache_evidence(workflow).pairs,
+        pairs=cache_evidence(workflow, facts).pairs,
     )
 
 

@@ -12,15 +12,16 @@ from typing import Protocol, Self
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from decider.engine.graph import find_cycle
-from decider.engine.vocabulary import JobKind, Statistic
+from decider.engine.vocabulary import Conclusion, JobKind, Statistic
 
 
 class Sample(BaseModel):
-    """One measured run of a job."""
+    """One measured run of a job, used or not (see `decider.engine.runs`)."""
 
     duration_s: float = Field(ge=0)
     created_at: datetime | None = None
     run_id: int | None = None
+    conclusion: Conclusion | None = None  # None: not given, counted as a successful run
 
 
 class Job(BaseModel):
@@ -30,7 +31,7 @@ class Job(BaseModel):
     runs_on: list[str] = Field(default_factory=list)
     needs: list[int] = Field(default_factory=list)
     kind: JobKind = "other"
-    samples: list[Sample] = Field(default_factory=list)  # none: the job is unmeasured
+    samples: list[Sample] = Field(default_factory=list)  # none usable: the job is unmeasured
 
 
 class Workflow(BaseModel):
@@ -119,6 +120,8 @@ class AppliedPreset(BaseModel):
 
 class Scenario(BaseModel):
     statistic: Statistic = "latest"
+    # Durations also from failed, cancelled and timed-out runs (DESIGN.md semantics 12).
+    include_failed_runs: bool = False
     remove_needs: list[Edge] = Field(default_factory=list)
     add_needs: list[Edge] = Field(default_factory=list)
     overrides: list[DurationOverride] = Field(default_factory=list)  # proposed graph only

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from decider.engine.graph import Needs
 from decider.engine.inputs import Pool, Scenario, Workflow
 from decider.engine.pools import Placement
+from decider.engine.runs import counted_samples
 from decider.engine.simulation import SimJob, SimPool, SimulationInput, SimulationResult
 
 Simulate = Callable[[SimulationInput], SimulationResult]
@@ -61,10 +62,17 @@ BackgroundSource = Literal["typed", "measured", "assumed"]
 
 
 def background_sources(
-    workflow: Workflow, pools: list[Pool], placements: Mapping[int, Placement]
+    workflow: Workflow,
+    pools: list[Pool],
+    placements: Mapping[int, Placement],
+    include_failed_runs: bool,
 ) -> dict[str, BackgroundSource]:
     """Where each pool's background job length comes from (see `background_job_lengths`)."""
-    measured = {placements[job.id].group for job in workflow.jobs if job.samples}
+    measured = {
+        placements[job.id].group
+        for job in workflow.jobs
+        if counted_samples(job.samples, include_failed_runs)
+    }
     return {
         pool.name: "typed"
         if pool.mean_background_job_s
@@ -79,13 +87,16 @@ def background_job_lengths(
     workflow: Workflow,
     pools: list[Pool],
     placements: Mapping[int, Placement],
+    include_failed_runs: bool,
     warn_for: set[str] | None = None,
 ) -> tuple[dict[str, float], list[str]]:
-    """Per pool: its configured background job length, else the mean of its measured jobs."""
+    """Per pool: its configured background job length, else the mean of its measured jobs
+    (over the runs that count, as for durations)."""
     measured: dict[str, list[float]] = {}
     for job in workflow.jobs:
         group = placements[job.id].group
-        measured.setdefault(group, []).extend(sample.duration_s for sample in job.samples)
+        samples = counted_samples(job.samples, include_failed_runs)
+        measured.setdefault(group, []).extend(sample.duration_s for sample in samples)
     lengths: dict[str, float] = {}
     warnings: list[str] = []
     for pool in pools:

@@ -27,3 +27,30 @@ STATISTICS: tuple[tuple[Statistic, str], ...] = (
 )
 # In the Literal's order, which `analyze --statistic` has always listed.
 STATISTIC_VALUES: tuple[Statistic, ...] = get_args(Statistic)
+
+# How a job run ended, as GitHub reports it (DESIGN.md semantics 12). None: not given (a CSV
+# without the column, rows imported before conclusions were read), counted as usable.
+Conclusion = Literal[
+    "success",
+    "neutral",
+    "failure",
+    "cancelled",
+    "timed_out",
+    "startup_failure",
+    "action_required",
+    "stale",
+    "skipped",
+]
+# Past participles, so counts read "3 failed and 1 cancelled"; in the order they are listed.
+CONCLUSIONS: tuple[tuple[Conclusion, str], ...] = (
+    ("success", "succeeded"),
+    ("neutral", "neutral"),
+    ("failure", "failed"),
+    ("cancelled", "cancelled"),
+    ("timed_out", "timed out"),
+    ("startup_failure", "never started"),
+    ("action_required", "awaiting action"),
+    ("stale", "stale"),
+    ("skipped", "skipped"),
+)
+CONCLUSION_VALUES: tuple[Conclusion, ...] = get_args(Conclusion)

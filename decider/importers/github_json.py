@@ -10,8 +10,11 @@ Accepted shapes, recognised by their keys (see `_shape_of`):
 - a JSON list of any of the above (e.g. several pages), or a VCR cassette recording them.
 The `/timing` response is refused: it has billable milliseconds, not start and end times.
 
-Jobs that never ran to completion are skipped with a warning, not refused: GitHub lists
-queued, skipped and in-progress jobs in the same pages as finished ones.
+Jobs that are still queued or in progress are skipped with a warning, not refused: GitHub
+lists them in the same pages as finished ones. Finished jobs keep their conclusion, whatever
+it is: failed and cancelled runs are counted and left out of durations later, not here
+(DESIGN.md semantics 12). Skipped jobs, and others that did no work, are kept at 0 s so they
+are counted too.
 """
 
 import base64
@@ -21,8 +24,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from decider.engine.runs import DID_NOT_RUN
+from decider.engine.vocabulary import Conclusion
 from decider.importers.records import JobRunRecord, WorkflowRunRecord
-from decider.importers.text_input import ProblemCollector, parse_timestamp, refuse
+from decider.importers.text_input import (
+    ProblemCollector,
+    parse_conclusion,
+    parse_timestamp,
+    refuse,
+)
 
 ACCEPTED_SHAPES = (
     "Accepted JSON: a GitHub REST 'list jobs for a workflow run' response "
@@ -399,6 +409,10 @@ class _Reader:
     ) -> JobRunRecord | None:
         if name is None:
             return None
+        try:
+            ended: Conclusion | None = parse_conclusion(conclusion or "")
+        except ValueError:
+            ended = None
         record = JobRunRecord(
             github_job_id=job_id,
             github_run_id=run_id,
@@ -407,14 +421,16 @@ class _Reader:
             created_at=created_at,
             started_at=started_at,
             completed_at=completed_at,
-            conclusion=conclusion,
+            # A job that did no work still counts as a run of its job, of no length.
+            duration_s=0.0 if ended in DID_NOT_RUN else None,
+            conclusion=ended,
             runner_name=runner_name,
             runner_labels=runner_labels,
             source_location=self.where(path),
         )
         if run_id is not None and job_id is not None:
             self.result.listed_job_ids_by_run.setdefault(run_id, set()).add(job_id)
-        why_not = _why_not_measured(status, conclusion, started_at, completed_at)
+        why_not = _why_not_measured(status, conclusion, ended, started_at, completed_at)
         if why_not:
             self.skipped.append((name, why_not))
             return record
@@ -501,13 +517,16 @@ class _Reader:
 def _why_not_measured(
     status: str | None,
     conclusion: str | None,
+    ended: Conclusion | None,
     started_at: datetime | None,
     completed_at: datetime | None,
 ) -> str:
     if status is not None and status != "completed":
         return f"status {status}"
-    if conclusion == "skipped":
-        return "skipped"
+    if conclusion and ended is None:
+        return f"conclusion '{conclusion[:40]}' is not one of GitHub's"
+    if ended in DID_NOT_RUN:
+        return ""
     if started_at is None or completed_at is None:
         return "no start or end time"
     # GitHub reports some cancelled jobs as ending before they started.

@@ -26,10 +26,18 @@ from itertools import groupby
 
 from pydantic import BaseModel, Field
 
+from decider.engine.runs import DID_NOT_RUN
+from decider.engine.vocabulary import Conclusion
 from decider.importers.records import JobRecord, JobRunRecord
 
 _SPACES_AROUND_SLASH = re.compile(r"\s*/\s*")
-_WORST_CONCLUSIONS = ["failure", "timed_out", "cancelled", "startup_failure", "action_required"]
+_WORST_CONCLUSIONS: list[Conclusion] = [
+    "failure",
+    "timed_out",
+    "cancelled",
+    "startup_failure",
+    "action_required",
+]
 
 
 class AmbiguousRun(BaseModel):
@@ -125,15 +133,17 @@ def _collapse_callee_runs(
 
 def _span(records: list[JobRunRecord], warnings: list[str]) -> JobRunRecord:
     names = list(dict.fromkeys(record.job_name for record in records))
-    timed = all(record.started_at and record.completed_at for record in records)
+    # Callee jobs that did no work (skipped) say nothing about when the call ran.
+    worked = [record for record in records if record.conclusion not in DID_NOT_RUN] or records
+    timed = all(record.started_at and record.completed_at for record in worked)
     started_at: datetime | None = None
     completed_at: datetime | None = None
     duration: float | None = None
     if timed:
-        started_at = min(record.started_at for record in records if record.started_at)
-        completed_at = max(record.completed_at for record in records if record.completed_at)
+        started_at = min(record.started_at for record in worked if record.started_at)
+        completed_at = max(record.completed_at for record in worked if record.completed_at)
     else:
-        duration = sum(_duration(record) for record in records)
+        duration = sum(_duration(record) for record in worked)
         warnings.append(
             f"Run {records[0].github_run_id}: {', '.join(names)} have no start and end times, "
             "so the call's duration is their sum (as if they ran one after another)."
@@ -166,7 +176,7 @@ def _duration(record: JobRunRecord) -> float:
     return record.duration_s or 0.0
 
 
-def _overall_conclusion(conclusions: list[str | None]) -> str | None:
+def _overall_conclusion(conclusions: list[Conclusion | None]) -> Conclusion | None:
     distinct = set(conclusions)
     if len(distinct) == 1:
         return distinct.pop()

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from decider.engine.vocabulary import JobKind
+from decider.engine.vocabulary import Conclusion, JobKind
 
 # Why a job's data is not fully known statically; shown to the user next to the job.
 JobFlag = Literal[
@@ -67,7 +67,7 @@ class JobRunRecord(BaseModel):
     started_at: datetime | None = None
     completed_at: datetime | None = None
     duration_s: float | None = None  # given directly (CSV run_id, job, duration_s)
-    conclusion: str | None = None
+    conclusion: Conclusion | None = None  # None: the source gives none (counted as success)
     runner_name: str | None = None
     runner_labels: list[str] = Field(default_factory=list)
     source_location: str = ""  # e.g. "runs.csv, row 4" or "page 2, jobs[3]", for messages

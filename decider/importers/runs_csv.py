@@ -1,20 +1,25 @@
 """Job runs out of a hand-made or exported CSV.
 
 Two headers are accepted (names trimmed and case-insensitive, in any order):
-- `run_id, job, duration_s`: durations measured elsewhere, in seconds;
+- `run_id, job, duration_s` with an optional `conclusion`: durations measured elsewhere, in
+  seconds;
 - `job, started_at, completed_at` with optional `created_at, runner_labels, run_id,
   conclusion, runner_name`: ISO 8601 times (UTC when they carry no offset), labels
   separated by spaces.
+`conclusion` is GitHub's word for how the run ended (success, failure, cancelled, skipped,
+timed_out, ...; any case). An empty cell, or no such column, counts as a successful run.
 A bad row refuses the whole file (nothing is imported), but every bad row is reported, up to
 `MAX_PROBLEMS`, so one upload shows everything to fix.
 """
 
 from datetime import datetime
 
+from decider.engine.vocabulary import CONCLUSION_VALUES, Conclusion
 from decider.importers.records import JobRunRecord, RunImport
 from decider.importers.text_input import (
     CsvTable,
     ProblemCollector,
+    parse_conclusion,
     parse_decimal,
     parse_timestamp,
     parse_whole_number,
@@ -25,12 +30,14 @@ from decider.importers.text_input import (
 )
 
 DURATION_COLUMNS = ["run_id", "job", "duration_s"]
+DURATION_OPTIONAL_COLUMNS = ["conclusion"]
 TIMED_COLUMNS = ["job", "started_at", "completed_at"]
 TIMED_OPTIONAL_COLUMNS = ["created_at", "runner_labels", "run_id", "conclusion", "runner_name"]
 HEADER_HINT = (
-    "The first row must be either 'run_id,job,duration_s' or 'job,started_at,completed_at' "
-    f"(optionally with {', '.join(TIMED_OPTIONAL_COLUMNS)})."
+    "The first row must be either 'run_id,job,duration_s' (optionally with conclusion) or "
+    f"'job,started_at,completed_at' (optionally with {', '.join(TIMED_OPTIONAL_COLUMNS)})."
 )
+CONCLUSION_HINT = f"Give one of {', '.join(CONCLUSION_VALUES)}, or leave it empty for success."
 
 
 def parse_runs_csv(source: str, text: str) -> RunImport:
@@ -46,7 +53,11 @@ def parse_runs_csv(source: str, text: str) -> RunImport:
             row=1,
         )
     timed = "duration_s" not in table.columns
-    known = TIMED_COLUMNS + TIMED_OPTIONAL_COLUMNS if timed else DURATION_COLUMNS
+    known = (
+        TIMED_COLUMNS + TIMED_OPTIONAL_COLUMNS
+        if timed
+        else DURATION_COLUMNS + DURATION_OPTIONAL_COLUMNS
+    )
     require_columns(table, TIMED_COLUMNS if timed else DURATION_COLUMNS, HEADER_HINT, problems)
     problems.raise_if_any()
 
@@ -89,6 +100,7 @@ class _Row:
     def duration_record(self) -> JobRunRecord | None:
         job_name = self.job_name()
         run_id = self.run_id(required=True)
+        conclusion = self.conclusion()
         duration = None
         try:
             duration = parse_decimal(self.cell("duration_s"))
@@ -102,7 +114,9 @@ class _Row:
             )
         if not self.valid or job_name is None:
             return None
-        return JobRunRecord(job_name=job_name, github_run_id=run_id, duration_s=duration)
+        return JobRunRecord(
+            job_name=job_name, github_run_id=run_id, duration_s=duration, conclusion=conclusion
+        )
 
     def timed_record(self) -> JobRunRecord | None:
         job_name = self.job_name()
@@ -110,6 +124,7 @@ class _Row:
         started_at = self.moment("started_at", required=True)
         completed_at = self.moment("completed_at", required=True)
         created_at = self.moment("created_at", required=False)
+        conclusion = self.conclusion()
         if started_at and completed_at and completed_at < started_at:
             self.fail(
                 "completed_at",
@@ -130,7 +145,7 @@ class _Row:
             created_at=created_at,
             started_at=started_at,
             completed_at=completed_at,
-            conclusion=self.cell("conclusion") or None,
+            conclusion=conclusion,
             runner_name=self.cell("runner_name") or None,
             runner_labels=split_labels(self.cell("runner_labels")),
         )
@@ -141,6 +156,13 @@ class _Row:
             self.fail("job", "The job name is missing.", "Give the job's id or display name.")
             return None
         return name
+
+    def conclusion(self) -> Conclusion | None:
+        try:
+            return parse_conclusion(self.cell("conclusion"))
+        except ValueError as error:
+            self.fail("conclusion", f"The conclusion is not usable: {error}.", CONCLUSION_HINT)
+            return None
 
     def run_id(self, required: bool) -> int | None:
         text = self.cell("run_id")

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from decider.engine.vocabulary import CONCLUSION_VALUES, Conclusion
 from decider.importers.problems import ImportRefused, Problem
 
 # Large enough for years of job runs of a busy repository, small enough to parse in a request.
@@ -125,6 +126,24 @@ def parse_whole_number(text: str) -> int:
     if not _WHOLE_NUMBER.fullmatch(text) or len(text) > 18:
         raise ValueError(f"'{text}' is not a whole number")
     return int(text)
+
+
+# Spellings GitHub's own values come in elsewhere: American English, and the `error` state a
+# commit status (not a check run) reports in `gh pr checks`.
+_CONCLUSION_SYNONYMS: dict[str, Conclusion] = {"canceled": "cancelled", "error": "failure"}
+
+
+def parse_conclusion(text: str) -> Conclusion | None:
+    """GitHub's conclusion in any case (`SUCCESS` from GraphQL, `timed-out`); '' is None."""
+    word = re.sub(r"[\s-]+", "_", text.strip()).casefold()
+    if not word:
+        return None
+    for value in CONCLUSION_VALUES:
+        if word == value:
+            return value
+    if word in _CONCLUSION_SYNONYMS:
+        return _CONCLUSION_SYNONYMS[word]
+    raise ValueError(f"'{text.strip()[:40]}' is not one of GitHub's conclusions")
 
 
 def split_labels(text: str) -> list[str]:

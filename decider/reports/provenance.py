@@ -9,6 +9,7 @@ from datetime import datetime
 from decider.adapter.saved import SavedAnalysis
 from decider.adapter.scenario_words import STATISTIC_TEXTS, load_text, override_text
 from decider.engine.formatting import count, percent, usd
+from decider.engine.runs import counted_samples
 
 
 @dataclass
@@ -16,7 +17,9 @@ class Provenance:
     """Where the figures come from and what the team or the scenario assumed."""
 
     workflow_runs: int
-    job_runs: int
+    job_runs: int  # those the durations use
+    job_runs_left_out: int  # failed, cancelled, skipped...: counted, not used
+    runs_included: str  # which conclusions the durations use, in words
     first_run: datetime | None
     last_run: datetime | None
     statistic: str
@@ -35,7 +38,8 @@ def provenance(saved: SavedAnalysis) -> Provenance:
     graph = saved.computed_from.graph
     names = {job.id: job.name for job in graph.jobs}
     # The runs the version's figures used (its snapshot), not what has been imported since.
-    samples = [sample for job in graph.jobs for sample in job.samples]
+    imported = [sample for job in graph.jobs for sample in job.samples]
+    samples = counted_samples(imported, scenario.include_failed_runs)
     dates = [sample.created_at for sample in samples if sample.created_at is not None]
     changed = [
         *(f"{pool}: {count(runners, 'runner')}" for pool, runners in scenario.runners.items()),
@@ -51,6 +55,10 @@ def provenance(saved: SavedAnalysis) -> Provenance:
     return Provenance(
         workflow_runs=len({sample.run_id for sample in samples if sample.run_id is not None}),
         job_runs=len(samples),
+        job_runs_left_out=len(imported) - len(samples),
+        runs_included="successful, failed, cancelled and timed-out runs"
+        if scenario.include_failed_runs
+        else "successful runs only",
         first_run=min(dates, default=None),
         last_run=max(dates, default=None),
         statistic=STATISTIC_TEXTS.get(analysis.statistic, analysis.statistic),

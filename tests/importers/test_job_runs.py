@@ -158,14 +158,20 @@ def test_it_skips_jobs_that_never_ran_and_says_how_many() -> None:
         rest_job(id=4, name="queued", status="queued", started_at=None, completed_at=None),
         rest_job(id=5, name="odd", started_at=None),
         rest_job(id=6, name="cancelled", completed_at="2024-05-01T10:00:00Z"),
+        rest_job(id=7, name="lint", conclusion="passed"),
     ]
     result = parse_runs([("jobs.json", page(*jobs))])
 
-    assert [job.job_name for job in result.jobs] == ["build"]
+    # A skipped job is kept (at 0 s, with its conclusion) so it is counted, never used.
+    assert [(job.job_name, job.conclusion, job.seconds) for job in result.jobs] == [
+        ("build", "success", 60.0),
+        ("docs", "skipped", 0.0),
+    ]
     assert result.warnings == [
         "jobs.json: skipped 5 job(s) with no measured run: 'deploy' (status in_progress), "
-        "'docs' (skipped), 'queued' (status queued), 'odd' (no start or end time), "
-        "'cancelled' (ended before it started)."
+        "'queued' (status queued), 'odd' (no start or end time), "
+        "'cancelled' (ended before it started), 'lint' (conclusion 'passed' is not one of "
+        "GitHub's)."
     ]
 
 
@@ -322,12 +328,11 @@ def test_it_reads_gh_run_view_with_the_run_fields_alongside() -> None:
     assert [(run.github_run_id, run.run_attempt, run.workflow_name) for run in result.runs] == [
         (555, 2, "Build")
     ]
-    assert [(job.job_name, job.github_run_id, job.run_attempt) for job in result.jobs] == [
-        ("build", 555, 2)
-    ]
-    assert result.warnings == [
-        "gh.json: skipped 1 job(s) with no measured run: 'deploy' (skipped)."
-    ]
+    assert [
+        (job.job_name, job.github_run_id, job.run_attempt, job.conclusion, job.seconds)
+        for job in result.jobs
+    ] == [("build", 555, 2, "success", 300.0), ("deploy", 555, 2, "skipped", 0.0)]
+    assert result.warnings == []
 
 
 def test_it_refuses_gh_pr_checks_without_times_and_says_what_to_upload() -> None:

@@ -190,3 +190,33 @@ def test_simulate_with_a_workflow_gives_pipeline_percentiles() -> None:
     assert 1012 <= figures["p50"] <= figures["p90"] <= figures["p99"]
     # cpu-optimized only runs the unmeasured integration tests (0 s): they hold no runner.
     assert {pool["name"] for pool in result["pools"]} == {"small", "medium"}
+
+
+def test_failed_runs_are_left_out_unless_included(tmp_path) -> None:
+    failed = tmp_path / "failed.csv"
+    failed.write_text("run_id,job,duration_s,conclusion\n99,publish-api,75,failure\n")
+
+    def publish(*args: str) -> dict:
+        out = StringIO()
+        call_command(
+            "analyze",
+            "--workflow",
+            str(FIXTURES / "mural-api-build.yml"),
+            "--runs",
+            str(FIXTURES / "job-runs.csv"),
+            "--runs",
+            str(failed),
+            *args,
+            "--json",
+            stdout=out,
+        )
+        result = json.loads(out.getvalue())
+        return next(job for job in result["jobs"] if job["key"] == "publish-api")
+
+    left_out = publish()
+    assert (left_out["duration_s"], left_out["runs"]) == (
+        None,
+        {"used": 0, "left_out": {"failure": 1}},
+    )
+    included = publish("--include-failed-runs")
+    assert (included["duration_s"], included["runs"]) == (75, {"used": 1, "left_out": {}})

@@ -40,6 +40,11 @@ class Command(BaseCommand):
         parser.add_argument("--add-needs", action="append", default=[], metavar="JOB:NEED")
         parser.add_argument("--preset", action="append", default=[], choices=sorted(APPLY))
         parser.add_argument("--statistic", default="latest", choices=STATISTIC_VALUES)
+        parser.add_argument(
+            "--include-failed-runs",
+            action="store_true",
+            help="durations also from failed, cancelled and timed-out runs",
+        )
         parser.add_argument("--milestone", action="append", default=[], metavar="JOB")
         parser.add_argument("--pipelines-per-hour", type=float)
         parser.add_argument("--pipelines-at-once", type=int)
@@ -89,6 +94,7 @@ class Command(BaseCommand):
         try:
             scenario = engine_inputs.Scenario(
                 statistic=options["statistic"],
+                include_failed_runs=options["include_failed_runs"],
                 remove_needs=edges(options["remove_needs"], "--remove-needs"),
                 add_needs=edges(options["add_needs"], "--add-needs"),
                 milestone=[job_id(workflow, job, "--milestone") for job in options["milestone"]],

@@ -89,7 +89,9 @@ class Command(BaseCommand):
         if not scenario.concurrent_pipelines_given():
             raise CommandError("Give --pipelines-per-hour R or --pipelines-at-once K.")
         placed = placements(workflow, pools)
-        background_s, _ = background_job_lengths(workflow, pools, placed)
+        background_s, _ = background_job_lengths(
+            workflow, pools, placed, scenario.include_failed_runs
+        )
         seconds = current_durations(workflow, scenario).seconds
         return simulation_input(
             engine_inputs.current_needs(workflow),

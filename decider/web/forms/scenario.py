@@ -14,6 +14,7 @@ from django import forms
 from pydantic import ValidationError
 
 from decider.engine import inputs as engine_inputs
+from decider.engine.runs import counted_samples, run_counts
 from decider.engine.vocabulary import STATISTICS
 
 CONCURRENCY = [
@@ -67,6 +68,11 @@ def format_overrides(overrides: list[engine_inputs.DurationOverride]) -> str:
 
 class ScenarioForm(forms.Form):
     statistic = forms.ChoiceField(choices=STATISTICS, initial="latest", label="Duration statistic")
+    include_failed_runs = forms.BooleanField(
+        required=False,
+        label="Include failed, cancelled and timed-out runs",
+        help_text="Off: durations come from successful runs only. Skipped runs never count.",
+    )
     concurrency = forms.ChoiceField(choices=CONCURRENCY, initial="one", label="Concurrency")
     pipelines_per_hour = forms.FloatField(required=False, min_value=0.01, label="Pipelines/hour")
     pipelines_at_once = forms.IntegerField(required=False, min_value=1, label="PRs at once")
@@ -126,7 +132,9 @@ class ScenarioForm(forms.Form):
                 label=f"{job.name} duration override",
                 help_text="300 (seconds), -90 s (change), -20% (scale); comma-separated steps",
             )
-            if not job.samples:
+            # Estimates are for jobs with no successful run; including failed runs may
+            # measure them after all, and then the runs win, as for any measured job.
+            if not counted_samples(job.samples, include_failed_runs=False):
                 self.fields[f"estimate_{job.id}"] = forms.FloatField(
                     required=False, min_value=0, label=f"{job.name} estimate (s)"
                 )
@@ -141,13 +149,19 @@ class ScenarioForm(forms.Form):
     def edge_rows(self) -> list[tuple[EdgeField, forms.BoundField]]:
         return [(edge, self[edge.name]) for edge in self.edge_fields]
 
-    def job_rows(self) -> list[tuple[engine_inputs.Job, forms.BoundField, forms.BoundField | None]]:
-        estimate = [
-            self[f"estimate_{job.id}"] if not job.samples else None for job in self.workflow.jobs
-        ]
+    def job_rows(
+        self,
+    ) -> list[tuple[engine_inputs.Job, forms.BoundField, forms.BoundField | None, str]]:
+        """Per job: its override and estimate fields, and the runs its duration uses."""
+        include_failed_runs = bool(self["include_failed_runs"].value())
         return [
-            (job, self[f"override_{job.id}"], estimate[index])
-            for index, job in enumerate(self.workflow.jobs)
+            (
+                job,
+                self[f"override_{job.id}"],
+                self[f"estimate_{job.id}"] if f"estimate_{job.id}" in self.fields else None,
+                run_counts(job.samples, include_failed_runs).text,
+            )
+            for job in self.workflow.jobs
         ]
 
     def error_slots(self) -> list[forms.BoundField]:
@@ -205,6 +219,7 @@ class ScenarioForm(forms.Form):
         mode = cleaned["concurrency"]
         data = {
             "statistic": cleaned["statistic"],
+            "include_failed_runs": cleaned["include_failed_runs"],
             "remove_needs": removed,
             "add_needs": cleaned["add_needs"],
             "overrides": [
@@ -280,6 +295,8 @@ def form_data(
         "target_queue_wait_s": scenario.target_queue_wait_s,
         "presets": ",".join(preset.name for preset in scenario.presets),
     }
+    if scenario.include_failed_runs:
+        data["include_failed_runs"] = "on"
     for index, pool in enumerate(pools):
         data[f"runners_{index}"] = scenario.runners.get(pool.name, pool.runners)
         utilization = scenario.utilization.get(pool.name, pool.baseline_utilization)

@@ -59,7 +59,11 @@ class RunsUploadForm(forms.Form):
         help_text=(
             "GitHub REST 'list jobs for a workflow run' JSON (one or more pages), a job or run "
             "object, `gh run view --json jobs` output, saved workflow_job webhook deliveries, "
-            "or CSV."
+            "or CSV with the columns run_id, job, duration_s or job, started_at, completed_at "
+            "(optionally created_at, runner_labels, run_id, runner_name). Either CSV may add "
+            "conclusion: success, failure, cancelled, timed_out, skipped or another of "
+            "GitHub's words; an empty cell counts as success. Durations use successful runs; "
+            "the others are counted and shown."
         ),
     )
     workflow = forms.ModelChoiceField(

@@ -100,8 +100,9 @@ def scenario_calculate(request: HtmxHttpRequest, workflow_id: int) -> HttpRespon
     form, save_form = _forms(request, whatif)
     if request.htmx:
         if not form.is_valid():
-            # Keep the last good results on screen; only the error slots change.
-            response = render(request, f"{PAGE}#field_errors", {"form": form})
+            # Keep the last good results on screen; only the error slots and the runs each
+            # job's duration uses change.
+            response = render(request, f"{PAGE}#form_feedback", {"form": form})
             response["HX-Reswap"] = "none"
             return response
         fast = whatif.results(form.cleaned_data["scenario"], verdict=False)

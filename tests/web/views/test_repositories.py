@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from decider.models import Job, JobRun, Repository, Workflow
-from tests.factories import JobFactory, RepositoryFactory, WorkflowFactory
+from tests.factories import JobFactory, JobRunFactory, RepositoryFactory, WorkflowFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -211,8 +211,49 @@ def test_the_repository_page_shows_the_engines_current_graph_figures(demo_scenar
     ]
     rows = {row.job.key: row for row in overview.rows}
     api = rows["build-test-image-api"]
-    assert (api.count, api.latest_s, api.median_s) == (3, 524, 480)
+    assert (api.runs.used, api.latest_s, api.median_s) == (3, 524, 480)
     assert api.on_critical_path and not rows["build-test-image-worker"].on_critical_path
     page = response.content.decode()
     assert "16 min 52 s" in page
     assert "at most 5 runners at once: 4 small and 2 medium, at different moments" in page
+
+
+def runs_of(job: Job, *conclusions: str) -> None:
+    for conclusion in conclusions:
+        JobRunFactory(job=job, conclusion=conclusion)
+
+
+def test_the_repository_page_counts_the_runs_used_and_left_out_per_job(editor_client, team) -> None:
+    workflow = WorkflowFactory(repository=RepositoryFactory(team=team))
+    build = JobFactory(workflow=workflow, key="build")
+    runs_of(build, *["success"] * 11, "", *["failure"] * 3, "cancelled")
+    JobRunFactory(job=build, conclusion="failure", duration_s=3600)
+    flaky = JobFactory(workflow=workflow, key="flaky")
+    runs_of(flaky, "failure", "failure", "cancelled")
+    JobFactory(workflow=workflow, key="new-job")
+
+    response = editor_client.get(reverse("repository", args=[workflow.repository.pk]))
+
+    text = response.content.decode()
+    assert "12 runs used, 4 failed and 1 cancelled left out" in text
+    assert "unmeasured: 3 runs, all failed or cancelled" in text
+    assert "unmeasured: no runs imported" in text
+    (overview,) = response.context["overviews"]
+    rows = {row.job.key: row for row in overview.rows}
+    # The 3600 s failed run is left out of every duration.
+    assert (rows["build"].latest_s, rows["build"].p90_s) == (300, 300)
+    assert overview.unmeasured == ["flaky", "new-job"]
+
+
+def test_queue_waits_leave_out_runs_that_never_queued(editor_client, team) -> None:
+    job = JobFactory(workflow=WorkflowFactory(repository=RepositoryFactory(team=team)))
+    JobRunFactory(job=job, conclusion="success")  # queued 10 s, as every factory run
+    JobRunFactory(job=job, conclusion="cancelled")
+    for _ in range(3):
+        skipped = JobRunFactory(job=job, conclusion="skipped", duration_s=0)
+        JobRun.objects.filter(pk=skipped.pk).update(started_at=skipped.created_at)
+
+    response = editor_client.get(reverse("repository", args=[job.workflow.repository.pk]))
+
+    (overview,) = response.context["overviews"]
+    assert overview.rows[0].median_queue_wait_s == 10

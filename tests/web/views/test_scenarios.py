@@ -9,7 +9,7 @@ from decider.engine import inputs as engine_inputs
 from decider.engine.presets import apply_preset
 from decider.models import Scenario, Team, Workflow
 from decider.web.forms.scenario import form_data
-from tests.factories import ScenarioFactory
+from tests.factories import JobRunFactory, ScenarioFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -332,3 +332,81 @@ def test_a_saved_scenario_that_no_longer_validates_opens_on_the_current_graph(
     assert response.status_code == 200
     assert "This scenario no longer fits its workflow" in response.content.decode()
     assert response.context["results"].analysis.proposed.wall_clock_s == 1012
+
+
+def include_checkbox(page: str) -> str:
+    """The attributes of the include-failed-runs checkbox."""
+    return page.split('name="include_failed_runs"')[1].split(">")[0]
+
+
+def failed_publish_runs(workflow: Workflow) -> int:
+    """Two failed runs of publish-api (unmeasured in the seed); its engine job id."""
+    publish = workflow.jobs.get(key="publish-api")
+    JobRunFactory(job=publish, conclusion="failure", duration_s=90)
+    JobRunFactory(job=publish, conclusion="failure", duration_s=120)
+    return next(job.id for job in engine_workflow(workflow).jobs if job.key == "publish-api")
+
+
+def test_the_job_table_shows_the_runs_used_and_why_a_job_is_unmeasured(
+    demo_workflow: Workflow, demo_viewer: Client
+) -> None:
+    publish = failed_publish_runs(demo_workflow)
+
+    response = demo_viewer.get(reverse("scenario_new", args=[demo_workflow.pk]))
+
+    text = response.content.decode()
+    assert "Include failed, cancelled and timed-out runs" in text
+    assert "checked" not in include_checkbox(text)
+    assert f'id="runs-{publish}">2 runs, all failed</span>' in text
+    assert 'id="runs-0">3 runs used</span>' in text
+    assert f'name="estimate_{publish}"' in text  # no successful run: it may be estimated
+    analysis = response.context["results"].analysis
+    assert analysis.jobs[publish].duration_s is None
+    assert analysis.current.wall_clock_s == 1012  # the seed's figures do not move
+
+
+def test_including_failed_runs_measures_the_job_and_updates_its_runs_live(
+    demo_workflow: Workflow, demo_viewer: Client
+) -> None:
+    publish = failed_publish_runs(demo_workflow)
+
+    response = demo_viewer.post(
+        reverse("scenario_calculate", args=[demo_workflow.pk]),
+        parallel_form(demo_workflow, include_failed_runs="on"),
+        HTTP_HX_REQUEST="true",
+    )
+
+    text = response.content.decode()
+    assert f'id="runs-{publish}" hx-swap-oob="true">2 runs used</span>' in text
+    analysis = response.context["results"].analysis
+    assert analysis.jobs[publish].duration_s == 120  # the latest of its runs
+    assert publish not in analysis.unmeasured
+
+
+def test_invalid_input_still_updates_the_runs_used(
+    demo_workflow: Workflow, demo_viewer: Client
+) -> None:
+    publish = failed_publish_runs(demo_workflow)
+
+    response = demo_viewer.post(
+        reverse("scenario_calculate", args=[demo_workflow.pk]),
+        parallel_form(demo_workflow, runners_0="-1", include_failed_runs="on"),
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response["HX-Reswap"] == "none"
+    assert f'id="runs-{publish}" hx-swap-oob="true">2 runs used</span>' in (
+        response.content.decode()
+    )
+
+
+def test_a_saved_scenario_keeps_its_choice_to_include_failed_runs(
+    demo_workflow: Workflow, demo_editor: Client
+) -> None:
+    data = parallel_form(demo_workflow, include_failed_runs="on", **{"save-name": "with failures"})
+    demo_editor.post(reverse("scenario_create", args=[demo_workflow.pk]), data)
+    row = Scenario.objects.get(name="with failures")
+    assert row.inputs["include_failed_runs"] is True
+
+    page = demo_editor.get(reverse("scenario", args=[row.pk])).content.decode()
+    assert "checked" in include_checkbox(page)

@@ -137,3 +137,22 @@ def test_an_unknown_version_is_a_404(demo_scenario: Scenario, demo_viewer: Clien
     assert (
         demo_viewer.get(reverse("scenario_version", args=[demo_scenario.pk, 9])).status_code == 404
     )
+
+
+def test_a_version_that_includes_failed_runs_says_so(
+    demo_scenario: Scenario, demo_editor: Client
+) -> None:
+    saved = analyse_saved(demo_scenario)
+    assert saved.editable is not None
+    data = form_data(saved.editable, saved.today.graph, saved.today.pools)
+    data.update(
+        {
+            "include_failed_runs": "on",
+            "save-name": demo_scenario.name,
+            "save-note": demo_scenario.note,
+            "save-version": demo_scenario.version,
+        }
+    )
+    demo_editor.post(reverse("scenario", args=[demo_scenario.pk]), data)
+    latest = demo_scenario.versions.get(number=2)
+    assert latest.changes == ["Failed, cancelled and timed-out runs included: yes (was no)."]
