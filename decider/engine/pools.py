@@ -103,10 +103,3 @@ def effective_pools(pools: list[Pool], scenario: Scenario) -> list[Pool]:
             )
         )
     return effective
-
-
-def with_additions(pools: list[Pool], additions: dict[str, int]) -> list[Pool]:
-    return [
-        pool.model_copy(update={"runners": pool.runners + additions.get(pool.name, 0)})
-        for pool in pools
-    ]
