@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, computed_field
 
+from decider.engine.formatting import count
 from decider.engine.inputs import Pool, Scenario
 from decider.engine.pool_simulation import BackgroundSource as Source
 from decider.engine.pool_simulation import GraphCase, SimulationSetup
@@ -271,9 +272,10 @@ def _no_verdict(inputs: PlanInputs) -> str | None:
     if inputs.unmeasured:
         names = ", ".join(inputs.unmeasured)
         return (
-            f"No verdict and no money figures: {len(inputs.unmeasured)} job(s) have no measured "
-            f"duration ({names}). Import their runs, or enter an estimate for each in the what-if "
-            "form; until then any answer would rest on a guess of 0 s."
+            "No verdict and no money figures: the wall clock rests on "
+            f"{count(len(inputs.unmeasured), 'job')} with no measured duration ({names}). Import "
+            "their runs, or enter an estimate for each in the what-if form; until then any answer "
+            "would rest on a guess of 0 s."
         )
     saturated = [pool.name for pool in inputs.setup.pools if pool.baseline_utilization >= 1]
     if saturated:

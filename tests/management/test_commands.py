@@ -86,3 +86,14 @@ def test_import_commands_refuse_bad_input_with_the_place(team, tmp_path: Path) -
             "--repo",
             "x",
         )
+
+
+@pytest.mark.django_db
+def test_analyze_refuses_a_scenario_id_that_does_not_exist() -> None:
+    with pytest.raises(CommandError, match="No saved scenario has id 999999"):
+        call_command("analyze", "--scenario", "999999", stdout=StringIO())
+
+
+def test_analyze_needs_a_scenario_or_a_workflow() -> None:
+    with pytest.raises(CommandError, match="Give --scenario ID"):
+        call_command("analyze", stdout=StringIO())

@@ -1,0 +1,78 @@
+"""The plan's refusals and notes (DESIGN.md semantics 13, docs/plan.md): no verdict without
+measurements, a pool full of other work, a pool no runner count can serve, and load figures that
+contradict each other."""
+
+from decider.engine.analysis import analyze
+from decider.engine.inputs import Scenario
+from decider.engine.presets import apply_preset
+from tests.engine.fakes import AlwaysWaiting
+from tests.engine.seed import seed_pools, seed_workflow
+
+
+def _parallel(**settings: object) -> Scenario:
+    return apply_preset(seed_workflow(), Scenario.model_validate(settings), "parallel")
+
+
+def test_no_verdict_and_no_money_when_no_job_of_a_critical_path_was_measured() -> None:
+    workflow = seed_workflow()
+    unmeasured = workflow.model_copy(
+        update={"jobs": [job.model_copy(update={"samples": []}) for job in workflow.jobs]}
+    )
+    simulator = AlwaysWaiting(0)
+    scenario = apply_preset(
+        unmeasured, Scenario(pipelines_per_month=600, loaded_usd_per_hour=90), "parallel"
+    )
+    analysis = analyze(unmeasured, seed_pools(), scenario, simulator=simulator)
+    plan = analysis.plan
+    # With every job at 0 s, the wall clock rests on no measurement: the jobs are named.
+    assert plan.no_verdict is not None
+    assert plan.no_verdict.startswith("No verdict and no money figures: the wall clock rests on")
+    critical = {job.key for job in unmeasured.jobs if job.id in analysis.current.critical_path}
+    assert critical and all(key in plan.no_verdict for key in critical)
+    assert analysis.decision is not None and analysis.decision.verdict == "undecided"
+    assert (plan.money.value_usd_per_month, plan.money.payback) == (None, None)
+    assert simulator.runs == 0
+
+
+def test_no_verdict_when_other_work_fills_a_pool() -> None:
+    simulator = AlwaysWaiting(0)
+    analysis = analyze(
+        seed_workflow(), seed_pools(), _parallel(utilization={"medium": 1.0}), simulator=simulator
+    )
+    assert analysis.plan.no_verdict is not None and "fully used" in analysis.plan.no_verdict
+    assert analysis.decision is not None and analysis.decision.verdict == "undecided"
+
+
+def test_a_pool_no_runner_count_serves_leaves_the_verdict_undecided() -> None:
+    analysis = analyze(
+        seed_workflow(),
+        seed_pools(),
+        _parallel(target_queue_wait_s=60),
+        simulator=AlwaysWaiting(900),
+    )
+    decision = analysis.decision
+    assert decision is not None and decision.verdict == "undecided"
+    assert "No runner count up to the limit" in decision.reason
+    sized = [pool.sizing_today for pool in analysis.plan.pools if pool.sizing_today]
+    assert sized and all(row.needed is None for row in sized)
+
+
+def test_pipelines_per_month_above_the_hourly_rate_is_said() -> None:
+    plan = analyze(
+        seed_workflow(),
+        seed_pools(),
+        _parallel(pipelines_per_month=7300, pipelines_per_hour=2),
+        simulator=AlwaysWaiting(0),
+    ).plan
+    assert plan.load.average_per_hour == 7300 / (30.4 * 24)
+    assert plan.load.note is not None and "more than the 2 per hour" in plan.load.note
+
+
+def test_a_consistent_monthly_and_hourly_load_needs_no_note() -> None:
+    plan = analyze(
+        seed_workflow(),
+        seed_pools(),
+        _parallel(pipelines_per_month=700, pipelines_per_hour=2),
+        simulator=AlwaysWaiting(0),
+    ).plan
+    assert plan.load.note is None
