@@ -96,13 +96,16 @@ def _job_keys(graph: engine_inputs.Workflow) -> list[str]:
     return [job.key for job in sorted(graph.jobs, key=lambda job: job.id)]
 
 
-def analyse_saved(row: Scenario, version: ScenarioVersion | None = None) -> SavedAnalysis:
+def analyse_saved(
+    row: Scenario, version: ScenarioVersion | None = None, *, today: WhatIf | None = None
+) -> SavedAnalysis:
     """A saved version (the latest unless given) as its figures were when it was saved.
+    `today`: the workflow's data as it is now, when the caller already read it.
 
     Raises ScenarioNoLongerFits when its inputs do not validate against its own data.
     """
     content: Scenario | ScenarioVersion = version or row
-    today = WhatIf.of(row.workflow)
+    today = today or WhatIf.of(row.workflow)
     if content.snapshot is None:
         try:
             stored = stored_scenario(content.inputs, content.job_keys, today.graph, today.pools)
@@ -154,12 +157,16 @@ def listed_scenarios(rows: list[Scenario], limit: int) -> list[ListedScenario]:
     """Every row, the first `limit` with their key figures: each needs an analysis (cached,
     but a simulation the first time), so a long list does not analyse them all."""
     listed = []
+    workflows: dict[int, WhatIf] = {}  # scenarios of one workflow share its data: read it once
     for index, row in enumerate(rows):
         if index >= limit:
             listed.append(ListedScenario(row, None))
             continue
+        today = workflows.get(row.workflow_id) or WhatIf.of(row.workflow)
+        workflows[row.workflow_id] = today
         try:
-            listed.append(ListedScenario(row, key_figures(analyse_saved(row).results)))
+            analysed = analyse_saved(row, today=today)
+            listed.append(ListedScenario(row, key_figures(analysed.results)))
         except ScenarioNoLongerFits:
             listed.append(ListedScenario(row, None, no_longer_fits=True))
     return listed
