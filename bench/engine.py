@@ -137,7 +137,7 @@ def main() -> list[str]:
         )
     )
 
-    background_s, _ = background_job_lengths(workflow, pools, placed)
+    background_s, _ = background_job_lengths(workflow, pools, placed, include_failed_runs=False)
     many = scenario.model_copy(
         update={"simulated_pipelines": MONTE_CARLO_PIPELINES, "pipelines_per_hour": 3.0}
     )

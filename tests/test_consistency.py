@@ -85,6 +85,12 @@ def test_the_page_comparison_json_and_pdf_carry_the_demo_plans_figures(
     _assert_one_plan(analysis)
     plan = analysis.plan
     figures = [_squeezed(f) for f in _money_figures(analysis)] + [_squeezed(ask(analysis))]
+    # Each sized pool's runner chart marks the plan's count, its price and its wait.
+    charted = [pool for pool in plan.pools if pool.marginal]
+    assert charted and plan.planned is not None
+    for pool in charted:
+        figures.append(_squeezed(f"{usd(pool.recommended_usd_per_month)}/month"))
+        figures.append(_squeezed(duration(plan.planned.p90_wait_s[pool.name])))
 
     page = _squeezed(demo_editor.get(reverse("scenario", args=[demo_scenario.pk])).content.decode())
     pdf = _pdf_text(render_scenario_pdf(demo_scenario))

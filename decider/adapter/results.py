@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
 
-from decider.charts import concurrency_svg, gantt_svg, shared_time_max_s
+from decider.charts import concurrency_svg, gantt_svg, marginal_charts, shared_time_max_s
 from decider.engine.analysis import Analysis, GraphResult, PoolOut
 from decider.engine.evidence import READING_TEXT, PairEvidence
 from decider.engine.formatting import (
@@ -118,6 +118,7 @@ class ScenarioResults:
     ask: str
     metrics: list[MetricRow]
     charts: dict[str, SafeString] = field(default_factory=dict)
+    marginal_charts: list[tuple[str, SafeString]] = field(default_factory=list)
 
     @property
     def verdict_title(self) -> str:
@@ -236,6 +237,7 @@ def build_results(analysis: Analysis) -> ScenarioResults:
         ask=ask(analysis),
         metrics=metric_rows(analysis),
         charts=charts(analysis),
+        marginal_charts=[(pool, mark_safe(svg)) for pool, svg in marginal_charts(analysis.plan)],
     )
 
 

@@ -19,7 +19,14 @@ from decider.engine.inputs import Pool, Scenario
 from decider.engine.pool_simulation import BackgroundSource as Source
 from decider.engine.pool_simulation import GraphCase, SimulationSetup
 from decider.engine.simulation import SimulationResult
-from decider.engine.sizing import PoolSizing, pipeline_wait, run_with, size_pools
+from decider.engine.sizing import (
+    PoolSizing,
+    RunnerStep,
+    marginal_steps,
+    pipeline_wait,
+    run_with,
+    size_pools,
+)
 
 DAYS_PER_MONTH = 30.4
 HOURS_PER_MONTH = DAYS_PER_MONTH * 24
@@ -66,6 +73,9 @@ class PoolPlan(BaseModel):
     background_job_source: Source
     sizing_today: PoolSizing | None  # None: not simulated, or no job of today's graph here
     sizing_proposed: PoolSizing | None
+    # The kept graph with this pool at each count around its recommendation (the others at
+    # theirs): what each runner more or fewer buys. Empty when not simulated.
+    marginal: list[RunnerStep] = []
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -152,6 +162,7 @@ class Plan(BaseModel):
     planned: Outcome | None  # the kept graph on the recommended pools
     money: Money
     no_verdict: str | None  # why there is no go/no-go and no money, in plain words
+    target_queue_wait_s: float  # the p90 wait per pool the sizing meets
     simulations_run: int
 
     @computed_field  # type: ignore[prop-decorator]
@@ -202,6 +213,7 @@ class _Simulated:
     planned: SimulationResult | None = None
     sizing_today: dict[str, PoolSizing] | None = None
     sizing_proposed: dict[str, PoolSizing] | None = None
+    marginal: dict[str, list[RunnerStep]] | None = None
     count: int = 0
 
 
@@ -246,6 +258,7 @@ def make_plan(inputs: PlanInputs, *, simulate: bool) -> Plan:
                 background_job_source=inputs.background_sources.get(pool.name, "assumed"),
                 sizing_today=(sims.sizing_today or {}).get(pool.name),
                 sizing_proposed=(sims.sizing_proposed or {}).get(pool.name),
+                marginal=(sims.marginal or {}).get(pool.name, []),
             )
             for pool in pools
         ],
@@ -264,6 +277,7 @@ def make_plan(inputs: PlanInputs, *, simulate: bool) -> Plan:
             known=no_verdict is None,
         ),
         no_verdict=no_verdict,
+        target_queue_wait_s=scenario.target_queue_wait_s,
         simulations_run=sims.count,
     )
 
@@ -309,6 +323,14 @@ def _simulate(inputs: PlanInputs, sims: _Simulated, faster: bool) -> tuple[Graph
                 runners[name] = max(typed[name], row.needed) if name in typed else row.needed
         return runners
 
+    def marginal(
+        case: GraphCase, found: Mapping[str, PoolSizing], runners: Mapping[str, int]
+    ) -> None:
+        sims.marginal = {}
+        for name, row in found.items():
+            sims.marginal[name], simulations = marginal_steps(setup, case, runners, row)
+            sims.count += simulations
+
     sims.today = run(inputs.current, inventory)
     sims.sizing_today = sizing(inputs.current)
     if faster:
@@ -318,9 +340,11 @@ def _simulate(inputs: PlanInputs, sims: _Simulated, faster: bool) -> tuple[Graph
         planned = run(inputs.proposed, runners)
         if _beats(planned, sims.today):
             sims.planned = planned
+            marginal(inputs.proposed, sims.sizing_proposed, runners)
             return "proposed", runners
     runners = recommended_for(sims.sizing_today)
     sims.planned = run(inputs.current, runners)
+    marginal(inputs.current, sims.sizing_today, runners)
     return "today", runners
 
 

@@ -20,6 +20,10 @@ from decider.engine.simulation import SimulationResult
 # Enough rounds to double from the lower bound to a thousand runners and halve back.
 MAX_ROUNDS = 22
 MAX_RUNNERS = 1000  # the form's own limit: no pool here is sized past it
+# The marginal chart's window around a recommendation: enough fewer runners to show where the
+# queue starts to grow, a couple more to show what money no longer buys.
+MARGINAL_FEWER = 4
+MARGINAL_MORE = 2
 
 
 class RunnerStep(BaseModel):
@@ -139,3 +143,27 @@ def size_pools(
         for name in names
     ]
     return sized, rounds
+
+
+def marginal_steps(
+    setup: SimulationSetup,
+    case: GraphCase,
+    runners: Mapping[str, int],
+    sizing: PoolSizing,
+) -> tuple[list[RunnerStep], int]:
+    """The pool at each runner count around `runners[pool]`, every other pool at its count in
+    `runners`: what one runner more or fewer changes. Counts below the lower bound are not
+    simulated (their queue never empties). Also returns how many simulations it took."""
+    name = sizing.pool
+    price = next(pool.monthly_usd_per_runner for pool in setup.pools if pool.name == name)
+    around = runners[name]
+    steps, simulations = [], 0
+    for count in range(
+        max(1, around - MARGINAL_FEWER), min(MAX_RUNNERS, around + MARGINAL_MORE) + 1
+    ):
+        wait = None
+        if count >= sizing.lower_bound:
+            wait = pipeline_wait(run_with(setup, case, {**runners, name: count}), name)
+            simulations += 1
+        steps.append(RunnerStep(runners=count, p90_wait_s=wait, usd_per_month=count * price))
+    return steps, simulations

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from decider.adapter.comparison import comparison_table
 from decider.adapter.results import ScenarioResults
 from decider.adapter.saved import SavedAnalysis, analyse_saved
-from decider.charts import concurrency_svg, gantt_svg, shared_time_max_s
+from decider.charts import concurrency_svg, gantt_svg, marginal_charts, shared_time_max_s
 from decider.engine.analysis import Analysis
 from decider.models import Scenario, ScenarioVersion
 from decider.reports.fetcher import shared_fetcher, static_file_url
@@ -39,6 +39,7 @@ class ScenarioReport:
     saved: SavedAnalysis
     provenance: Provenance
     charts: dict[str, str]  # data: URLs of the SVG charts
+    marginal_charts: list[tuple[str, str]]  # (pool, data: URL) per pool the plan sized
 
     @property
     def row(self) -> Scenario:
@@ -151,6 +152,12 @@ def scenario_report(
         saved=saved,
         provenance=provenance(saved),
         charts=pdf_charts(saved.results.analysis) if with_charts else {},
+        marginal_charts=[
+            (pool, _data_url(svg))
+            for pool, svg in marginal_charts(saved.results.analysis.plan, width=CHART_WIDTH)
+        ]
+        if with_charts
+        else [],
     )
 
 
@@ -174,6 +181,10 @@ def pdf_charts(analysis: Analysis) -> dict[str, str]:
                 time_max_s=longest,
                 id_prefix=f"{name[0]}{which}",
             )
-            encoded = base64.b64encode(svg.encode()).decode("ascii")
-            drawn[f"{name}_{which}"] = f"data:image/svg+xml;base64,{encoded}"
+            drawn[f"{name}_{which}"] = _data_url(svg)
     return drawn
+
+
+def _data_url(svg: str) -> str:
+    encoded = base64.b64encode(svg.encode()).decode("ascii")
+    return f"data:image/svg+xml;base64,{encoded}"

@@ -3,12 +3,19 @@ from itertools import pairwise
 
 import pytest
 
-from decider.charts import concurrency_svg, gantt_svg, shared_time_max_s
+from decider.charts import (
+    concurrency_svg,
+    gantt_svg,
+    marginal_charts,
+    marginal_svg,
+    shared_time_max_s,
+)
 from decider.charts.svg import truncate
 from decider.charts.timeline import time_axis
 from decider.engine.analysis import Analysis, analyze
 from decider.engine.inputs import Job, Pool, Scenario, Workflow
 from decider.engine.presets import apply_preset
+from decider.engine.sizing import RunnerStep
 from tests.engine.seed import job_id, seed_pools, seed_workflow
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -394,3 +401,51 @@ def hundred_job_analysis() -> Analysis:
 def test_a_hundred_job_graph_draws_a_row_for_every_job() -> None:
     svg = _parse(gantt_svg(hundred_job_analysis(), "current", True))
     assert len(_with_class(svg, "g", "job")) == 100
+
+
+def _steps(*waits: float | None, price: float = 100.0) -> list[RunnerStep]:
+    return [
+        RunnerStep(runners=count, p90_wait_s=wait, usd_per_month=count * price)
+        for count, wait in enumerate(waits, start=1)
+    ]
+
+
+def test_the_marginal_chart_gives_each_count_its_wait_and_price() -> None:
+    svg = marginal_svg("medium", _steps(None, 900.0, 95.0, 30.0, 0.0), 60.0, recommended=4)
+    words = _text(_parse(svg))
+    for figure in ("never empties", "15 min", "1 min 35 s", "30 s", "0 s", "target: 1 min"):
+        assert figure in words
+    for runners, price in ((1, "$100/month"), (4, "$400/month"), (5, "$500/month")):
+        assert f"{runners} runner" in words and price in words
+    # The recommended count is the one bold label.
+    bold = [t for t in _parse(svg).iter(f"{SVG}text") if t.get("font-weight") == "bold"]
+    assert {"".join(t.itertext()) for t in bold} >= {"4 runners", "$400/month"}
+
+
+def test_waits_far_above_the_target_are_drawn_broken_not_to_scale() -> None:
+    svg = marginal_svg("small", _steps(10_000.0, 30.0), 60.0, recommended=2)
+    root = _parse(svg)
+    bars = [r for r in root.iter(f"{SVG}rect") if r.get("stroke")]
+    tall, short = (float(bar.get("height", 0)) for bar in bars)
+    # On a linear scale 30 s would be 0.3% of 10,000 s; capped at four targets it stays visible.
+    assert short / tall > 0.05
+    breaks = [
+        r for r in root.iter(f"{SVG}rect") if r.get("fill") == "#ffffff" and not r.get("opacity")
+    ]
+    assert len(breaks) == 1
+    assert "2 h 47 min" in _text(root)  # 10,000 s, rounded to the minute
+
+
+def test_the_marginal_chart_escapes_pool_names() -> None:
+    svg = marginal_svg('<script>"x"', _steps(5.0), 60.0, recommended=1)
+    assert "<script>" not in svg
+    _parse(svg)
+
+
+def test_the_plan_draws_one_marginal_chart_per_sized_pool() -> None:
+    workflow = seed_workflow()
+    scenario = apply_preset(workflow, Scenario(pipelines_per_hour=2), "parallel")
+    plan = analyze(workflow, seed_pools(), scenario).plan
+    drawn = marginal_charts(plan)
+    assert [pool for pool, _ in drawn] == [pool.name for pool in plan.pools if pool.marginal]
+    assert drawn and all("target: 1 min" in _text(_parse(svg)) for _, svg in drawn)

@@ -76,3 +76,39 @@ def test_a_consistent_monthly_and_hourly_load_needs_no_note() -> None:
         simulator=AlwaysWaiting(0),
     ).plan
     assert plan.load.note is None
+
+
+def test_each_sized_pool_shows_what_one_runner_more_or_fewer_buys() -> None:
+    """The marginal series runs from four runners below the recommendation to two above, the
+    other pools at their recommendation; at the recommended count it is the plan itself."""
+    analysis = analyze(seed_workflow(), seed_pools(), _parallel(pipelines_per_hour=2))
+    plan = analysis.plan
+    assert plan.planned is not None
+    charted = [pool for pool in plan.pools if pool.marginal]
+    sized = [pool for pool in plan.pools if pool.sizing_proposed or pool.sizing_today]
+    assert charted and [p.name for p in charted] == [p.name for p in sized]
+    for pool in charted:
+        counts = [step.runners for step in pool.marginal]
+        low = max(1, pool.recommended_runners - 4)
+        assert counts == list(range(low, pool.recommended_runners + 3))
+        at_plan = next(s for s in pool.marginal if s.runners == pool.recommended_runners)
+        assert at_plan.p90_wait_s == plan.planned.p90_wait_s[pool.name]
+        assert all(s.usd_per_month == s.runners * pool.usd_per_runner_month for s in pool.marginal)
+        sizing = pool.sizing_proposed if plan.graph == "proposed" else pool.sizing_today
+        assert sizing is not None
+        # Below the lower bound the queue never empties: no figure, and no simulation spent.
+        assert all(s.p90_wait_s is None for s in pool.marginal if s.runners < sizing.lower_bound)
+        assert at_plan.p90_wait_s is not None and at_plan.p90_wait_s <= plan.target_queue_wait_s
+
+
+def test_counts_below_the_lower_bound_are_never_simulated() -> None:
+    simulator = AlwaysWaiting(0)
+    analysis = analyze(
+        seed_workflow(), seed_pools(), _parallel(pipelines_per_hour=2), simulator=simulator
+    )
+    plan = analysis.plan
+    below = sum(1 for pool in plan.pools for step in pool.marginal if step.p90_wait_s is None)
+    simulated = sum(len(pool.marginal) for pool in plan.pools) - below
+    assert below > 0  # 4 below the recommendation reaches under the bound on some pool
+    assert plan.simulations_run == simulator.runs
+    assert simulated > 0 and simulator.runs >= simulated
