@@ -283,6 +283,12 @@ def make_plan(inputs: PlanInputs, *, simulate: bool) -> Plan:
 
 
 def _no_verdict(inputs: PlanInputs) -> str | None:
+    if not inputs.current.seconds:
+        return (
+            "No verdict and no money figures: this workflow has no jobs, so nothing runs on "
+            "runners and there is nothing to size or price. Import the workflow file that "
+            "defines its jobs."
+        )
     if inputs.unmeasured:
         names = ", ".join(inputs.unmeasured)
         return (

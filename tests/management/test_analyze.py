@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from decider.engine.queueing import erlang_c_wait_percentile
 from tests.conftest import FIXTURES
 
 SEED = [
@@ -220,3 +221,20 @@ def test_failed_runs_are_left_out_unless_included(tmp_path) -> None:
     )
     included = publish("--include-failed-runs")
     assert (included["duration_s"], included["runs"]) == (75, {"used": 1, "left_out": {}})
+
+
+def test_simulate_uses_the_engines_default_run_length_when_not_told() -> None:
+    """Without --jobs, background load alone runs as long as the engine's default, whose p90 wait
+    is within 5% of Erlang C at 95% utilization (tests/engine/test_simulation.py)."""
+    out = StringIO()
+    call_command(
+        "simulate",
+        *("--runners", "medium=3", "--utilization", "medium=0.95"),
+        *("--mean-job-s", "medium=350", "--seed", "1", "--json"),
+        stdout=out,
+    )
+    (pool,) = json.loads(out.getvalue())["pools"]
+    rate = 0.95 * 3 / 350
+    assert pool["p90_wait_s"] == pytest.approx(
+        erlang_c_wait_percentile(3, rate, 1 / 350, 0.90), rel=0.05
+    )

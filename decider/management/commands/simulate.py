@@ -37,14 +37,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=2000,
-            help="pipelines to simulate with a workflow; else background jobs per pool",
+            help=(
+                "pipelines to simulate with a workflow (default: the scenario's 400); without "
+                "one, background jobs on the busiest pool (default: long enough for the p90 wait "
+                "to be within 5%% of Erlang C at 95%% utilization)"
+            ),
         )
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["jobs"] < 1:
+        if options["jobs"] is not None and options["jobs"] < 1:
             raise CommandError("--jobs must be at least 1.")
         utilization = parse_assignments(options["utilization"], "--utilization", float)
         mean_job_s = parse_assignments(options["mean_job_s"], "--mean-job-s", float)
@@ -84,7 +87,7 @@ class Command(BaseCommand):
         scenario = engine_inputs.Scenario(
             pipelines_per_hour=options["pipelines_per_hour"],
             pipelines_at_once=options["pipelines_at_once"],
-            simulated_pipelines=options["jobs"],
+            **({} if options["jobs"] is None else {"simulated_pipelines": options["jobs"]}),
         )
         if not scenario.concurrent_pipelines_given():
             raise CommandError("Give --pipelines-per-hour R or --pipelines-at-once K.")
@@ -126,7 +129,8 @@ class Command(BaseCommand):
             )
             for pool in pools
         ]
-        # Measure long enough for --jobs background jobs on the busiest pool.
+        # Measure long enough for --jobs background jobs on the busiest pool, or as long as
+        # the engine's default run (its precision is tested against Erlang C).
         rates = [
             p.baseline_utilization * p.runners / p.mean_background_job_s
             for p in sim_pools
@@ -139,7 +143,7 @@ class Command(BaseCommand):
             jobs=[],
             pipelines=0,
             seed=options["seed"],
-            horizon_s=options["jobs"] / max(rates),
+            horizon_s=None if options["jobs"] is None else options["jobs"] / max(rates),
         )
 
     def _report(self, result: SimulationResult) -> str:

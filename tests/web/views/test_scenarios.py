@@ -410,3 +410,17 @@ def test_a_saved_scenario_keeps_its_choice_to_include_failed_runs(
 
     page = demo_editor.get(reverse("scenario", args=[row.pk])).content.decode()
     assert "checked" in include_checkbox(page)
+
+
+def test_a_saved_scenario_of_a_workflow_without_jobs_says_there_is_nothing_to_size(
+    team: Team, editor_client: Client
+) -> None:
+    row = ScenarioFactory(workflow__repository__team=team, inputs={"pipelines_per_hour": 2})
+    assert not row.workflow.jobs.exists()
+    for name in ("scenario", "scenario_pdf"):
+        response = editor_client.get(reverse(name, args=[row.pk]))
+        assert response.status_code == 200
+    page = editor_client.get(reverse("scenario", args=[row.pk]))
+    assert "this workflow has no jobs" in page.content.decode()
+    verdict = editor_client.post(reverse("scenario_verdict", args=[row.workflow.pk]), {})
+    assert verdict.status_code == 200
