@@ -167,3 +167,16 @@ def test_the_comparison_says_never_when_a_plan_does_not_pay_back(demo_scenario: 
     assert saved.results.analysis.plan.money.payback == "never"
     rows = {row.label: row for row in comparison_table([saved, saved]).rows}
     assert rows["Payback"].texts == ["never", "never"]
+    assert comparison_table([saved, saved]).money_missing == []
+
+
+@pytest.mark.django_db
+def test_the_comparison_says_why_its_money_rows_are_not_available(demo_scenario: Scenario) -> None:
+    saved = analyse_saved(demo_scenario)  # the demo gives no pipelines per month or $/hour
+    table = comparison_table([saved, saved])
+    rows = {row.label: row for row in table.rows}
+    assert rows["Net benefit per month"].texts == ["n/a", "n/a"]
+    expected = f"{demo_scenario.name}: needs pipelines per month and loaded $/hour"
+    assert table.money_missing == [expected, expected]
+    html = render_to_string("panels/_comparison.html", {"table": table})
+    assert "n/a in the money rows" in html and expected in html

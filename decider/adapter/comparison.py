@@ -56,6 +56,15 @@ class Comparison:
     inputs: list[Row] = field(default_factory=list)  # only the inputs that differ
 
     @property
+    def money_missing(self) -> list[str]:
+        """Why a column's money rows read n/a: 'Name: needs pipelines per month and ...'."""
+        return [
+            f"{column.row.name}: needs {' and '.join(missing)}"
+            for column in self.columns
+            if (missing := column.results.analysis.plan.money.missing)
+        ]
+
+    @property
     def workflows(self) -> list[str]:
         """Each distinct workflow compared, 'repository · workflow', in column order."""
         return list(

@@ -30,6 +30,7 @@ from decider.engine.framework import (
     FrameworkResult,
     Range,
 )
+from decider.engine.plan import PoolPlan
 from decider.engine.schedule import TOTAL
 from decider.engine.verdict import Decision, PoolDemand
 
@@ -164,12 +165,13 @@ class ScenarioResults:
         repeats the figures its row already shows."""
         return [(pair, READING_TEXT[pair.reading]) for pair in self.analysis.cache_evidence.pairs]
 
-    def demand_rows(self) -> list[tuple[PoolDemand, int]]:
-        """Each pool's demand with the runners the verdict adds to it."""
+    def demand_rows(self) -> list[tuple[PoolDemand, PoolPlan | None]]:
+        """Each pool's demand at the peak beside the plan's pool (its recommended runners)."""
         decision = self.analysis.decision
         if decision is None:
             return []
-        return [(row, decision.additions.get(row.pool, 0)) for row in decision.demand]
+        planned = {pool.name: pool for pool in self.analysis.plan.pools}
+        return [(row, planned.get(row.pool)) for row in decision.demand]
 
     def job_table(self, which: str = "proposed") -> list[JobTableRow]:
         """Per job: pool, duration and the runs it uses, start, end, queue wait, on the

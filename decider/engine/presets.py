@@ -39,7 +39,7 @@ PRESETS: dict[str, PresetInfo] = {
             title="Build production images in parallel",
             what="Drop each production build's need on its test build; keep publish gated on "
             "the checks.",
-            effort="Low: delete `needs:` lines and add the checks to publish's needs.",
+            effort="Low: delete lines under needs: and add the checks to publish's needs.",
             impact="High: the production images no longer wait for the test images.",
             risk="More runners busy at once (queueing on small pools); no cache reuse is lost "
             "when the production build does not use the test image today.",

@@ -38,10 +38,12 @@ def test_the_metrics_panel_shows_the_figures_the_changes_and_the_critical_paths(
     assert "now:</span> API Test Image" in html
 
 
-def test_the_demand_panel_writes_free_runners_busy_share_and_additions() -> None:
+def test_the_demand_panel_writes_free_runners_busy_share_and_the_plans_runners() -> None:
     html = _panel("_demand.html", results=demo_results())
-    assert "1.2 (60% busy)" in html
-    assert '<td class="num">+2</td>' in html
+    assert '1.2 <span class="muted">(60% busy)</span>' in html
+    # The plan's runner count per pool, with its change on the team's inventory.
+    assert """<td class="num">6 <span class="muted figure">(+2 on today's 4)</span></td>""" in html
+    assert """<td class="num">6 <span class="muted figure">(+3 on today's 3)</span></td>""" in html
 
 
 def test_the_cache_panel_reads_each_pair_in_words_once() -> None:
