@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from decider.production import DEVELOPMENT_SECRET_KEY
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -14,12 +16,9 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("DEBUG", False)
-# A fixed key is only acceptable for local development; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and os.environ.get("DECIDER_REQUIRE_SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production"
+# Without SECRET_KEY, the committed development key; the web server refuses to start on it
+# when DEBUG is off (decider/production.py), commands and tests may use it.
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -52,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "decider.web.middleware.private_no_store",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -80,10 +80,15 @@ TEMPLATES = [
     },
 ]
 
+_DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+# PostgreSQL: keep a connection for a minute instead of opening one per request, checked before
+# reuse so a restarted server costs one failed request at most. SQLite opens a file: no gain.
+_CONN_MAX_AGE_DEFAULT = "60" if _DATABASE_URL.startswith(("postgres", "postgis")) else "0"
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+    "default": dj_database_url.parse(
+        _DATABASE_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", _CONN_MAX_AGE_DEFAULT)),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -149,7 +154,12 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in hx-he
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG and _env_bool("SECURE_SSL", False):
+    # TLS ends at the proxy: it must set X-Forwarded-Proto (to "https" on HTTPS requests, and
+    # overwrite any the client sent), or every request looks like plain HTTP and redirects forever.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # Load balancers probe over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
