@@ -11,6 +11,7 @@ from decider.web.views import (
     pools,
     repositories,
     scenarios,
+    teams,
 )
 
 urlpatterns = [
@@ -30,6 +31,18 @@ urlpatterns = [
         "repositories/<int:repository_id>/runs/upload/",
         repositories.runs_upload,
         name="runs_upload",
+    ),
+    path("teams/new/", teams.team_create, name="team_create"),
+    path("teams/<slug:team_slug>/members/", teams.team_members, name="team_members"),
+    path(
+        "teams/<slug:team_slug>/members/<int:member_id>/role/",
+        teams.member_role,
+        name="member_role",
+    ),
+    path(
+        "teams/<slug:team_slug>/members/<int:member_id>/remove/",
+        teams.member_remove,
+        name="member_remove",
     ),
     path("teams/<slug:team_slug>/pools/", pools.pools, name="pools"),
     path("teams/<slug:team_slug>/pools/upload/", pools.pools_upload, name="pools_upload"),
