@@ -48,6 +48,11 @@ urlpatterns = [
     path("teams/<slug:team_slug>/pools/upload/", pools.pools_upload, name="pools_upload"),
     path("teams/<slug:team_slug>/pools/<int:pool_id>/", pools.pool_edit, name="pool_edit"),
     path(
+        "teams/<slug:team_slug>/pools/<int:pool_id>/delete/",
+        pools.pool_delete,
+        name="pool_delete",
+    ),
+    path(
         "workflows/<int:workflow_id>/scenarios/",
         scenarios.workflow_scenarios,
         name="workflow_scenarios",
