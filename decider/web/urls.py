@@ -23,6 +23,16 @@ urlpatterns = [
     path("repositories/new/", dashboard.repository_create, name="repository_create"),
     path("repositories/<int:repository_id>/", repositories.repository_detail, name="repository"),
     path(
+        "repositories/<int:repository_id>/delete/",
+        repositories.repository_delete,
+        name="repository_delete",
+    ),
+    path(
+        "workflows/<int:workflow_id>/delete/",
+        repositories.workflow_delete,
+        name="workflow_delete",
+    ),
+    path(
         "repositories/<int:repository_id>/workflows/upload/",
         repositories.workflow_upload,
         name="workflow_upload",
