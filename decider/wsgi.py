@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn decider.wsgi)."""
+"""WSGI entry point (gunicorn decider.wsgi; runserver loads it too)."""
 
 import os
 
@@ -6,3 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "decider.settings")
 application = get_wsgi_application()
+
+from decider.production import require_secret_key  # noqa: E402  (needs the settings loaded)
+
+require_secret_key()

@@ -11,6 +11,7 @@ from decider.web.views import (
     pools,
     repositories,
     scenarios,
+    teams,
 )
 
 urlpatterns = [
@@ -22,6 +23,16 @@ urlpatterns = [
     path("repositories/new/", dashboard.repository_create, name="repository_create"),
     path("repositories/<int:repository_id>/", repositories.repository_detail, name="repository"),
     path(
+        "repositories/<int:repository_id>/delete/",
+        repositories.repository_delete,
+        name="repository_delete",
+    ),
+    path(
+        "workflows/<int:workflow_id>/delete/",
+        repositories.workflow_delete,
+        name="workflow_delete",
+    ),
+    path(
         "repositories/<int:repository_id>/workflows/upload/",
         repositories.workflow_upload,
         name="workflow_upload",
@@ -31,9 +42,26 @@ urlpatterns = [
         repositories.runs_upload,
         name="runs_upload",
     ),
+    path("teams/new/", teams.team_create, name="team_create"),
+    path("teams/<slug:team_slug>/members/", teams.team_members, name="team_members"),
+    path(
+        "teams/<slug:team_slug>/members/<int:member_id>/role/",
+        teams.member_role,
+        name="member_role",
+    ),
+    path(
+        "teams/<slug:team_slug>/members/<int:member_id>/remove/",
+        teams.member_remove,
+        name="member_remove",
+    ),
     path("teams/<slug:team_slug>/pools/", pools.pools, name="pools"),
     path("teams/<slug:team_slug>/pools/upload/", pools.pools_upload, name="pools_upload"),
     path("teams/<slug:team_slug>/pools/<int:pool_id>/", pools.pool_edit, name="pool_edit"),
+    path(
+        "teams/<slug:team_slug>/pools/<int:pool_id>/delete/",
+        pools.pool_delete,
+        name="pool_delete",
+    ),
     path(
         "workflows/<int:workflow_id>/scenarios/",
         scenarios.workflow_scenarios,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from pydantic import ValidationError
 
 from decider.adapter.saved import ScenarioNoLongerFits, analyse_saved
@@ -14,6 +14,7 @@ from decider.engine.analysis import Analysis, analyze
 from decider.engine.presets import APPLY, apply_preset
 from decider.engine.report import render_report
 from decider.engine.vocabulary import STATISTIC_VALUES
+from decider.management.commands._base import DatabaseCommand
 from decider.management.commands._engine_options import (
     add_source_arguments,
     job_id,
@@ -22,7 +23,7 @@ from decider.management.commands._engine_options import (
 from decider.models import Scenario
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Analyse a workflow: wall clock, critical path, compute and peak runners for the "
         "current and the proposed graph, queueing with the pools, decision, costs and risks."

@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.datastructures import MultiValueDict
 
 from decider.adapter.saved import ScenarioNoLongerFits
+from decider.management.commands._base import DatabaseCommand
 from decider.models import Scenario
 from decider.reports.pdf import PAPER_SIZES, render_comparison_pdf, render_scenario_pdf
 from decider.web.forms.compare import MAX_COMPARED, MIN_COMPARED, CompareForm
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Export the PDF recommendation of a saved scenario (--scenario ID) or a comparison "
         f"of {MIN_COMPARED}-{MAX_COMPARED} scenarios (--compare ID ID ...) to -o FILE."

@@ -3,15 +3,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from decider.importers.pools_csv import parse_pools_csv
 from decider.importers.problems import ImportRefused
 from decider.importers.store import store_pools
+from decider.management.commands._base import DatabaseCommand
 from decider.management.commands._lookup import refusal_error, team_named
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Import runner pools from CSV: name, labels, runners, monthly_cost_usd_per_runner, "
         "baseline_utilization."

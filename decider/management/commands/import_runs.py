@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from decider.importers.job_runs import parse_runs
 from decider.importers.problems import ImportRefused
 from decider.importers.store import WorkflowChoiceError, store_runs, workflow_for_runs
+from decider.management.commands._base import DatabaseCommand
 from decider.management.commands._lookup import read_files, refusal_error, team_named
 from decider.models import Repository
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Import measured job runs (GitHub REST jobs JSON, gh CLI JSON, or CSV) into a "
         "repository's workflow. Re-importing the same data adds nothing."

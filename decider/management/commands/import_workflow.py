@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from decider.importers.problems import ImportRefused
 from decider.importers.store import store_workflows
 from decider.importers.workflow_yaml import parse_workflow_files
+from decider.management.commands._base import DatabaseCommand
 from decider.management.commands._lookup import (
     read_files,
     refusal_error,
@@ -15,7 +16,7 @@ from decider.management.commands._lookup import (
 )
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Import GitHub Actions workflow YAML into a repository. Pass the local reusable "
         "workflows it calls too: they are expanded into the caller's jobs."

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import transaction
 
 from decider.adapter.versions import new_version
@@ -22,6 +22,7 @@ from decider.importers.job_runs import parse_runs
 from decider.importers.pools_csv import parse_pools_csv
 from decider.importers.store import store_pools, store_runs, store_workflows
 from decider.importers.workflow_yaml import parse_workflow_files
+from decider.management.commands._base import DatabaseCommand
 from decider.models import Membership, Repository, Scenario, Team, Workflow
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -45,7 +46,7 @@ DEMO_REPOSITORIES = [
 ]
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Load the demo team, login, pools, the mural-api and murally workflows and their runs."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from pydantic import ValidationError
 
 from decider.engine import inputs as engine_inputs
@@ -13,6 +13,7 @@ from decider.engine.durations import current_durations
 from decider.engine.pool_simulation import background_job_lengths, simulation_input
 from decider.engine.pools import placements
 from decider.engine.simulation import SimPool, SimulationInput, SimulationResult, simulate
+from decider.management.commands._base import DatabaseCommand
 from decider.management.commands._engine_options import (
     add_source_arguments,
     load_source,
@@ -22,7 +23,7 @@ from decider.management.commands._engine_options import (
 DEFAULT_MEAN_JOB_S = 300.0
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Simulate shared runner pools (Poisson background load from baseline utilization, "
         "exponential job lengths) and, given a workflow, its pipelines arriving on top."

@@ -86,3 +86,19 @@ def pools_upload(request: AuthenticatedHttpRequest, team_slug: str) -> HttpRespo
         return _render_pools(request, team, upload_form=form, upload_problems=refused.problems)
     messages.success(request, store_pools(team, records).summary())
     return redirect("pools", team_slug=team.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pool_delete(request: AuthenticatedHttpRequest, team_slug: str, pool_id: int) -> HttpResponse:
+    """GET asks for confirmation, saying what goes and what stays; POST deletes. Saved
+    scenarios keep the pools they were computed with in their snapshots."""
+    team = access.team_or_404(request, team_slug)
+    pool = get_object_or_404(RunnerPool, team=team, pk=pool_id)
+    access.require_editor(request, team)
+    if request.method == "GET":
+        context = {"team": team, "pool": pool, "scenario_count": team.scenarios.count()}
+        return render(request, "decider/pool_delete.html", context)
+    pool.delete()
+    messages.success(request, f"Deleted pool {pool.name}. Saved scenarios keep their figures.")
+    return redirect("pools", team_slug=team.slug)

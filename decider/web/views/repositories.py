@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from decider.adapter.overview import workflow_overview
 from decider.adapter.saved import listed_scenarios
@@ -23,7 +24,7 @@ from decider.importers.store import (
     workflow_for_runs,
 )
 from decider.importers.workflow_yaml import parse_workflow_files
-from decider.models import Repository
+from decider.models import Repository, Scenario
 from decider.web import access
 from decider.web.forms.uploads import RunsUploadForm, WorkflowUploadForm, read_uploads
 from decider.web.request import AuthenticatedHttpRequest
@@ -111,3 +112,58 @@ def runs_upload(request: AuthenticatedHttpRequest, repository_id: int) -> HttpRe
     for warning in report.warnings:
         messages.warning(request, warning)
     return redirect("repository", repository_id=repository.pk)
+
+
+def _delete_page(
+    request: AuthenticatedHttpRequest, context: dict[str, object], status: int = 200
+) -> HttpResponse:
+    return render(request, "decider/inventory_delete.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workflow_delete(request: AuthenticatedHttpRequest, workflow_id: int) -> HttpResponse:
+    """Deleting a workflow would delete the saved scenarios of it (and their versions), so it
+    is refused while any exist: nothing a saved snapshot needs is lost by a click."""
+    workflow = access.workflow_or_404(request, workflow_id)
+    access.require_editor(request, workflow.repository.team)
+    scenario_count = workflow.scenarios.count()
+    context = {
+        "what": f"workflow {workflow.name} ({workflow.path})",
+        "goes": f"the workflow with its jobs ({workflow.jobs.count()}) and imported workflow "
+        f"runs ({workflow.runs.count()}) with their job runs",
+        "scenario_count": scenario_count,
+        "scenarios_url": reverse("workflow_scenarios", args=[workflow.pk]),
+        "back_url": reverse("repository", args=[workflow.repository_id]),
+    }
+    if request.method == "GET" or scenario_count:
+        return _delete_page(
+            request, context, status=409 if scenario_count and request.method == "POST" else 200
+        )
+    workflow.delete()
+    messages.success(request, f"Deleted workflow {workflow.name}.")
+    return redirect("repository", repository_id=workflow.repository_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def repository_delete(request: AuthenticatedHttpRequest, repository_id: int) -> HttpResponse:
+    """Like a workflow: refused while saved scenarios of its workflows exist."""
+    repository = access.repository_or_404(request, repository_id)
+    access.require_editor(request, repository.team)
+    scenario_count = Scenario.objects.filter(workflow__repository=repository).count()
+    context = {
+        "what": f"repository {repository.name}",
+        "goes": f"the repository with its workflows ({repository.workflows.count()}), their "
+        "jobs and imported runs",
+        "scenario_count": scenario_count,
+        "scenarios_url": reverse("team_scenarios", args=[repository.team.slug]),
+        "back_url": reverse("repository", args=[repository.pk]),
+    }
+    if request.method == "GET" or scenario_count:
+        return _delete_page(
+            request, context, status=409 if scenario_count and request.method == "POST" else 200
+        )
+    repository.delete()
+    messages.success(request, f"Deleted repository {repository.name}.")
+    return redirect("dashboard")

@@ -129,3 +129,40 @@ def test_pools_import_from_csv_and_refusals_name_the_row(editor_client, team, se
     assert response.status_code == 200
     assert b"row 2" in response.content
     assert not RunnerPool.objects.filter(name="big").exists()
+
+
+def test_deleting_a_pool_asks_first_and_says_what_stays(demo_scenario, demo_editor) -> None:
+    team = demo_scenario.team
+    pool = team.pools.get(name="medium")
+    url = reverse("pool_delete", args=[team.slug, pool.pk])
+    page = demo_editor.get(url).content.decode()
+    assert "Delete pool medium?" in page
+    assert "3 runners" in page and "What stays" in page
+    assert RunnerPool.objects.filter(pk=pool.pk).exists()  # a GET deletes nothing
+
+
+def test_a_deleted_pool_leaves_saved_scenarios_viewable_and_exportable(
+    demo_scenario, demo_editor
+) -> None:
+    team = demo_scenario.team
+    pool = team.pools.get(name="medium")
+    before = demo_editor.get(reverse("scenario", args=[demo_scenario.pk]))
+    response = demo_editor.post(reverse("pool_delete", args=[team.slug, pool.pk]))
+    assert response.status_code == 302
+    assert not RunnerPool.objects.filter(pk=pool.pk).exists()
+    page = demo_editor.get(reverse("scenario", args=[demo_scenario.pk]))
+    assert page.status_code == 200
+    now, then = page.context["results"], before.context["results"]
+    assert (now.headline, now.ask, now.metrics) == (then.headline, then.ask, then.metrics)
+    pdf = demo_editor.get(reverse("scenario_pdf", args=[demo_scenario.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+
+
+def test_only_editors_of_the_team_delete_a_pool(demo_scenario, demo_viewer, outsider) -> None:
+    team = demo_scenario.team
+    pool = team.pools.get(name="small")
+    url = reverse("pool_delete", args=[team.slug, pool.pk])
+    assert demo_viewer.get(url).status_code == 403
+    assert demo_viewer.post(url).status_code == 403
+    assert outsider.post(url).status_code == 404
+    assert RunnerPool.objects.filter(pk=pool.pk).exists()
