@@ -7,19 +7,19 @@ by key, job runs are unique on GitHub's job id (or run + job), pools on their na
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import connection, models, transaction
 
 from decider.importers.matching import match_job_runs
 from decider.importers.records import (
     JobRecord,
     JobRunRecord,
     PoolRecord,
-    RunImport,
     WorkflowRecord,
     WorkflowRunRecord,
 )
@@ -47,13 +47,30 @@ class WorkflowStoreReport:
 
 
 @dataclass
+class NameCount:
+    """Runs sharing one job name that could not be imported: how many, and the first one."""
+
+    count: int
+    first_location: str
+    candidate_keys: list[str] = field(default_factory=list)
+
+
+@dataclass
 class RunStoreReport:
+    """What an import did. Counts come from the database's own answer (rows it inserted),
+    so two identical uploads at once report what each really added."""
+
     workflow: Workflow
     added: int = 0
     already_present: int = 0
     runs_added: int = 0
-    unmatched: list[JobRunRecord] = field(default_factory=list)
+    unmatched: dict[str, NameCount] = field(default_factory=dict)  # by job name as given
+    ambiguous: dict[str, NameCount] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def unmatched_count(self) -> int:
+        return sum(name.count for name in self.unmatched.values())
 
     def summary(self) -> str:
         text = (
@@ -61,9 +78,27 @@ class RunStoreReport:
             f"{self.already_present} already present, {self.runs_added} workflow runs added"
         )
         if self.unmatched:
-            names = sorted({record.job_name for record in self.unmatched})
-            text += f"; {len(self.unmatched)} not matched to any job: {', '.join(names)}"
+            names = sorted(self.unmatched)
+            text += f"; {self.unmatched_count} not matched to any job: {', '.join(names)}"
         return text
+
+    def ambiguity_warnings(self) -> list[str]:
+        return [
+            f"'{name}' ({found.first_location}"
+            + (f", and {found.count - 1} more runs" if found.count > 1 else "")
+            + f") could be any of {', '.join(found.candidate_keys)}: not imported; "
+            "rename the job or import per workflow."
+            for name, found in self.ambiguous.items()
+        ]
+
+    def _note(
+        self, names: dict[str, NameCount], record: JobRunRecord, keys: list[str] | None = None
+    ) -> None:
+        known = names.get(record.job_name)
+        if known is None:
+            names[record.job_name] = NameCount(1, record.source_location, keys or [])
+        else:
+            known.count += 1
 
 
 @dataclass
@@ -149,115 +184,187 @@ def job_records_for(workflow: Workflow) -> list[JobRecord]:
     ]
 
 
-PROGRESS_EVERY = 1000
+class RunSource(Protocol):
+    """Run data to store: a `RunImport` (all in memory) or a `RunUpload` (read as stored)."""
+
+    runs: list[WorkflowRunRecord]
+    warnings: list[str]
+
+    def batches(self) -> Iterator[list[JobRunRecord]]: ...
 
 
 def store_runs(
     workflow: Workflow,
-    run_import: RunImport,
-    progress: Callable[[int, int], None] | None = None,
+    source: RunSource,
+    progress: Callable[[int], None] | None = None,
 ) -> RunStoreReport:
-    report = RunStoreReport(workflow=workflow, warnings=list(run_import.warnings))
-    match = match_job_runs(job_records_for(workflow), run_import.jobs)
-    report.unmatched = list(match.unmatched)
-    report.warnings += match.warnings
-    report.warnings += [
-        f"'{item.record.job_name}' ({item.record.source_location}) could be any of "
-        f"{', '.join(item.candidate_keys)}: not imported; rename the job or import per workflow."
-        for item in match.ambiguous
-    ]
+    """Store job runs batch by batch in one transaction: a file refused part-way (a bad row
+    near its end) leaves nothing behind. Rows already stored, by an earlier import or by an
+    identical upload running at the same moment, are skipped by the database's unique
+    constraints (insert ... on conflict do nothing), never an error."""
+    report = RunStoreReport(workflow=workflow)
+    job_records = job_records_for(workflow)
+    job_ids = dict(workflow.jobs.values_list("key", "pk"))
+    done = 0
     with transaction.atomic():
-        runs = _store_workflow_runs(workflow, run_import.runs, match.matched, report)
-        jobs = {job.key: job for job in workflow.jobs.all()}
-        # One query for what is already stored, rather than one per record.
-        stored = {
-            _identity(job_id, run_id, github_job_id, started_at)
-            for job_id, run_id, github_job_id, started_at in JobRun.objects.filter(
-                job__workflow=workflow
-            ).values_list("job_id", "run_id", "github_job_id", "started_at")
-        }
-        new_rows = []
-        for done, (key, record) in enumerate(match.matched, start=1):
-            if progress is not None and done % PROGRESS_EVERY == 0:
-                progress(done, len(match.matched))
-            run = runs.get(record.github_run_id) if record.github_run_id is not None else None
-            identity = _identity(
-                jobs[key].pk, run.pk if run else None, record.github_job_id, record.started_at
-            )
-            if identity in stored:
-                report.already_present += 1
-                continue
-            stored.add(identity)
-            new_rows.append(
-                JobRun(
-                    job=jobs[key],
-                    run=run,
-                    github_job_id=record.github_job_id,
-                    created_at=record.created_at,
-                    started_at=record.started_at,
-                    completed_at=record.completed_at,
-                    duration_s=record.seconds,
-                    conclusion=record.conclusion or "",
-                    runner_name=record.runner_name or "",
-                    runner_labels=record.runner_labels,
-                )
-            )
-        JobRun.objects.bulk_create(new_rows, batch_size=PROGRESS_EVERY)
-        report.added = len(new_rows)
+        run_ids = _store_run_details(workflow, source.runs, report)
+        for batch in source.batches():
+            match = match_job_runs(job_records, batch)
+            for record in match.unmatched:
+                report._note(report.unmatched, record)
+            for item in match.ambiguous:
+                report._note(report.ambiguous, item.record, item.candidate_keys)
+            report.warnings += match.warnings
+            run_ids.update(_store_mentioned_runs(workflow, match.matched, run_ids, report))
+            rows = [_job_run_row(job_ids[key], record, run_ids) for key, record in match.matched]
+            added = insert_ignoring_conflicts(JobRun, JOB_RUN_COLUMNS, rows)
+            report.added += added
+            report.already_present += len(rows) - added
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+    report.warnings = list(source.warnings) + report.warnings + report.ambiguity_warnings()
     return report
 
 
-def _store_workflow_runs(
-    workflow: Workflow,
-    run_records: list[WorkflowRunRecord],
-    matched: list[tuple[str, JobRunRecord]],
-    report: RunStoreReport,
-) -> dict[int, WorkflowRun]:
-    """Every run id the data mentions gets a WorkflowRun; run objects add their details."""
-    details = {record.github_run_id: record for record in run_records}
-    run_ids = set(details) | {
-        record.github_run_id for _, record in matched if record.github_run_id is not None
-    }
-    first_created: dict[int, datetime] = {}
-    for _, record in matched:
-        if record.github_run_id is not None and record.created_at is not None:
-            known = first_created.get(record.github_run_id)
-            if known is None or record.created_at < known:
-                first_created[record.github_run_id] = record.created_at
-    runs: dict[int, WorkflowRun] = {}
-    for run_id in sorted(run_ids):
-        detail = details.get(run_id)
-        defaults: dict[str, Any] = {"created_at": first_created.get(run_id)}
-        if detail is not None:
-            defaults = {
-                "created_at": detail.created_at or first_created.get(run_id),
-                "run_attempt": detail.run_attempt,
-                "branch": detail.branch,
-                "event": detail.event,
-            }
+JOB_RUN_COLUMNS = [
+    "job_id",
+    "run_id",
+    "github_job_id",
+    "created_at",
+    "started_at",
+    "completed_at",
+    "duration_s",
+    "conclusion",
+    "runner_name",
+    "runner_labels",
+]
+
+
+def _job_run_row(job_id: int, record: JobRunRecord, run_ids: dict[int, int]) -> tuple[object, ...]:
+    run_id = run_ids[record.github_run_id] if record.github_run_id is not None else None
+    return (
+        job_id,
+        run_id,
+        record.github_job_id,
+        record.created_at,
+        record.started_at,
+        record.completed_at,
+        record.seconds,
+        record.conclusion or "",
+        record.runner_name or "",
+        record.runner_labels,
+    )
+
+
+def insert_ignoring_conflicts(
+    model: type[models.Model], columns: list[str], rows: list[tuple[object, ...]]
+) -> int:
+    """Insert rows, skipping those a unique constraint already holds; return how many were
+    inserted. `bulk_create(ignore_conflicts=True)` skips them too but cannot say how many it
+    inserted, and an import must report its counts honestly, so this asks the database."""
+    if not rows:
+        return 0
+    fields: list[models.Field[Any, Any]] = []
+    for column in columns:
+        model_field = model._meta.get_field(column)
+        assert isinstance(model_field, models.Field)
+        fields.append(model_field)
+    adapters: list[Callable[[Any], Any] | None] = []
+    for model_field in fields:
+        if isinstance(model_field, (models.DateTimeField, models.JSONField)):
+            adapters.append(partial(model_field.get_db_prep_save, connection=connection))
+        else:
+            adapters.append(None)
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(str(model_field.column)) for model_field in fields)
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    max_params = connection.features.max_query_params or 60000
+    per_statement = max(1, min(len(rows), max_params // len(columns)))
+    inserted = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            params: list[Any] = []
+            for row in chunk:
+                params.extend(
+                    value if adapt is None or value is None else adapt(value)
+                    for adapt, value in zip(adapters, row, strict=True)
+                )
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES "
+                + ", ".join([placeholders] * len(chunk))
+                + " ON CONFLICT DO NOTHING",
+                params,
+            )
+            inserted += cursor.rowcount
+    return inserted
+
+
+def _store_run_details(
+    workflow: Workflow, run_records: list[WorkflowRunRecord], report: RunStoreReport
+) -> dict[int, int]:
+    """Run objects (from JSON) with their details; returns GitHub run id -> row id. There
+    are at most as many as a capped JSON upload holds, so one statement each is fine."""
+    run_ids: dict[int, int] = {}
+    for detail in sorted(run_records, key=lambda record: record.github_run_id):
+        defaults: dict[str, Any] = {
+            "created_at": detail.created_at,
+            "run_attempt": detail.run_attempt,
+            "branch": detail.branch,
+            "event": detail.event,
+        }
         run, created = WorkflowRun.objects.get_or_create(
-            workflow=workflow, github_run_id=run_id, defaults=defaults
+            workflow=workflow, github_run_id=detail.github_run_id, defaults=defaults
         )
-        if not created and detail is not None:
+        if not created:
             for name, value in defaults.items():
                 if value is not None and value != "":
                     setattr(run, name, value)
             run.save()
         report.runs_added += int(created)
-        runs[run_id] = run
-    return runs
+        run_ids[detail.github_run_id] = run.pk
+    return run_ids
 
 
-def _identity(
-    job_id: int, run_id: int | None, github_job_id: int | None, started_at: datetime | None
-) -> tuple[object, ...]:
-    """What makes a job run the same one again, as the table's unique constraints say:
-    GitHub's job id when there is one, else the run, else the start time."""
-    if github_job_id is not None:
-        return ("github job", job_id, github_job_id)
-    if run_id is not None:
-        return ("run", job_id, run_id)
-    return ("start", job_id, started_at)
+def _store_mentioned_runs(
+    workflow: Workflow,
+    matched: list[tuple[str, JobRunRecord]],
+    known: dict[int, int],
+    report: RunStoreReport,
+) -> dict[int, int]:
+    """Every run id a batch mentions gets a WorkflowRun, created when the run was (at the
+    latest) first queued: the earliest created_at of its jobs. Three statements per batch."""
+    first_created: dict[int, datetime | None] = {}
+    for _, record in matched:
+        run_id = record.github_run_id
+        if run_id is None:
+            continue
+        earliest = first_created.get(run_id)
+        if record.created_at is not None and (earliest is None or record.created_at < earliest):
+            first_created[run_id] = record.created_at
+        else:
+            first_created.setdefault(run_id, None)
+    if not first_created:
+        return {}
+    new_ids = sorted(run_id for run_id in first_created if run_id not in known)
+    report.runs_added += insert_ignoring_conflicts(
+        WorkflowRun,
+        ["workflow_id", "github_run_id", "created_at", "branch", "event"],
+        [(workflow.pk, run_id, first_created[run_id], "", "") for run_id in new_ids],
+    )
+    stored = WorkflowRun.objects.filter(
+        workflow=workflow, github_run_id__in=list(first_created)
+    ).values_list("github_run_id", "pk", "created_at")
+    ids: dict[int, int] = {}
+    earlier: list[WorkflowRun] = []
+    for run_id, pk, created_at in stored:
+        ids[run_id] = pk
+        first = first_created[run_id]
+        if first is not None and (created_at is None or first < created_at):
+            earlier.append(WorkflowRun(pk=pk, created_at=first))
+    WorkflowRun.objects.bulk_update(earlier, ["created_at"])
+    return ids
 
 
 def store_pools(team: Team, records: list[PoolRecord]) -> PoolStoreReport:
@@ -282,7 +389,9 @@ class WorkflowChoiceError(Exception):
     """The repository's workflow for some run data cannot be chosen without the user's help."""
 
 
-def workflow_for_runs(repository: Repository, run_import: RunImport) -> Workflow:
+def workflow_for_runs(
+    repository: Repository, runs: list[WorkflowRunRecord], jobs: list[JobRunRecord]
+) -> Workflow:
     """The repository's workflow the run data belongs to.
 
     One workflow: that one. Several: the one whose path the run objects name, else the one
@@ -295,12 +404,12 @@ def workflow_for_runs(repository: Repository, run_import: RunImport) -> Workflow
         )
     if len(workflows) == 1:
         return workflows[0]
-    paths = {run.workflow_path for run in run_import.runs if run.workflow_path}
+    paths = {run.workflow_path for run in runs if run.workflow_path}
     by_path = [workflow for workflow in workflows if workflow.path in paths]
     if len(by_path) == 1:
         return by_path[0]
     scores = sorted(
-        ((len(match_job_runs(job_records_for(w), run_import.jobs).matched), w) for w in workflows),
+        ((len(match_job_runs(job_records_for(w), jobs).matched), w) for w in workflows),
         key=lambda pair: -pair[0],
     )
     if scores[0][0] == 0 or (len(scores) > 1 and scores[0][0] == scores[1][0]):

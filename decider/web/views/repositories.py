@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from decider.adapter.overview import workflow_overview
 from decider.adapter.saved import listed_scenarios
-from decider.importers.job_runs import parse_runs
+from decider.importers.job_runs import open_runs
 from decider.importers.problems import ImportRefused, Problem
 from decider.importers.store import (
     WorkflowChoiceError,
@@ -25,7 +25,14 @@ from decider.importers.store import (
 from decider.importers.workflow_yaml import parse_workflow_files
 from decider.models import Repository
 from decider.web import access
-from decider.web.forms.uploads import RunsUploadForm, WorkflowUploadForm, read_uploads
+from decider.web.forms.uploads import (
+    MAX_REQUEST_UPLOAD_BYTES,
+    RunsUploadForm,
+    WorkflowUploadForm,
+    open_uploads,
+    read_uploads,
+    too_large_message,
+)
 from decider.web.request import AuthenticatedHttpRequest
 
 RECENT_SCENARIOS = 3
@@ -93,12 +100,19 @@ def workflow_upload(request: AuthenticatedHttpRequest, repository_id: int) -> Ht
 def runs_upload(request: AuthenticatedHttpRequest, repository_id: int) -> HttpResponse:
     repository = access.repository_or_404(request, repository_id)
     access.require_editor(request, repository.team)
+    if _declared_length(request) > MAX_REQUEST_UPLOAD_BYTES:
+        # Refused before Django reads the body into temporary files.
+        problem = Problem(message=too_large_message(_declared_length(request)))
+        return _render_repository(request, repository, runs_problems=[problem])
     form = RunsUploadForm(request.POST, request.FILES, workflows=repository.workflows.all())
     if not form.is_valid():
         return _render_repository(request, repository, runs_form=form)
     try:
-        run_import = parse_runs(read_uploads(form.cleaned_data["files"]))
-        workflow = form.cleaned_data["workflow"] or workflow_for_runs(repository, run_import)
+        upload = open_runs(open_uploads(form.cleaned_data["files"]))
+        workflow = form.cleaned_data["workflow"] or workflow_for_runs(
+            repository, upload.runs, upload.sample()
+        )
+        report = store_runs(workflow, upload)
     except ImportRefused as refused:
         return _render_repository(
             request, repository, runs_form=form, runs_problems=refused.problems
@@ -106,8 +120,14 @@ def runs_upload(request: AuthenticatedHttpRequest, repository_id: int) -> HttpRe
     except WorkflowChoiceError as error:
         form.add_error("workflow", str(error))
         return _render_repository(request, repository, runs_form=form)
-    report = store_runs(workflow, run_import)
     messages.success(request, report.summary())
     for warning in report.warnings:
         messages.warning(request, warning)
     return redirect("repository", repository_id=repository.pk)
+
+
+def _declared_length(request: AuthenticatedHttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
