@@ -119,8 +119,10 @@ class RunUpload:
         """Lists of at most BATCH_SIZE records; raises ImportRefused at the end when any row
         of any file was bad (after reading every file, so all their problems show at once)."""
         first = self.sample()
+        self._first = []  # held once: the store keeps no batch longer than it writes it
         if first:
             yield first
+        del first
         yield from self._batches
 
     def _read(self) -> Iterator[list[JobRunRecord]]:

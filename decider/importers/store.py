@@ -207,7 +207,7 @@ def store_runs(
     job_ids = dict(workflow.jobs.values_list("key", "pk"))
     done = 0
     with transaction.atomic():
-        run_ids = _store_run_details(workflow, source.runs, report)
+        detail_ids = _store_run_details(workflow, source.runs, report)
         for batch in source.batches():
             match = match_job_runs(job_records, batch)
             for record in match.unmatched:
@@ -215,7 +215,10 @@ def store_runs(
             for item in match.ambiguous:
                 report._note(report.ambiguous, item.record, item.candidate_keys)
             report.warnings += match.warnings
-            run_ids.update(_store_mentioned_runs(workflow, match.matched, run_ids, report))
+            # Only this batch's runs are kept, so memory does not grow with the file.
+            run_ids = detail_ids | _store_mentioned_runs(
+                workflow, match.matched, detail_ids, report
+            )
             rows = [_job_run_row(job_ids[key], record, run_ids) for key, record in match.matched]
             added = insert_ignoring_conflicts(JobRun, JOB_RUN_COLUMNS, rows)
             report.added += added
@@ -223,6 +226,7 @@ def store_runs(
             done += len(batch)
             if progress is not None:
                 progress(done)
+            del batch, match, rows  # before the next batch is read, not after
     report.warnings = list(source.warnings) + report.warnings + report.ambiguity_warnings()
     return report
 
