@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from typing import Any, Protocol
 
-from django.db import connection, models, transaction
+from django.db import transaction
 
+from decider.importers.bulk import insert_ignoring_conflicts
 from decider.importers.matching import match_job_runs
 from decider.importers.records import (
     JobRecord,
@@ -259,50 +259,6 @@ def _job_run_row(job_id: int, record: JobRunRecord, run_ids: dict[int, int]) -> 
         record.runner_name or "",
         record.runner_labels,
     )
-
-
-def insert_ignoring_conflicts(
-    model: type[models.Model], columns: list[str], rows: list[tuple[object, ...]]
-) -> int:
-    """Insert rows, skipping those a unique constraint already holds; return how many were
-    inserted. `bulk_create(ignore_conflicts=True)` skips them too but cannot say how many it
-    inserted, and an import must report its counts honestly, so this asks the database."""
-    if not rows:
-        return 0
-    fields: list[models.Field[Any, Any]] = []
-    for column in columns:
-        model_field = model._meta.get_field(column)
-        assert isinstance(model_field, models.Field)
-        fields.append(model_field)
-    adapters: list[Callable[[Any], Any] | None] = []
-    for model_field in fields:
-        if isinstance(model_field, (models.DateTimeField, models.JSONField)):
-            adapters.append(partial(model_field.get_db_prep_save, connection=connection))
-        else:
-            adapters.append(None)
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(str(model_field.column)) for model_field in fields)
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    max_params = connection.features.max_query_params or 60000
-    per_statement = max(1, min(len(rows), max_params // len(columns)))
-    inserted = 0
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            params: list[Any] = []
-            for row in chunk:
-                params.extend(
-                    value if adapt is None or value is None else adapt(value)
-                    for adapt, value in zip(adapters, row, strict=True)
-                )
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES "
-                + ", ".join([placeholders] * len(chunk))
-                + " ON CONFLICT DO NOTHING",
-                params,
-            )
-            inserted += cursor.rowcount
-    return inserted
 
 
 def _store_run_details(

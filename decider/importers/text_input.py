@@ -204,7 +204,8 @@ class CsvRows:
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         while (cells := self._next_record()) is not None:
             self._row_number += 1
-            if not any(cell.strip() for cell in cells):
+            stripped = [cell.strip() for cell in cells]
+            if not any(stripped):
                 continue
             if len(cells) != self.width:
                 self.problems.add(
@@ -213,7 +214,7 @@ class CsvRows:
                     row=self._row_number,
                 )
                 continue
-            yield self._row_number, [cell.strip() for cell in cells]
+            yield self._row_number, stripped
 
 
 def open_text(source: str, stream: BinaryIO) -> TextIO:
