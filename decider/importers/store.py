@@ -146,6 +146,7 @@ def _store_workflow(repository: Repository, record: WorkflowRecord) -> WorkflowS
         job.delete()
     for job_record in record.jobs:
         jobs_by_key[job_record.key].needs.set([jobs_by_key[key] for key in job_record.needs])
+    workflow.data_changed()
     return report
 
 
@@ -227,6 +228,7 @@ def store_runs(
             if progress is not None:
                 progress(done)
             del batch, match, rows  # before the next batch is read, not after
+        workflow.data_changed()
     report.warnings = list(source.warnings) + report.warnings + report.ambiguity_warnings()
     return report
 
