@@ -79,10 +79,13 @@ def engine_workflow(workflow: Workflow) -> engine_inputs.Workflow:
             runs_on=list(row.runs_on),
             needs=[id_of[need.key] for need in row.needs.all()],
             kind=row.kind,
-            samples=samples.get(row.pk, []),
         )
         for index, row in enumerate(rows)
     ]
+    for job, row in zip(jobs, rows, strict=True):
+        # The cached list itself, not a validated copy: the engine summarizes a long history
+        # once per list (`engine.runs.counted`), so it must be the same list every request.
+        job.samples = samples.get(row.pk, [])
     return engine_inputs.Workflow(name=workflow.name, jobs=jobs)
 
 

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from decider.engine.inputs import CachePair, Scenario, Workflow
-from decider.engine.runs import counted_samples
+from decider.engine.runs import counted
 
 Reading = Literal["independent", "reuses", "inconclusive", "no_data"]
 
@@ -94,16 +94,8 @@ def pair_evidence(workflow: Workflow, pair: CachePair, include_failed_runs: bool
     """Over the runs that count, as for durations: a cancelled build says nothing of reuse."""
     jobs = workflow.by_id()
     test, prod = jobs[pair.test], jobs[pair.prod]
-    test_by_run = {
-        s.run_id: s.duration_s
-        for s in counted_samples(test.samples, include_failed_runs)
-        if s.run_id is not None
-    }
-    prod_by_run = {
-        s.run_id: s.duration_s
-        for s in counted_samples(prod.samples, include_failed_runs)
-        if s.run_id is not None
-    }
+    test_by_run = counted(test.samples, include_failed_runs).by_run
+    prod_by_run = counted(prod.samples, include_failed_runs).by_run
     shared = sorted(test_by_run.keys() & prod_by_run.keys())
     test_s = sum(test_by_run[run] for run in shared)
     prod_s = sum(prod_by_run[run] for run in shared)
