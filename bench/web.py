@@ -402,7 +402,7 @@ def profile_recalculation() -> None:
     parts = {
         "access.workflow_or_404 (ORM)": (access, "workflow_or_404"),
         "engine_workflow (ORM rows -> engine model)": (whatif, "engine_workflow"),
-        "  of which samples_by_key (job runs)": (inputs, "samples_by_key"),
+        "  of which stored_runs (job runs, cached)": (inputs, "stored_runs"),
         "engine_pools (ORM rows -> engine model)": (whatif, "engine_pools"),
         "ScenarioForm(...) fields": (ScenarioForm, "__init__"),
         "form validation -> engine Scenario": (ScenarioForm, "full_clean"),

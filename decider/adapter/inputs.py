@@ -6,71 +6,97 @@ page and the same figure in `analyze --json` start from the same inputs.
 
 from __future__ import annotations
 
+import statistics
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import cast
 
 from django.db.models import Count, Max
 
 from decider.engine import inputs as engine_inputs
 from decider.engine.inputs import Sample
+from decider.engine.runs import DID_NOT_RUN
 from decider.engine.vocabulary import Conclusion
 from decider.models import JobRun, RunnerPool, Team, Workflow
 
-# Measured runs per workflow, per process: (workflow id, data version, rows, last row id)
-# -> samples by job id. A few workflows' worth: 100k runs take about 40 MB.
-_SAMPLES_CACHE: OrderedDict[tuple[int, int, int, int | None], dict[int, list[Sample]]] = (
-    OrderedDict()
-)
-SAMPLES_CACHED_WORKFLOWS = 4
-_SAMPLES_LOCK = threading.Lock()  # gunicorn threads share the cache
+
+@dataclass(frozen=True)
+class StoredRuns:
+    """A workflow's measured runs as the pages read them, by job row id."""
+
+    samples: dict[int, list[Sample]]
+    # Median queue wait (started - created) of the runs that waited for a runner: failed and
+    # cancelled ones did, skipped ones never queued. Absent: no queue time known.
+    median_queue_wait_s: dict[int, float]
 
 
-def samples_by_job(workflow: Workflow) -> dict[int, list[engine_inputs.Sample]]:
-    """Every imported run of the workflow's jobs as engine samples, keyed by job row id, with
-    its conclusion: the engine decides which runs count.
+# Per process: (workflow id, data version, rows, last row id) -> its StoredRuns. A few
+# workflows' worth: 100k runs take about 40 MB.
+_CACHE: OrderedDict[tuple[int, int, int, int | None], StoredRuns] = OrderedDict()
+CACHED_WORKFLOWS = 4
+_LOCK = threading.Lock()  # gunicorn threads share the cache
+
+
+def stored_runs(workflow: Workflow) -> StoredRuns:
+    """Every imported run of the workflow's jobs as engine samples, with its conclusion (the
+    engine decides which runs count), and the queue waits the repository page shows.
 
     Read once per change of the data: the key is the workflow's data version (bumped by
     imports) and its runs' count and last id (one indexed aggregate, which also sees rows
-    written without an import). A page of a workflow with 100k runs then costs that
+    added or deleted without an import). A page of a workflow with 100k runs then costs that
     aggregate, not 100k rows turned into objects."""
     stored = JobRun.objects.filter(job__workflow=workflow).aggregate(
         rows=Count("id"), last=Max("id")
     )
     key = (workflow.pk, workflow.data_version, stored["rows"], stored["last"])
-    cached = _SAMPLES_CACHE.get(key)
-    if cached is not None:
-        _SAMPLES_CACHE.move_to_end(key)
-        return cached
-    samples: dict[int, list[engine_inputs.Sample]] = {}
-    # Only the columns the engine reads, as tuples: no model instances, no JSON decoding.
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+            return cached
+    samples: dict[int, list[Sample]] = {}
+    waits: dict[int, list[float]] = {}
+    # Only the columns read, as tuples: no model instances, no JSON decoding.
     rows = JobRun.objects.filter(job__workflow=workflow).values_list(
-        "job_id", "duration_s", "run__created_at", "created_at", "run__github_run_id", "conclusion"
+        "job_id",
+        "duration_s",
+        "run__created_at",
+        "created_at",
+        "started_at",
+        "run__github_run_id",
+        "conclusion",
     )
-    for job_id, duration_s, run_created_at, created_at, run_id, conclusion in rows.iterator(
+    for job_id, duration_s, run_created, created, started, run_id, conclusion in rows.iterator(
         chunk_size=10_000
     ):
         samples.setdefault(job_id, []).append(
             # Values straight from our own validated rows: construct, do not re-validate.
             Sample.model_construct(
                 duration_s=duration_s,
-                created_at=run_created_at or created_at,
+                created_at=run_created or created,
                 run_id=run_id,
                 conclusion=cast(Conclusion, conclusion) if conclusion else None,
             )
         )
-    with _SAMPLES_LOCK:
-        _SAMPLES_CACHE[key] = samples
-        while len(_SAMPLES_CACHE) > SAMPLES_CACHED_WORKFLOWS:
-            _SAMPLES_CACHE.popitem(last=False)
-    return samples
+        if created is not None and started is not None and conclusion not in DID_NOT_RUN:
+            waits.setdefault(job_id, []).append((started - created).total_seconds())
+    result = StoredRuns(
+        samples=samples,
+        median_queue_wait_s={job_id: statistics.median(w) for job_id, w in waits.items()},
+    )
+    with _LOCK:
+        _CACHE[key] = result
+        while len(_CACHE) > CACHED_WORKFLOWS:
+            _CACHE.popitem(last=False)
+    return result
 
 
 def engine_workflow(workflow: Workflow) -> engine_inputs.Workflow:
     """The workflow as the engine sees it: job ids are declaration-order indexes."""
     rows = list(workflow.jobs.prefetch_related("needs").order_by("order"))
     id_of = {row.key: index for index, row in enumerate(rows)}
-    samples = samples_by_job(workflow)
+    samples = stored_runs(workflow).samples
     jobs = [
         engine_inputs.Job(
             id=index,
@@ -104,5 +130,5 @@ def engine_pools(team: Team) -> list[engine_inputs.Pool]:
 
 def forget_samples() -> None:
     """Empty the cache (tests: a rolled-back test database hands out the same ids again)."""
-    with _SAMPLES_LOCK:
-        _SAMPLES_CACHE.clear()
+    with _LOCK:
+        _CACHE.clear()

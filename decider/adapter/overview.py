@@ -4,17 +4,16 @@ Durations use the runs that count by default: successful ones (DESIGN.md semanti
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 
-from decider.adapter.inputs import engine_pools, engine_workflow
+from decider.adapter.inputs import engine_pools, engine_workflow, stored_runs
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import analyze
-from decider.engine.durations import statistic_of
+from decider.engine.durations import counted_statistic
 from decider.engine.formatting import peak_in_words
-from decider.engine.runs import DID_NOT_RUN, RunCounts, counted_samples, run_counts
+from decider.engine.runs import RunCounts, counted
 from decider.engine.schedule import TOTAL
-from decider.models import Job, JobRun, Workflow
+from decider.models import Job, Workflow
 
 
 @dataclass
@@ -85,27 +84,17 @@ def workflow_overview(workflow: Workflow) -> WorkflowOverview:
     jobs = list(workflow.jobs.prefetch_related("needs").order_by("order"))
     graph = engine_workflow(workflow)
     samples = {job.key: job.samples for job in graph.jobs}
-    waits: dict[int, list[float]] = {}
-    # Failed and cancelled runs waited for a runner like any other; skipped ones never queued.
-    for job_run in (
-        JobRun.objects.filter(job__workflow=workflow)
-        .exclude(conclusion__in=DID_NOT_RUN)
-        .only("job_id", "created_at", "started_at")
-    ):
-        if job_run.queue_wait_s is not None:
-            waits.setdefault(job_run.job_id, []).append(job_run.queue_wait_s)
+    waits = stored_runs(workflow).median_queue_wait_s
     rows = []
     for job in jobs:
         row = JobRow(job=job, needs=[need.name for need in job.needs.all()])
-        imported = samples.get(job.key, [])
-        row.runs = run_counts(imported, include_failed_runs=False)
-        job_samples = counted_samples(imported, include_failed_runs=False)
-        if job_samples:
-            row.latest_s = statistic_of(job_samples, "latest")
-            row.median_s = statistic_of(job_samples, "median")
-            row.p90_s = statistic_of(job_samples, "p90")
-        if waits.get(job.pk):
-            row.median_queue_wait_s = statistics.median(waits[job.pk])
+        job_runs = counted(samples.get(job.key, []), include_failed_runs=False)
+        row.runs = job_runs.counts
+        if job_runs.samples:
+            row.latest_s = counted_statistic(job_runs, "latest")
+            row.median_s = counted_statistic(job_runs, "median")
+            row.p90_s = counted_statistic(job_runs, "p90")
+        row.median_queue_wait_s = waits.get(job.pk)
         rows.append(row)
     schedule = current_graph(workflow, graph)
     on_path = set(schedule.critical_path_keys) if schedule else set()
