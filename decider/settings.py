@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "decider.web.context_processors.menu",
             ],
             # Figures read the same on pages and in PDFs: |duration, |usd, |percent, ...
             "builtins": ["decider.adapter.template_filters"],

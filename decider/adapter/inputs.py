@@ -18,7 +18,7 @@ from decider.engine import inputs as engine_inputs
 from decider.engine.inputs import Sample
 from decider.engine.runs import DID_NOT_RUN
 from decider.engine.vocabulary import Conclusion
-from decider.models import JobRun, RunnerPool, Team, Workflow
+from decider.models import Job, JobRun, RunnerPool, Team, Workflow
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,23 @@ CACHED_WORKFLOWS = 4
 _LOCK = threading.Lock()  # gunicorn threads share the cache
 
 
-def stored_runs(workflow: Workflow) -> StoredRuns:
+RunsKey = tuple[int, int | None]  # (job runs stored, last job run id)
+
+
+def runs_keys(workflows: list[Workflow]) -> dict[int, RunsKey]:
+    """What `stored_runs` keys its cache on, for many workflows in one query."""
+    grouped = (
+        JobRun.objects.filter(job__workflow__in=workflows)
+        .values("job__workflow")
+        .annotate(rows=Count("id"), last=Max("id"))
+        .order_by()
+    )
+    keys: dict[int, RunsKey] = {workflow.pk: (0, None) for workflow in workflows}
+    keys.update({group["job__workflow"]: (group["rows"], group["last"]) for group in grouped})
+    return keys
+
+
+def stored_runs(workflow: Workflow, runs_key: RunsKey | None = None) -> StoredRuns:
     """Every imported run of the workflow's jobs as engine samples, with its conclusion (the
     engine decides which runs count), and the queue waits the repository page shows.
 
@@ -46,10 +62,9 @@ def stored_runs(workflow: Workflow) -> StoredRuns:
     imports) and its runs' count and last id (one indexed aggregate, which also sees rows
     added or deleted without an import). A page of a workflow with 100k runs then costs that
     aggregate, not 100k rows turned into objects."""
-    stored = JobRun.objects.filter(job__workflow=workflow).aggregate(
-        rows=Count("id"), last=Max("id")
-    )
-    key = (workflow.pk, workflow.data_version, stored["rows"], stored["last"])
+    if runs_key is None:
+        runs_key = runs_keys([workflow])[workflow.pk]
+    key = (workflow.pk, workflow.data_version, *runs_key)
     with _LOCK:
         cached = _CACHE.get(key)
         if cached is not None:
@@ -95,8 +110,22 @@ def stored_runs(workflow: Workflow) -> StoredRuns:
 def engine_workflow(workflow: Workflow) -> engine_inputs.Workflow:
     """The workflow as the engine sees it: job ids are declaration-order indexes."""
     rows = list(workflow.jobs.prefetch_related("needs").order_by("order"))
+    return graph_of(workflow, rows, stored_runs(workflow).samples)
+
+
+def job_rows(workflows: list[Workflow]) -> dict[int, list[Job]]:
+    """The jobs of many workflows in declaration order, with their needs: two queries."""
+    rows: dict[int, list[Job]] = {workflow.pk: [] for workflow in workflows}
+    jobs = Job.objects.filter(workflow__in=workflows).prefetch_related("needs")
+    for job in jobs.order_by("workflow_id", "order"):
+        rows[job.workflow_id].append(job)
+    return rows
+
+
+def graph_of(
+    workflow: Workflow, rows: list[Job], samples: dict[int, list[Sample]]
+) -> engine_inputs.Workflow:
     id_of = {row.key: index for index, row in enumerate(rows)}
-    samples = stored_runs(workflow).samples
     jobs = [
         engine_inputs.Job(
             id=index,

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from decider.adapter.overview import workflow_overview
+from decider.adapter.overview import repository_overviews
 from decider.adapter.saved import listed_scenarios
 from decider.importers.job_runs import open_runs
 from decider.importers.problems import ImportRefused, Problem
@@ -23,7 +24,7 @@ from decider.importers.store import (
     workflow_for_runs,
 )
 from decider.importers.workflow_yaml import parse_workflow_files
-from decider.models import Repository
+from decider.models import Repository, Scenario
 from decider.web import access
 from decider.web.forms.uploads import (
     MAX_REQUEST_UPLOAD_BYTES,
@@ -47,12 +48,23 @@ def _render_repository(
     workflow_problems: list[Problem] | None = None,
     runs_problems: list[Problem] | None = None,
 ) -> HttpResponse:
-    workflows = repository.workflows.all()
-    overviews = [workflow_overview(workflow) for workflow in workflows]
+    workflows = list(
+        repository.workflows.select_related("repository__team").annotate(
+            scenario_count=Count("scenarios")
+        )
+    )
+    analysed = repository_overviews(workflows)
+    overviews = [overview for overview, _ in analysed]
+    todays = {overview.workflow.pk: whatif for overview, whatif in analysed}
     # The latest few saved scenarios per workflow with their key figures; the full list is a
-    # link away.
+    # link away. One query for every workflow's scenarios.
+    scenarios: dict[int, list[Scenario]] = {workflow.pk: [] for workflow in workflows}
+    for row in Scenario.objects.filter(workflow__in=workflows).select_related(
+        "workflow__repository__team", "created_by", "updated_by"
+    ):
+        scenarios[row.workflow_id].append(row)
     recent = [
-        listed_scenarios(list(workflow.scenarios.all()[:RECENT_SCENARIOS]), RECENT_SCENARIOS)
+        listed_scenarios(scenarios[workflow.pk][:RECENT_SCENARIOS], RECENT_SCENARIOS, todays)
         for workflow in workflows
     ]
     context = {
@@ -61,7 +73,7 @@ def _render_repository(
         "overviews": overviews,
         "sections": list(zip(overviews, recent, strict=True)),
         "workflow_form": workflow_form or WorkflowUploadForm(),
-        "runs_form": runs_form or RunsUploadForm(workflows=workflows),
+        "runs_form": runs_form or RunsUploadForm(workflows=repository.workflows.all()),
         "workflow_problems": workflow_problems or [],
         "runs_problems": runs_problems or [],
     }
