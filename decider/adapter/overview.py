@@ -4,6 +4,7 @@ Durations use the runs that count by default: successful ones (DESIGN.md semanti
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count
@@ -91,14 +92,16 @@ def current_graph(
     )
 
 
-def repository_overviews(workflows: list[Workflow]) -> list[tuple[WorkflowOverview, WhatIf]]:
+def repository_overviews(
+    workflows: Sequence[Workflow],
+) -> list[tuple[WorkflowOverview, WhatIf]]:
     """Each workflow's overview and what-if data (for its scenario list), in a number of
     queries that does not grow with the workflows: jobs, needs, run counts and the cache keys
     of their runs each in one query, the team's pools once."""
     if not workflows:
         return []
-    jobs = job_rows(workflows)
-    keys = runs_keys(workflows)
+    jobs = job_rows(list(workflows))
+    keys = runs_keys(list(workflows))
     pools = engine_pools(workflows[0].repository.team)
     run_counts = dict(
         WorkflowRun.objects.filter(workflow__in=workflows)
