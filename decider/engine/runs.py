@@ -103,6 +103,8 @@ class CountedRuns:
             sample.run_id: sample.duration_s for sample in self.samples if sample.run_id is not None
         }
         self.statistics: dict[str, float] = {}
+        # Cache-reuse evidence against another job's runs (`evidence.shared_runs`).
+        self.shared_with: dict[int, tuple[CountedRuns, tuple[int, float, float]]] = {}
 
 
 # A long history is summarized once, not on every request. Keyed on the identity of the
