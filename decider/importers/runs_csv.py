@@ -13,9 +13,8 @@ A bad row refuses the whole file (nothing is imported), but every bad row is rep
 """
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TextIO
 
 from decider.engine.vocabulary import CONCLUSION_VALUES, Conclusion
 from decider.importers.records import JobRunRecord, RunImport
@@ -56,7 +55,7 @@ class CsvRuns:
     once), each row is parsed when iterated. Bad rows are reported to `problems` and yield
     nothing; the caller refuses the file when `problems` holds any once iteration is done."""
 
-    def __init__(self, source: str, stream: TextIO, problems: ProblemCollector) -> None:
+    def __init__(self, source: str, stream: Iterable[str], problems: ProblemCollector) -> None:
         self.source = source
         self.problems = problems
         self.rows = CsvRows(source, stream, problems)

@@ -9,10 +9,10 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import BinaryIO, TextIO
+from typing import BinaryIO
 
 from decider.engine.vocabulary import CONCLUSION_VALUES, Conclusion
 from decider.importers.problems import ImportRefused, Problem
@@ -168,12 +168,13 @@ class CsvRows:
     from the header's are reported to `problems` and skipped.
     """
 
-    def __init__(self, source: str, stream: TextIO, problems: ProblemCollector) -> None:
+    def __init__(self, source: str, stream: Iterable[str], problems: ProblemCollector) -> None:
         self.source = source
         self.problems = problems
         self._reader = csv.reader(stream)
-        self._row_number = 1
+        self._row_number = 0  # records read so far
         header = self._next_record() or []
+        self._row_number = 1
         self.width = len(header)
         self.columns: dict[str, int] = {}
         for position, cell in enumerate(header):
@@ -191,14 +192,14 @@ class CsvRows:
                 self.source,
                 f"The file cannot be read as CSV ({error}).",
                 hint="Save it as comma-separated values with a header row.",
-                row=self._row_number,
+                row=self._row_number + 1,
             ) from None
         except UnicodeDecodeError:
             raise refuse(
                 self.source,
                 "The file is not UTF-8 text from here on.",
                 hint="Save it as UTF-8 (in Excel: 'CSV UTF-8').",
-                row=self._row_number,
+                row=self._row_number + 1,
             ) from None
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
@@ -217,9 +218,10 @@ class CsvRows:
             yield self._row_number, stripped
 
 
-def open_text(source: str, stream: BinaryIO) -> TextIO:
-    """A binary upload as text, decoded as it is read: UTF-8 (BOM or not), or UTF-16 with a
-    BOM. Refuses an empty file; a file that stops being valid text is refused where it does."""
+def open_text(source: str, stream: BinaryIO) -> Iterator[str]:
+    """A binary upload as lines of text, decoded as they are read: UTF-8 (BOM or not), or
+    UTF-16 with a BOM. Refuses an empty file. UTF-8 is decoded line by line, so a file that
+    stops being valid text is refused at the row where it does."""
     start = stream.read(4)
     stream.seek(0)
     if not start.strip():
@@ -228,10 +230,18 @@ def open_text(source: str, stream: BinaryIO) -> TextIO:
         if not rest.strip():
             raise refuse(source, "The file is empty.", hint="Upload a file that holds job runs.")
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
-    return io.TextIOWrapper(stream, encoding=encoding, newline="")
+        return io.TextIOWrapper(stream, encoding="utf-16", newline="")
+    return _utf8_lines(stream)
+
+
+def _utf8_lines(stream: BinaryIO) -> Iterator[str]:
+    first = True
+    for line in stream:
+        text = line.decode("utf-8")  # a UnicodeDecodeError names its row in CsvRows
+        if first:
+            text = text.removeprefix("\ufeff")
+            first = False
+        yield text
 
 
 def read_csv(source: str, text: str, problems: ProblemCollector) -> CsvTable:

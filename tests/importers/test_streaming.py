@@ -10,9 +10,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection, connections
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from decider.importers.job_runs import BATCH_SIZE, open_runs
 from decider.importers.problems import ImportRefused
+from decider.importers.records import JobRunRecord
 from decider.importers.store import store_runs, store_workflows
 from decider.importers.workflow_yaml import parse_workflow_files
 from decider.models import JobRun, Workflow, WorkflowRun
@@ -161,3 +164,36 @@ def test_identical_uploads_at_the_same_moment_store_each_run_once_and_never_fail
     assert JobRun.objects.count() == 3_000
     assert WorkflowRun.objects.count() == 1_500
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def read_all(files: list[tuple[str, bytes]]) -> list[JobRunRecord]:
+    upload = open_runs([(name, io.BytesIO(content)) for name, content in files])
+    return [record for batch in upload.batches() for record in batch]
+
+
+def test_a_streamed_csv_that_stops_being_utf8_is_refused_at_its_row() -> None:
+    content = b"run_id,job,duration_s\n1,test,60\n2,t\xffst,60\n"
+    with pytest.raises(ImportRefused) as refused:
+        read_all([("runs.csv", content)])
+    (problem,) = refused.value.problems
+    assert problem.row == 3 and "UTF-8" in problem.message
+
+
+def test_a_streamed_csv_may_be_utf16_with_a_bom_as_powershell_writes_it() -> None:
+    content = "run_id,job,duration_s\n1,test,60\n".encode("utf-16")
+    assert [record.duration_s for record in read_all([("runs.csv", content)])] == [60]
+
+
+def test_an_empty_streamed_file_is_refused() -> None:
+    with pytest.raises(ImportRefused) as refused:
+        read_all([("runs.csv", b"  \n")])
+    assert refused.value.problems[0].message == "The file is empty."
+
+
+@settings(max_examples=300)
+@given(st.binary(), st.sampled_from(["runs.csv", "runs.json", "runs"]))
+def test_streaming_only_ever_refuses_random_bytes(content: bytes, name: str) -> None:
+    try:
+        read_all([(name, content)])
+    except ImportRefused as refused:
+        assert refused.problems
