@@ -91,9 +91,11 @@ class RunStoreReport:
             for name, found in self.ambiguous.items()
         ]
 
-    def _note(
+    def note(
         self, names: dict[str, NameCount], record: JobRunRecord, keys: list[str] | None = None
     ) -> None:
+        """Count a run not imported under its job name: a file of a million unmatched rows
+        reports one line per name, not a million records."""
         known = names.get(record.job_name)
         if known is None:
             names[record.job_name] = NameCount(1, record.source_location, keys or [])
@@ -212,9 +214,9 @@ def store_runs(
         for batch in source.batches():
             match = match_job_runs(job_records, batch)
             for record in match.unmatched:
-                report._note(report.unmatched, record)
+                report.note(report.unmatched, record)
             for item in match.ambiguous:
-                report._note(report.ambiguous, item.record, item.candidate_keys)
+                report.note(report.ambiguous, item.record, item.candidate_keys)
             report.warnings += match.warnings
             # Only this batch's runs are kept, so memory does not grow with the file.
             run_ids = detail_ids | _store_mentioned_runs(
