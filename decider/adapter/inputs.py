@@ -25,16 +25,21 @@ from decider.models import Job, JobRun, RunnerPool, Team, Workflow
 class StoredRuns:
     """A workflow's measured runs as the pages read them, by job row id."""
 
+    key: str  # what identifies these runs: the cache key, as text
     samples: dict[int, list[Sample]]
     # Median queue wait (started - created) of the runs that waited for a runner: failed and
     # cancelled ones did, skipped ones never queued. Absent: no queue time known.
     median_queue_wait_s: dict[int, float]
 
+    @property
+    def size(self) -> int:
+        return sum(len(samples) for samples in self.samples.values())
 
-# Per process: (workflow id, data version, rows, last row id) -> its StoredRuns. A few
-# workflows' worth: 100k runs take about 40 MB.
+
+# Per process: (workflow id, data version, rows, last row id) -> its StoredRuns. Held up to
+# CACHED_RUNS job runs in all: 100k take about 63 MB.
 _CACHE: OrderedDict[tuple[int, int, int, int | None], StoredRuns] = OrderedDict()
-CACHED_WORKFLOWS = 4
+CACHED_RUNS = 200_000  # about 125 MB of samples per process
 _LOCK = threading.Lock()  # gunicorn threads share the cache
 
 
@@ -97,12 +102,14 @@ def stored_runs(workflow: Workflow, runs_key: RunsKey | None = None) -> StoredRu
         if created is not None and started is not None and conclusion not in DID_NOT_RUN:
             waits.setdefault(job_id, []).append((started - created).total_seconds())
     result = StoredRuns(
+        key=":".join(str(part) for part in key),
         samples=samples,
         median_queue_wait_s={job_id: statistics.median(w) for job_id, w in waits.items()},
     )
     with _LOCK:
         _CACHE[key] = result
-        while len(_CACHE) > CACHED_WORKFLOWS:
+        # Bounded by runs held, not workflows: the oldest go first, the newest always stays.
+        while len(_CACHE) > 1 and sum(entry.size for entry in _CACHE.values()) > CACHED_RUNS:
             _CACHE.popitem(last=False)
     return result
 

@@ -117,7 +117,7 @@ def repository_overviews(
         overview = workflow_overview(
             workflow, jobs[workflow.pk], graph, pools, stored, run_counts.get(workflow.pk, 0)
         )
-        result.append((overview, WhatIf(graph=graph, pools=pools)))
+        result.append((overview, WhatIf(graph=graph, pools=pools, runs_key=stored.key)))
     return result
 
 

@@ -111,7 +111,9 @@ class CountedRuns:
 # samples list (engine inputs are never changed in place; the entry holds the list, so its
 # id cannot be reused while cached). Short lists are cheaper to summarize than to look up.
 MEMO_FROM_SAMPLES = 64
-MEMO_SIZE = 1024
+# Summaries hold their runs, so the memo is bounded by runs held (about as many as the
+# adapter's cache of stored runs), not by entries; the newest always stays.
+MEMO_SAMPLES = 400_000
 _memo: OrderedDict[tuple[int, bool], tuple[list[Sample], CountedRuns]] = OrderedDict()
 _memo_lock = threading.Lock()
 
@@ -128,6 +130,6 @@ def counted(samples: list[Sample], include_failed_runs: bool) -> CountedRuns:
     runs = CountedRuns(samples, include_failed_runs)
     with _memo_lock:
         _memo[key] = (samples, runs)
-        while len(_memo) > MEMO_SIZE:
+        while len(_memo) > 1 and sum(len(held) for held, _ in _memo.values()) > MEMO_SAMPLES:
             _memo.popitem(last=False)
     return runs

@@ -96,3 +96,16 @@ def test_a_workflow_with_many_runs_builds_its_samples_from_one_query() -> None:
         stored = stored_runs(workflow)
     assert sum(len(samples) for samples in stored.samples.values()) == 10
     assert len(reads_of_runs(queries)) == 1
+
+
+def test_the_cache_holds_a_bounded_number_of_runs_and_keeps_the_newest(monkeypatch) -> None:
+    monkeypatch.setattr("decider.adapter.inputs.CACHED_RUNS", 3)
+    first, second = JobFactory(), JobFactory()
+    JobRunFactory.create_batch(2, job=first)
+    JobRunFactory.create_batch(4, job=second)
+    stored_runs(first.workflow)
+    stored_runs(second.workflow)  # over the bound alone: the first goes, the newest stays
+    with CaptureQueriesContext(connection) as queries:
+        stored_runs(second.workflow)
+        stored_runs(first.workflow)
+    assert len(reads_of_runs(queries)) == 1
