@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from django.db import transaction
 
 from decider.importers.bulk import insert_ignoring_conflicts
+from decider.importers.job_runs import BATCH_SIZE
 from decider.importers.matching import match_job_runs
 from decider.importers.records import (
     JobRecord,
@@ -265,29 +266,52 @@ def _job_run_row(job_id: int, record: JobRunRecord, run_ids: dict[int, int]) -> 
     )
 
 
+RUN_DETAILS = ["created_at", "run_attempt", "branch", "event"]
+
+
 def _store_run_details(
     workflow: Workflow, run_records: list[WorkflowRunRecord], report: RunStoreReport
 ) -> dict[int, int]:
-    """Run objects (from JSON) with their details; returns GitHub run id -> row id. There
-    are at most as many as a capped JSON upload holds, so one statement each is fine."""
+    """Run objects (from JSON) with their details; returns GitHub run id -> row id. New runs
+    are inserted in bulk; stored ones take the details given (a later attempt's, when a run
+    is given twice), in bulk too: a runs listing of 20,000 runs is a handful of statements."""
+    details: dict[int, dict[str, Any]] = {}
+    for record in run_records:
+        given = details.setdefault(record.github_run_id, {})
+        for name in RUN_DETAILS:
+            value = getattr(record, name)
+            if value is not None and value != "":
+                given[name] = value
+    if not details:
+        return {}
+    report.runs_added += insert_ignoring_conflicts(
+        WorkflowRun,
+        ["workflow_id", "github_run_id", *RUN_DETAILS],
+        [
+            (
+                workflow.pk,
+                run_id,
+                given.get("created_at"),
+                given.get("run_attempt"),
+                given.get("branch", ""),
+                given.get("event", ""),
+            )
+            for run_id, given in sorted(details.items())
+        ],
+    )
     run_ids: dict[int, int] = {}
-    for detail in sorted(run_records, key=lambda record: record.github_run_id):
-        defaults: dict[str, Any] = {
-            "created_at": detail.created_at,
-            "run_attempt": detail.run_attempt,
-            "branch": detail.branch,
-            "event": detail.event,
-        }
-        run, created = WorkflowRun.objects.get_or_create(
-            workflow=workflow, github_run_id=detail.github_run_id, defaults=defaults
-        )
-        if not created:
-            for name, value in defaults.items():
-                if value is not None and value != "":
+    changed: list[WorkflowRun] = []
+    wanted = sorted(details)
+    for start in range(0, len(wanted), BATCH_SIZE):
+        chunk = wanted[start : start + BATCH_SIZE]
+        for run in WorkflowRun.objects.filter(workflow=workflow, github_run_id__in=chunk):
+            run_ids[run.github_run_id] = run.pk
+            given = details[run.github_run_id]
+            if any(getattr(run, name) != value for name, value in given.items()):
+                for name, value in given.items():
                     setattr(run, name, value)
-            run.save()
-        report.runs_added += int(created)
-        run_ids[detail.github_run_id] = run.pk
+                changed.append(run)
+    WorkflowRun.objects.bulk_update(changed, RUN_DETAILS, batch_size=1000)
     return run_ids
 
 
