@@ -98,3 +98,26 @@ def test_the_comparison_reads_a_workflow_once_whatever_the_columns(
 
     queries(demo_editor, url(four))  # warm the verdict cache
     assert queries(demo_editor, url(four)) == queries(demo_editor, url(two))
+
+
+def test_the_comparison_pdf_reads_a_workflow_once_whatever_the_columns(
+    demo_scenario: Scenario, demo_editor: Client
+) -> None:
+    copies = [
+        Scenario.objects.create(
+            team=demo_scenario.team,
+            workflow=demo_scenario.workflow,
+            name=f"copy {n}",
+            inputs=demo_scenario.inputs,
+            job_keys=demo_scenario.job_keys,
+            snapshot=demo_scenario.snapshot,
+        ).pk
+        for n in range(3)
+    ]
+    two, four = [demo_scenario.pk, copies[0]], [demo_scenario.pk, *copies]
+
+    def url(ids: list[int]) -> str:
+        return reverse("scenario_compare_pdf") + "?" + "&".join(f"id={i}" for i in ids)
+
+    queries(demo_editor, url(four))  # warm the verdict cache
+    assert queries(demo_editor, url(four)) == queries(demo_editor, url(two))
