@@ -90,6 +90,9 @@ class Workflow(models.Model):
     triggers = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     imported_at = models.DateTimeField(auto_now=True)
+    # Bumped by every import into the workflow (jobs or runs): what caches of its measured
+    # runs are keyed on, so they are rebuilt once per change of the data, not per request.
+    data_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["name", "path"]
@@ -99,6 +102,12 @@ class Workflow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.repository.name}: {self.name}"
+
+    def data_changed(self) -> None:
+        """Say that its jobs or runs changed. Importers call it; so must anything else that
+        edits stored runs in place (adding or deleting runs is noticed anyway)."""
+        Workflow.objects.filter(pk=self.pk).update(data_version=F("data_version") + 1)
+        self.refresh_from_db(fields=["data_version"])
 
 
 # What a job's flags mean, in the words the pages use.

@@ -6,10 +6,17 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from decider.adapter.inputs import forget_samples
 from decider.models import Membership, Scenario, Team, Workflow
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def fresh_samples_cache() -> None:
+    # Rolled-back tests reuse row ids, which the per-process cache of runs is keyed on.
+    forget_samples()
 
 
 @pytest.fixture(autouse=True)

@@ -4,17 +4,27 @@ Durations use the runs that count by default: successful ones (DESIGN.md semanti
 
 from __future__ import annotations
 
-import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from decider.adapter.inputs import engine_pools, engine_workflow
+from django.db.models import Count
+
+from decider.adapter.inputs import (
+    StoredRuns,
+    engine_pools,
+    graph_of,
+    job_rows,
+    runs_keys,
+    stored_runs,
+)
+from decider.adapter.whatif import WhatIf
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import analyze
-from decider.engine.durations import statistic_of
+from decider.engine.durations import counted_statistic
 from decider.engine.formatting import peak_in_words
-from decider.engine.runs import DID_NOT_RUN, RunCounts, counted_samples, run_counts
+from decider.engine.runs import RunCounts, counted
 from decider.engine.schedule import TOTAL
-from decider.models import Job, JobRun, Workflow
+from decider.models import Job, Workflow, WorkflowRun
 
 
 @dataclass
@@ -57,11 +67,12 @@ class CurrentGraph:
     errors: list[str]
 
 
-def current_graph(workflow: Workflow, graph: engine_inputs.Workflow) -> CurrentGraph | None:
+def current_graph(
+    graph: engine_inputs.Workflow, pools: list[engine_inputs.Pool]
+) -> CurrentGraph | None:
     """Unconstrained figures, plus the wall clock with the team's pool sizes when they bind."""
     if not graph.jobs:
         return None
-    pools = engine_pools(workflow.repository.team)
     analysis = analyze(graph, pools, engine_inputs.Scenario(), simulator=None)
     current = analysis.current
     by_id = graph.by_id()
@@ -81,40 +92,63 @@ def current_graph(workflow: Workflow, graph: engine_inputs.Workflow) -> CurrentG
     )
 
 
-def workflow_overview(workflow: Workflow) -> WorkflowOverview:
-    jobs = list(workflow.jobs.prefetch_related("needs").order_by("order"))
-    graph = engine_workflow(workflow)
+def repository_overviews(
+    workflows: Sequence[Workflow],
+) -> list[tuple[WorkflowOverview, WhatIf]]:
+    """Each workflow's overview and what-if data (for its scenario list), in a number of
+    queries that does not grow with the workflows: jobs, needs, run counts and the cache keys
+    of their runs each in one query, the team's pools once."""
+    if not workflows:
+        return []
+    jobs = job_rows(list(workflows))
+    keys = runs_keys(list(workflows))
+    pools = engine_pools(workflows[0].repository.team)
+    run_counts = dict(
+        WorkflowRun.objects.filter(workflow__in=workflows)
+        .values("workflow")
+        .annotate(runs=Count("id"))
+        .order_by()
+        .values_list("workflow", "runs")
+    )
+    result = []
+    for workflow in workflows:
+        stored = stored_runs(workflow, keys[workflow.pk])
+        graph = graph_of(workflow, jobs[workflow.pk], stored.samples)
+        overview = workflow_overview(
+            workflow, jobs[workflow.pk], graph, pools, stored, run_counts.get(workflow.pk, 0)
+        )
+        result.append((overview, WhatIf(graph=graph, pools=pools, runs_key=stored.key)))
+    return result
+
+
+def workflow_overview(
+    workflow: Workflow,
+    jobs: list[Job],
+    graph: engine_inputs.Workflow,
+    pools: list[engine_inputs.Pool],
+    stored: StoredRuns,
+    run_count: int,
+) -> WorkflowOverview:
     samples = {job.key: job.samples for job in graph.jobs}
-    waits: dict[int, list[float]] = {}
-    # Failed and cancelled runs waited for a runner like any other; skipped ones never queued.
-    for job_run in (
-        JobRun.objects.filter(job__workflow=workflow)
-        .exclude(conclusion__in=DID_NOT_RUN)
-        .only("job_id", "created_at", "started_at")
-    ):
-        if job_run.queue_wait_s is not None:
-            waits.setdefault(job_run.job_id, []).append(job_run.queue_wait_s)
     rows = []
     for job in jobs:
         row = JobRow(job=job, needs=[need.name for need in job.needs.all()])
-        imported = samples.get(job.key, [])
-        row.runs = run_counts(imported, include_failed_runs=False)
-        job_samples = counted_samples(imported, include_failed_runs=False)
-        if job_samples:
-            row.latest_s = statistic_of(job_samples, "latest")
-            row.median_s = statistic_of(job_samples, "median")
-            row.p90_s = statistic_of(job_samples, "p90")
-        if waits.get(job.pk):
-            row.median_queue_wait_s = statistics.median(waits[job.pk])
+        job_runs = counted(samples.get(job.key, []), include_failed_runs=False)
+        row.runs = job_runs.counts
+        if job_runs.samples:
+            row.latest_s = counted_statistic(job_runs, "latest")
+            row.median_s = counted_statistic(job_runs, "median")
+            row.p90_s = counted_statistic(job_runs, "p90")
+        row.median_queue_wait_s = stored.median_queue_wait_s.get(job.pk)
         rows.append(row)
-    schedule = current_graph(workflow, graph)
+    schedule = current_graph(graph, pools)
     on_path = set(schedule.critical_path_keys) if schedule else set()
     for row in rows:
         row.on_critical_path = row.job.key in on_path
     return WorkflowOverview(
         workflow=workflow,
         rows=rows,
-        run_count=workflow.runs.count(),
+        run_count=run_count,
         unmeasured=[row.job.name for row in rows if not row.runs.used],
         schedule=schedule,
     )

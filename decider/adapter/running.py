@@ -21,11 +21,20 @@ def run_analysis(
     *,
     with_verdict: bool,
     seed: int = 0,
+    runs_key: str = "",
 ) -> Analysis:
+    """`runs_key`: what identifies the workflow's measured runs (`StoredRuns.key`), so the
+    cache key need not hash every run: dumping 100k runs for each cached verdict would cost
+    more than the verdict. Without it (a snapshot, files) the runs themselves are hashed."""
     if not with_verdict:
         return analyze(workflow, pools, scenario, seed=seed, simulator=None)
     digest = hashlib.sha256()
-    for part in (workflow, *pools, scenario):
+    if runs_key:
+        digest.update(runs_key.encode())
+        digest.update(workflow.model_dump_json(exclude={"jobs": {"__all__": {"samples"}}}).encode())
+    else:
+        digest.update(workflow.model_dump_json().encode())
+    for part in (*pools, scenario):
         digest.update(part.model_dump_json().encode())
     key = f"analysis:{seed}:{digest.hexdigest()}"
     cached = cache.get(key)

@@ -146,6 +146,20 @@ def analyse_saved(
     )
 
 
+def analyse_saved_rows(rows: list[Scenario]) -> list[SavedAnalysis]:
+    """`analyse_saved` for each row, reading each workflow's data once (a comparison of four
+    scenarios of one workflow reads it once, not four times).
+
+    Raises ScenarioNoLongerFits for the first row that no longer fits."""
+    todays: dict[int, WhatIf] = {}
+    analyses = []
+    for row in rows:
+        if row.workflow_id not in todays:
+            todays[row.workflow_id] = WhatIf.of(row.workflow)
+        analyses.append(analyse_saved(row, today=todays[row.workflow_id]))
+    return analyses
+
+
 @dataclass
 class ListedScenario:
     row: Scenario
@@ -153,11 +167,15 @@ class ListedScenario:
     no_longer_fits: bool = False
 
 
-def listed_scenarios(rows: list[Scenario], limit: int) -> list[ListedScenario]:
+def listed_scenarios(
+    rows: list[Scenario], limit: int, todays: dict[int, WhatIf] | None = None
+) -> list[ListedScenario]:
     """Every row, the first `limit` with their key figures: each needs an analysis (cached,
-    but a simulation the first time), so a long list does not analyse them all."""
+    but a simulation the first time), so a long list does not analyse them all.
+    `todays`: workflows' data already read, by workflow id."""
     listed = []
-    workflows: dict[int, WhatIf] = {}  # scenarios of one workflow share its data: read it once
+    # Scenarios of one workflow share its data: read it once.
+    workflows: dict[int, WhatIf] = dict(todays or {})
     for index, row in enumerate(rows):
         if index >= limit:
             listed.append(ListedScenario(row, None))

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from decider.adapter.whatif import WhatIf
 from decider.engine import inputs as engine_inputs
-from decider.engine.runs import run_counts
+from decider.engine.runs import counted
 
 SNAPSHOT_FORMAT = 1
 # Past this many changed jobs or pools, the notice counts them instead of naming each one.
@@ -62,8 +62,8 @@ def _job_changes(then: engine_inputs.Workflow, now: engine_inputs.Workflow) -> l
             rewired.append(key)
         if sorted(before.runs_on) != sorted(job.runs_on):
             relabelled.append(key)
-        used_then = run_counts(before.samples, include_failed_runs=False).used
-        used_now = run_counts(job.samples, include_failed_runs=False).used
+        used_then = counted(before.samples, include_failed_runs=False).counts.used
+        used_now = counted(job.samples, include_failed_runs=False).counts.used
         if len(before.samples) != len(job.samples):
             remeasured.append(f"{key} ({len(before.samples)} → {len(job.samples)} runs)")
         elif used_then != used_now:

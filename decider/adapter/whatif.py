@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from decider.adapter.inputs import engine_pools, engine_workflow
+from decider.adapter.inputs import engine_pools, graph_of, stored_runs
 from decider.adapter.results import ScenarioResults, build_results
 from decider.adapter.running import run_analysis
 from decider.engine import inputs as engine_inputs
@@ -29,10 +29,17 @@ def validation_problems(error: ValidationError) -> str:
 class WhatIf:
     graph: engine_inputs.Workflow
     pools: list[engine_inputs.Pool]
+    runs_key: str = ""  # identifies the measured runs when read from the database
 
     @classmethod
     def of(cls, workflow: Workflow) -> WhatIf:
-        return cls(graph=engine_workflow(workflow), pools=engine_pools(workflow.repository.team))
+        stored = stored_runs(workflow)
+        rows = list(workflow.jobs.prefetch_related("needs").order_by("order"))
+        return cls(
+            graph=graph_of(workflow, rows, stored.samples),
+            pools=engine_pools(workflow.repository.team),
+            runs_key=stored.key,
+        )
 
     def job_keys(self) -> list[str]:
         """Saved with a scenario, so a re-import that reorders jobs can be mapped back."""
@@ -46,4 +53,8 @@ class WhatIf:
 
     def results(self, scenario: engine_inputs.Scenario, *, verdict: bool) -> ScenarioResults:
         """The page's figures; the verdict (a simulation) only when asked for."""
-        return build_results(run_analysis(self.graph, self.pools, scenario, with_verdict=verdict))
+        return build_results(
+            run_analysis(
+                self.graph, self.pools, scenario, with_verdict=verdict, runs_key=self.runs_key
+            )
+        )

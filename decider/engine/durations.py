@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from decider.engine.inputs import DurationOverride, Sample, Scenario, Workflow
 from decider.engine.percentile import percentile
-from decider.engine.runs import RunCounts, counted_samples, run_counts
+from decider.engine.runs import CountedRuns, RunCounts, counted
 from decider.engine.vocabulary import Statistic
 
 DurationSource = Literal["measured", "estimate", "unmeasured"]
@@ -54,16 +54,24 @@ def statistic_of(samples: list[Sample], statistic: Statistic) -> float:
             return max(values)
 
 
+def counted_statistic(runs: CountedRuns, statistic: Statistic) -> float:
+    """`statistic_of` the runs that count, computed once per summarized history."""
+    value = runs.statistics.get(statistic)
+    if value is None:
+        value = runs.statistics[statistic] = statistic_of(runs.samples, statistic)
+    return value
+
+
 def current_durations(workflow: Workflow, scenario: Scenario) -> JobDurations:
     estimates = {estimate.job: estimate.seconds for estimate in scenario.estimates}
     seconds: dict[int, float] = {}
     source: dict[int, DurationSource] = {}
     runs: dict[int, RunCounts] = {}
     for job in workflow.jobs:
-        samples = counted_samples(job.samples, scenario.include_failed_runs)
-        runs[job.id] = run_counts(job.samples, scenario.include_failed_runs)
-        if samples:
-            seconds[job.id] = statistic_of(samples, scenario.statistic)
+        job_runs = counted(job.samples, scenario.include_failed_runs)
+        runs[job.id] = job_runs.counts
+        if job_runs.samples:
+            seconds[job.id] = counted_statistic(job_runs, scenario.statistic)
             source[job.id] = "measured"
         elif job.id in estimates:
             seconds[job.id] = estimates[job.id]

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from decider.engine.inputs import CachePair, Scenario, Workflow
-from decider.engine.runs import counted_samples
+from decider.engine.runs import CountedRuns, counted
 
 Reading = Literal["independent", "reuses", "inconclusive", "no_data"]
 
@@ -90,30 +90,38 @@ READING_TEXT: dict[Reading, str] = {
 }
 
 
+def shared_runs(test: CountedRuns, prod: CountedRuns) -> tuple[int, float, float]:
+    """(runs measuring both, their test seconds, their prod seconds), computed once per pair
+    of summarized histories (kept on the test side's summary, with the prod side it was for)."""
+    cached = test.shared_with.get(id(prod))
+    if cached is not None and cached[0] is prod:
+        return cached[1]
+    shared = sorted(test.by_run.keys() & prod.by_run.keys())
+    result = (
+        len(shared),
+        sum(test.by_run[run] for run in shared),
+        sum(prod.by_run[run] for run in shared),
+    )
+    if len(test.shared_with) >= 8:  # a short prod history is a new summary every time
+        test.shared_with.clear()
+    test.shared_with[id(prod)] = (prod, result)
+    return result
+
+
 def pair_evidence(workflow: Workflow, pair: CachePair, include_failed_runs: bool) -> PairEvidence:
     """Over the runs that count, as for durations: a cancelled build says nothing of reuse."""
     jobs = workflow.by_id()
     test, prod = jobs[pair.test], jobs[pair.prod]
-    test_by_run = {
-        s.run_id: s.duration_s
-        for s in counted_samples(test.samples, include_failed_runs)
-        if s.run_id is not None
-    }
-    prod_by_run = {
-        s.run_id: s.duration_s
-        for s in counted_samples(prod.samples, include_failed_runs)
-        if s.run_id is not None
-    }
-    shared = sorted(test_by_run.keys() & prod_by_run.keys())
-    test_s = sum(test_by_run[run] for run in shared)
-    prod_s = sum(prod_by_run[run] for run in shared)
+    shared, test_s, prod_s = shared_runs(
+        counted(test.samples, include_failed_runs), counted(prod.samples, include_failed_runs)
+    )
     ratio = prod_s / test_s if shared and test_s > 0 else None
     reading = _read(ratio)
     change = None if ratio is None else (ratio - 1) * 100
     summary = READING_TEXT[reading]
     if ratio is not None:
         summary = (
-            f"{prod.key} takes {change:+.1f}% vs {test.key} over {len(shared)} run(s) "
+            f"{prod.key} takes {change:+.1f}% vs {test.key} over {shared} run(s) "
             f"(r = {ratio:.2f}): {summary}."
         )
     else:
@@ -123,7 +131,7 @@ def pair_evidence(workflow: Workflow, pair: CachePair, include_failed_runs: bool
         prod=prod.id,
         test_key=test.key,
         prod_key=prod.key,
-        runs=len(shared),
+        runs=shared,
         test_s=test_s,
         prod_s=prod_s,
         ratio=ratio,

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from decider.engine.graph import Needs
 from decider.engine.inputs import Pool, Scenario, Workflow
 from decider.engine.pools import Placement
-from decider.engine.runs import counted_samples
+from decider.engine.runs import counted
 from decider.engine.simulation import SimJob, SimPool, SimulationInput, SimulationResult
 
 Simulate = Callable[[SimulationInput], SimulationResult]
@@ -71,7 +71,7 @@ def background_sources(
     measured = {
         placements[job.id].group
         for job in workflow.jobs
-        if counted_samples(job.samples, include_failed_runs)
+        if counted(job.samples, include_failed_runs).samples
     }
     return {
         pool.name: "typed"
@@ -95,8 +95,7 @@ def background_job_lengths(
     measured: dict[str, list[float]] = {}
     for job in workflow.jobs:
         group = placements[job.id].group
-        samples = counted_samples(job.samples, include_failed_runs)
-        measured.setdefault(group, []).extend(sample.duration_s for sample in samples)
+        measured.setdefault(group, []).extend(counted(job.samples, include_failed_runs).durations)
     lengths: dict[str, float] = {}
     warnings: list[str] = []
     for pool in pools:

@@ -8,6 +8,9 @@ includes them. Skipped runs, runs that never started, runs awaiting action and s
 no work at all, so they never count. Every run is counted per job, used or left out.
 """
 
+import threading
+from collections import OrderedDict
+
 from pydantic import BaseModel, Field
 
 from decider.engine.inputs import Sample
@@ -85,3 +88,48 @@ def _runs(count: int) -> str:
 
 def _and(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+class CountedRuns:
+    """A job's runs under one rule (failed ones included or not), with what the engine reads
+    from them: the runs that count, the counts, their durations, duration per workflow run,
+    and each statistic once asked for (`durations.counted_statistic`)."""
+
+    def __init__(self, samples: list[Sample], include_failed_runs: bool) -> None:
+        self.samples = counted_samples(samples, include_failed_runs)
+        self.counts = run_counts(samples, include_failed_runs)
+        self.durations = [sample.duration_s for sample in self.samples]
+        self.by_run = {
+            sample.run_id: sample.duration_s for sample in self.samples if sample.run_id is not None
+        }
+        self.statistics: dict[str, float] = {}
+        # Cache-reuse evidence against another job's runs (`evidence.shared_runs`).
+        self.shared_with: dict[int, tuple[CountedRuns, tuple[int, float, float]]] = {}
+
+
+# A long history is summarized once, not on every request. Keyed on the identity of the
+# samples list (engine inputs are never changed in place; the entry holds the list, so its
+# id cannot be reused while cached). Short lists are cheaper to summarize than to look up.
+MEMO_FROM_SAMPLES = 64
+# Summaries hold their runs, so the memo is bounded by runs held (about as many as the
+# adapter's cache of stored runs), not by entries; the newest always stays.
+MEMO_SAMPLES = 400_000
+_memo: OrderedDict[tuple[int, bool], tuple[list[Sample], CountedRuns]] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def counted(samples: list[Sample], include_failed_runs: bool) -> CountedRuns:
+    if len(samples) < MEMO_FROM_SAMPLES:
+        return CountedRuns(samples, include_failed_runs)
+    key = (id(samples), include_failed_runs)
+    with _memo_lock:
+        entry = _memo.get(key)
+        if entry is not None and entry[0] is samples:
+            _memo.move_to_end(key)
+            return entry[1]
+    runs = CountedRuns(samples, include_failed_runs)
+    with _memo_lock:
+        _memo[key] = (samples, runs)
+        while len(_memo) > 1 and sum(len(held) for held, _ in _memo.values()) > MEMO_SAMPLES:
+            _memo.popitem(last=False)
+    return runs

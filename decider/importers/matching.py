@@ -91,10 +91,13 @@ class _JobFinder:
 
     def find(self, run_name: str) -> tuple[list[str], bool]:
         """The keys found by the first rule that finds any, and whether it was a prefix rule."""
-        for rule, name in enumerate([run_name, run_name, normalize(run_name), normalize(run_name)]):
-            keys = self.exact_rules[rule].get(name)
-            if keys:
-                return keys, False
+        keys = self.exact_rules[0].get(run_name) or self.exact_rules[1].get(run_name)
+        if keys:
+            return keys, False
+        normalized = normalize(run_name)
+        keys = self.exact_rules[2].get(normalized) or self.exact_rules[3].get(normalized)
+        if keys:
+            return keys, False
         for transform in (str, normalize):
             keys = [
                 job.key

@@ -4,6 +4,7 @@ Parsers turn bytes into these records (or raise `ImportRefused`); one transactio
 `decider/importers/store.py` writes them. Nothing here imports Django.
 """
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Literal
 
@@ -86,6 +87,11 @@ class RunImport(BaseModel):
     runs: list[WorkflowRunRecord] = Field(default_factory=list)
     jobs: list[JobRunRecord] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+
+    def batches(self, size: int = 5000) -> Iterator[list[JobRunRecord]]:
+        """The jobs in slices, as the store writes them (see `RunUpload` for streamed data)."""
+        for start in range(0, len(self.jobs), size):
+            yield self.jobs[start : start + size]
 
 
 class PoolRecord(BaseModel):

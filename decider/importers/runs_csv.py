@@ -12,18 +12,19 @@ A bad row refuses the whole file (nothing is imported), but every bad row is rep
 `MAX_PROBLEMS`, so one upload shows everything to fix.
 """
 
+import io
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from decider.engine.vocabulary import CONCLUSION_VALUES, Conclusion
 from decider.importers.records import JobRunRecord, RunImport
 from decider.importers.text_input import (
-    CsvTable,
+    CsvRows,
     ProblemCollector,
     parse_conclusion,
     parse_decimal,
     parse_timestamp,
     parse_whole_number,
-    read_csv,
     refuse,
     require_columns,
     split_labels,
@@ -41,56 +42,75 @@ CONCLUSION_HINT = f"Give one of {', '.join(CONCLUSION_VALUES)}, or leave it empt
 
 
 def parse_runs_csv(source: str, text: str) -> RunImport:
+    """The whole file's job runs at once (small files, and commands that read files)."""
     problems = ProblemCollector(source)
-    table = read_csv(source, text, problems)
-    has_times = "started_at" in table.columns or "completed_at" in table.columns
-    if "duration_s" in table.columns and has_times:
-        raise refuse(
-            source,
-            "The header has both 'duration_s' and start/end times.",
-            hint="Keep one way of giving the time: 'duration_s', or 'started_at' and "
-            "'completed_at'.",
-            row=1,
-        )
-    timed = "duration_s" not in table.columns
-    known = (
-        TIMED_COLUMNS + TIMED_OPTIONAL_COLUMNS
-        if timed
-        else DURATION_COLUMNS + DURATION_OPTIONAL_COLUMNS
-    )
-    require_columns(table, TIMED_COLUMNS if timed else DURATION_COLUMNS, HEADER_HINT, problems)
+    runs = CsvRuns(source, io.StringIO(text, newline=""), problems)
+    result = RunImport(jobs=list(runs.records()), warnings=runs.warnings)
     problems.raise_if_any()
-
-    result = RunImport()
-    ignored = [name for name in table.columns if name not in known]
-    if ignored:
-        result.warnings.append(
-            f"{source}: ignored the column(s) {', '.join(repr(name) for name in ignored)}."
-        )
-    for row_number, cells in table.rows:
-        row = _Row(table, row_number, cells, problems)
-        record = row.timed_record() if timed else row.duration_record()
-        if record is not None:
-            record.source_location = f"{source}, row {row_number}"
-            result.jobs.append(record)
-    problems.raise_if_any()
-    if not result.jobs:
-        result.warnings.append(f"{source}: the file has a header but no job runs.")
     return result
+
+
+class CsvRuns:
+    """A runs CSV read row by row: the header is checked when opened (a bad header refuses at
+    once), each row is parsed when iterated. Bad rows are reported to `problems` and yield
+    nothing; the caller refuses the file when `problems` holds any once iteration is done."""
+
+    def __init__(self, source: str, stream: Iterable[str], problems: ProblemCollector) -> None:
+        self.source = source
+        self.problems = problems
+        self.rows = CsvRows(source, stream, problems)
+        columns = self.rows.columns
+        has_times = "started_at" in columns or "completed_at" in columns
+        if "duration_s" in columns and has_times:
+            raise refuse(
+                source,
+                "The header has both 'duration_s' and start/end times.",
+                hint="Keep one way of giving the time: 'duration_s', or 'started_at' and "
+                "'completed_at'.",
+                row=1,
+            )
+        self.timed = "duration_s" not in columns
+        known = (
+            TIMED_COLUMNS + TIMED_OPTIONAL_COLUMNS
+            if self.timed
+            else DURATION_COLUMNS + DURATION_OPTIONAL_COLUMNS
+        )
+        require_columns(
+            self.rows, TIMED_COLUMNS if self.timed else DURATION_COLUMNS, HEADER_HINT, problems
+        )
+        problems.raise_if_any()
+        self.warnings: list[str] = []
+        ignored = [name for name in columns if name not in known]
+        if ignored:
+            self.warnings.append(
+                f"{source}: ignored the column(s) {', '.join(repr(name) for name in ignored)}."
+            )
+
+    def records(self) -> Iterator[JobRunRecord]:
+        seen = 0
+        for row_number, cells in self.rows:
+            row = _Row(self.rows.columns, row_number, cells, self.problems)
+            record = row.timed_record() if self.timed else row.duration_record()
+            if record is not None:
+                record.source_location = f"{self.source}, row {row_number}"
+                seen += 1
+                yield record
+        if not seen and not self.problems.problems:
+            self.warnings.append(f"{self.source}: the file has a header but no job runs.")
 
 
 class _Row:
     def __init__(
-        self, table: CsvTable, number: int, cells: list[str], problems: ProblemCollector
+        self, columns: dict[str, int], number: int, cells: list[str], problems: ProblemCollector
     ) -> None:
-        self.table = table
+        self.columns = columns
         self.number = number
         self.cells = cells
         self.problems = problems
         self.valid = True
 
     def cell(self, column: str) -> str:
-        position = self.table.columns.get(column)
+        position = self.columns.get(column)
         return "" if position is None else self.cells[position]
 
     def fail(self, column: str, message: str, hint: str) -> None:

@@ -7,19 +7,20 @@ by key, job runs are unique on GitHub's job id (or run + job), pools on their na
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 
+from decider.importers.bulk import insert_ignoring_conflicts
+from decider.importers.job_runs import BATCH_SIZE
 from decider.importers.matching import match_job_runs
 from decider.importers.records import (
     JobRecord,
     JobRunRecord,
     PoolRecord,
-    RunImport,
     WorkflowRecord,
     WorkflowRunRecord,
 )
@@ -47,13 +48,30 @@ class WorkflowStoreReport:
 
 
 @dataclass
+class NameCount:
+    """Runs sharing one job name that could not be imported: how many, and the first one."""
+
+    count: int
+    first_location: str
+    candidate_keys: list[str] = field(default_factory=list)
+
+
+@dataclass
 class RunStoreReport:
+    """What an import did. Counts come from the database's own answer (rows it inserted),
+    so two identical uploads at once report what each really added."""
+
     workflow: Workflow
     added: int = 0
     already_present: int = 0
     runs_added: int = 0
-    unmatched: list[JobRunRecord] = field(default_factory=list)
+    unmatched: dict[str, NameCount] = field(default_factory=dict)  # by job name as given
+    ambiguous: dict[str, NameCount] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def unmatched_count(self) -> int:
+        return sum(name.count for name in self.unmatched.values())
 
     def summary(self) -> str:
         text = (
@@ -61,9 +79,29 @@ class RunStoreReport:
             f"{self.already_present} already present, {self.runs_added} workflow runs added"
         )
         if self.unmatched:
-            names = sorted({record.job_name for record in self.unmatched})
-            text += f"; {len(self.unmatched)} not matched to any job: {', '.join(names)}"
+            names = sorted(self.unmatched)
+            text += f"; {self.unmatched_count} not matched to any job: {', '.join(names)}"
         return text
+
+    def ambiguity_warnings(self) -> list[str]:
+        return [
+            f"'{name}' ({found.first_location}"
+            + (f", and {found.count - 1} more runs" if found.count > 1 else "")
+            + f") could be any of {', '.join(found.candidate_keys)}: not imported; "
+            "rename the job or import per workflow."
+            for name, found in self.ambiguous.items()
+        ]
+
+    def note(
+        self, names: dict[str, NameCount], record: JobRunRecord, keys: list[str] | None = None
+    ) -> None:
+        """Count a run not imported under its job name: a file of a million unmatched rows
+        reports one line per name, not a million records."""
+        known = names.get(record.job_name)
+        if known is None:
+            names[record.job_name] = NameCount(1, record.source_location, keys or [])
+        else:
+            known.count += 1
 
 
 @dataclass
@@ -111,6 +149,7 @@ def _store_workflow(repository: Repository, record: WorkflowRecord) -> WorkflowS
         job.delete()
     for job_record in record.jobs:
         jobs_by_key[job_record.key].needs.set([jobs_by_key[key] for key in job_record.needs])
+    workflow.data_changed()
     return report
 
 
@@ -149,115 +188,171 @@ def job_records_for(workflow: Workflow) -> list[JobRecord]:
     ]
 
 
-PROGRESS_EVERY = 1000
+class RunSource(Protocol):
+    """Run data to store: a `RunImport` (all in memory) or a `RunUpload` (read as stored)."""
+
+    runs: list[WorkflowRunRecord]
+    warnings: list[str]
+
+    def batches(self) -> Iterator[list[JobRunRecord]]: ...
 
 
 def store_runs(
     workflow: Workflow,
-    run_import: RunImport,
-    progress: Callable[[int, int], None] | None = None,
+    source: RunSource,
+    progress: Callable[[int], None] | None = None,
 ) -> RunStoreReport:
-    report = RunStoreReport(workflow=workflow, warnings=list(run_import.warnings))
-    match = match_job_runs(job_records_for(workflow), run_import.jobs)
-    report.unmatched = list(match.unmatched)
-    report.warnings += match.warnings
-    report.warnings += [
-        f"'{item.record.job_name}' ({item.record.source_location}) could be any of "
-        f"{', '.join(item.candidate_keys)}: not imported; rename the job or import per workflow."
-        for item in match.ambiguous
-    ]
+    """Store job runs batch by batch in one transaction: a file refused part-way (a bad row
+    near its end) leaves nothing behind. Rows already stored, by an earlier import or by an
+    identical upload running at the same moment, are skipped by the database's unique
+    constraints (insert ... on conflict do nothing), never an error."""
+    report = RunStoreReport(workflow=workflow)
+    job_records = job_records_for(workflow)
+    job_ids = dict(workflow.jobs.values_list("key", "pk"))
+    done = 0
     with transaction.atomic():
-        runs = _store_workflow_runs(workflow, run_import.runs, match.matched, report)
-        jobs = {job.key: job for job in workflow.jobs.all()}
-        # One query for what is already stored, rather than one per record.
-        stored = {
-            _identity(job_id, run_id, github_job_id, started_at)
-            for job_id, run_id, github_job_id, started_at in JobRun.objects.filter(
-                job__workflow=workflow
-            ).values_list("job_id", "run_id", "github_job_id", "started_at")
-        }
-        new_rows = []
-        for done, (key, record) in enumerate(match.matched, start=1):
-            if progress is not None and done % PROGRESS_EVERY == 0:
-                progress(done, len(match.matched))
-            run = runs.get(record.github_run_id) if record.github_run_id is not None else None
-            identity = _identity(
-                jobs[key].pk, run.pk if run else None, record.github_job_id, record.started_at
+        detail_ids = _store_run_details(workflow, source.runs, report)
+        for batch in source.batches():
+            match = match_job_runs(job_records, batch)
+            for record in match.unmatched:
+                report.note(report.unmatched, record)
+            for item in match.ambiguous:
+                report.note(report.ambiguous, item.record, item.candidate_keys)
+            report.warnings += match.warnings
+            # Only this batch's runs are kept, so memory does not grow with the file.
+            run_ids = detail_ids | _store_mentioned_runs(
+                workflow, match.matched, detail_ids, report
             )
-            if identity in stored:
-                report.already_present += 1
-                continue
-            stored.add(identity)
-            new_rows.append(
-                JobRun(
-                    job=jobs[key],
-                    run=run,
-                    github_job_id=record.github_job_id,
-                    created_at=record.created_at,
-                    started_at=record.started_at,
-                    completed_at=record.completed_at,
-                    duration_s=record.seconds,
-                    conclusion=record.conclusion or "",
-                    runner_name=record.runner_name or "",
-                    runner_labels=record.runner_labels,
-                )
-            )
-        JobRun.objects.bulk_create(new_rows, batch_size=PROGRESS_EVERY)
-        report.added = len(new_rows)
+            rows = [_job_run_row(job_ids[key], record, run_ids) for key, record in match.matched]
+            added = insert_ignoring_conflicts(JobRun, JOB_RUN_COLUMNS, rows)
+            report.added += added
+            report.already_present += len(rows) - added
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+            del batch, match, rows  # before the next batch is read, not after
+        workflow.data_changed()
+    report.warnings = list(source.warnings) + report.warnings + report.ambiguity_warnings()
     return report
 
 
-def _store_workflow_runs(
-    workflow: Workflow,
-    run_records: list[WorkflowRunRecord],
-    matched: list[tuple[str, JobRunRecord]],
-    report: RunStoreReport,
-) -> dict[int, WorkflowRun]:
-    """Every run id the data mentions gets a WorkflowRun; run objects add their details."""
-    details = {record.github_run_id: record for record in run_records}
-    run_ids = set(details) | {
-        record.github_run_id for _, record in matched if record.github_run_id is not None
-    }
-    first_created: dict[int, datetime] = {}
-    for _, record in matched:
-        if record.github_run_id is not None and record.created_at is not None:
-            known = first_created.get(record.github_run_id)
-            if known is None or record.created_at < known:
-                first_created[record.github_run_id] = record.created_at
-    runs: dict[int, WorkflowRun] = {}
-    for run_id in sorted(run_ids):
-        detail = details.get(run_id)
-        defaults: dict[str, Any] = {"created_at": first_created.get(run_id)}
-        if detail is not None:
-            defaults = {
-                "created_at": detail.created_at or first_created.get(run_id),
-                "run_attempt": detail.run_attempt,
-                "branch": detail.branch,
-                "event": detail.event,
-            }
-        run, created = WorkflowRun.objects.get_or_create(
-            workflow=workflow, github_run_id=run_id, defaults=defaults
-        )
-        if not created and detail is not None:
-            for name, value in defaults.items():
-                if value is not None and value != "":
+JOB_RUN_COLUMNS = [
+    "job_id",
+    "run_id",
+    "github_job_id",
+    "created_at",
+    "started_at",
+    "completed_at",
+    "duration_s",
+    "conclusion",
+    "runner_name",
+    "runner_labels",
+]
+
+
+def _job_run_row(job_id: int, record: JobRunRecord, run_ids: dict[int, int]) -> tuple[object, ...]:
+    run_id = run_ids[record.github_run_id] if record.github_run_id is not None else None
+    return (
+        job_id,
+        run_id,
+        record.github_job_id,
+        record.created_at,
+        record.started_at,
+        record.completed_at,
+        record.seconds,
+        record.conclusion or "",
+        record.runner_name or "",
+        record.runner_labels,
+    )
+
+
+RUN_DETAILS = ["created_at", "run_attempt", "branch", "event"]
+
+
+def _store_run_details(
+    workflow: Workflow, run_records: list[WorkflowRunRecord], report: RunStoreReport
+) -> dict[int, int]:
+    """Run objects (from JSON) with their details; returns GitHub run id -> row id. New runs
+    are inserted in bulk; stored ones take the details given (a later attempt's, when a run
+    is given twice), in bulk too: a runs listing of 20,000 runs is a handful of statements."""
+    details: dict[int, dict[str, Any]] = {}
+    for record in run_records:
+        given = details.setdefault(record.github_run_id, {})
+        for name in RUN_DETAILS:
+            value = getattr(record, name)
+            if value is not None and value != "":
+                given[name] = value
+    if not details:
+        return {}
+    report.runs_added += insert_ignoring_conflicts(
+        WorkflowRun,
+        ["workflow_id", "github_run_id", *RUN_DETAILS],
+        [
+            (
+                workflow.pk,
+                run_id,
+                given.get("created_at"),
+                given.get("run_attempt"),
+                given.get("branch", ""),
+                given.get("event", ""),
+            )
+            for run_id, given in sorted(details.items())
+        ],
+    )
+    run_ids: dict[int, int] = {}
+    changed: list[WorkflowRun] = []
+    wanted = sorted(details)
+    for start in range(0, len(wanted), BATCH_SIZE):
+        chunk = wanted[start : start + BATCH_SIZE]
+        for run in WorkflowRun.objects.filter(workflow=workflow, github_run_id__in=chunk):
+            run_ids[run.github_run_id] = run.pk
+            given = details[run.github_run_id]
+            if any(getattr(run, name) != value for name, value in given.items()):
+                for name, value in given.items():
                     setattr(run, name, value)
-            run.save()
-        report.runs_added += int(created)
-        runs[run_id] = run
-    return runs
+                changed.append(run)
+    WorkflowRun.objects.bulk_update(changed, RUN_DETAILS, batch_size=1000)
+    return run_ids
 
 
-def _identity(
-    job_id: int, run_id: int | None, github_job_id: int | None, started_at: datetime | None
-) -> tuple[object, ...]:
-    """What makes a job run the same one again, as the table's unique constraints say:
-    GitHub's job id when there is one, else the run, else the start time."""
-    if github_job_id is not None:
-        return ("github job", job_id, github_job_id)
-    if run_id is not None:
-        return ("run", job_id, run_id)
-    return ("start", job_id, started_at)
+def _store_mentioned_runs(
+    workflow: Workflow,
+    matched: list[tuple[str, JobRunRecord]],
+    known: dict[int, int],
+    report: RunStoreReport,
+) -> dict[int, int]:
+    """Every run id a batch mentions gets a WorkflowRun, created when the run was (at the
+    latest) first queued: the earliest created_at of its jobs. Three statements per batch."""
+    first_created: dict[int, datetime | None] = {}
+    for _, record in matched:
+        run_id = record.github_run_id
+        if run_id is None:
+            continue
+        earliest = first_created.get(run_id)
+        if record.created_at is not None and (earliest is None or record.created_at < earliest):
+            first_created[run_id] = record.created_at
+        else:
+            first_created.setdefault(run_id, None)
+    if not first_created:
+        return {}
+    new_ids = sorted(run_id for run_id in first_created if run_id not in known)
+    report.runs_added += insert_ignoring_conflicts(
+        WorkflowRun,
+        ["workflow_id", "github_run_id", "created_at", "branch", "event"],
+        [(workflow.pk, run_id, first_created[run_id], "", "") for run_id in new_ids],
+    )
+    stored = WorkflowRun.objects.filter(
+        workflow=workflow, github_run_id__in=list(first_created)
+    ).values_list("github_run_id", "pk", "created_at")
+    ids: dict[int, int] = {}
+    earlier: list[WorkflowRun] = []
+    for run_id, pk, created_at in stored:
+        ids[run_id] = pk
+        first = first_created[run_id]
+        if first is not None and (created_at is None or first < created_at):
+            earlier.append(WorkflowRun(pk=pk, created_at=first))
+    WorkflowRun.objects.bulk_update(earlier, ["created_at"])
+    return ids
 
 
 def store_pools(team: Team, records: list[PoolRecord]) -> PoolStoreReport:
@@ -282,7 +377,9 @@ class WorkflowChoiceError(Exception):
     """The repository's workflow for some run data cannot be chosen without the user's help."""
 
 
-def workflow_for_runs(repository: Repository, run_import: RunImport) -> Workflow:
+def workflow_for_runs(
+    repository: Repository, runs: list[WorkflowRunRecord], jobs: list[JobRunRecord]
+) -> Workflow:
     """The repository's workflow the run data belongs to.
 
     One workflow: that one. Several: the one whose path the run objects name, else the one
@@ -295,12 +392,12 @@ def workflow_for_runs(repository: Repository, run_import: RunImport) -> Workflow
         )
     if len(workflows) == 1:
         return workflows[0]
-    paths = {run.workflow_path for run in run_import.runs if run.workflow_path}
+    paths = {run.workflow_path for run in runs if run.workflow_path}
     by_path = [workflow for workflow in workflows if workflow.path in paths]
     if len(by_path) == 1:
         return by_path[0]
     scores = sorted(
-        ((len(match_job_runs(job_records_for(w), run_import.jobs).matched), w) for w in workflows),
+        ((len(match_job_runs(job_records_for(w), jobs).matched), w) for w in workflows),
         key=lambda pair: -pair[0],
     )
     if scores[0][0] == 0 or (len(scores) > 1 and scores[0][0] == scores[1][0]):

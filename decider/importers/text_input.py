@@ -9,8 +9,10 @@ import csv
 import io
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import BinaryIO
 
 from decider.engine.vocabulary import CONCLUSION_VALUES, Conclusion
 from decider.importers.problems import ImportRefused, Problem
@@ -157,43 +159,99 @@ class CsvTable:
     rows: list[tuple[int, list[str]]]  # (row number counting the header as row 1, cells)
 
 
-def read_csv(source: str, text: str, problems: ProblemCollector) -> CsvTable:
-    """Header and non-blank rows. Row numbers count every record, blank ones and the header
-    (row 1) included, so they are the row numbers a spreadsheet shows.
+class CsvRows:
+    """A CSV read one row at a time, so a file of any length takes the memory of one row.
+
+    The header is read when opened; iterating yields (row number, trimmed cells) for the
+    non-blank rows. Row numbers count every record, blank ones and the header (row 1)
+    included, so they are the row numbers a spreadsheet shows. Rows whose cell count differs
+    from the header's are reported to `problems` and skipped.
     """
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise refuse(
-            source,
-            f"The file cannot be read as CSV ({error}).",
-            hint="Save it as comma-separated values with a header row.",
-        ) from None
-    header = records[0] if records else []
-    columns: dict[str, int] = {}
-    for position, cell in enumerate(header):
-        name = cell.strip().lower()
-        if name in columns:
-            problems.add(f"The column '{name}' appears twice.", hint="Keep one of them.", row=1)
-        if name:
-            columns[name] = position
-    rows: list[tuple[int, list[str]]] = []
-    for row_number, cells in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            problems.add(
-                f"The row has {len(cells)} cells but the header has {len(header)}.",
-                hint="Check for a missing or extra comma, or quote cells that contain commas.",
-                row=row_number,
-            )
-            continue
-        rows.append((row_number, [cell.strip() for cell in cells]))
-    return CsvTable(columns=columns, rows=rows)
+
+    def __init__(self, source: str, stream: Iterable[str], problems: ProblemCollector) -> None:
+        self.source = source
+        self.problems = problems
+        self._reader = csv.reader(stream)
+        self._row_number = 0  # records read so far
+        header = self._next_record() or []
+        self._row_number = 1
+        self.width = len(header)
+        self.columns: dict[str, int] = {}
+        for position, cell in enumerate(header):
+            name = cell.strip().lower()
+            if name in self.columns:
+                problems.add(f"The column '{name}' appears twice.", hint="Keep one of them.", row=1)
+            if name:
+                self.columns[name] = position
+
+    def _next_record(self) -> list[str] | None:
+        try:
+            return next(self._reader, None)
+        except csv.Error as error:
+            raise refuse(
+                self.source,
+                f"The file cannot be read as CSV ({error}).",
+                hint="Save it as comma-separated values with a header row.",
+                row=self._row_number + 1,
+            ) from None
+        except UnicodeDecodeError:
+            raise refuse(
+                self.source,
+                "The file is not UTF-8 text from here on.",
+                hint="Save it as UTF-8 (in Excel: 'CSV UTF-8').",
+                row=self._row_number + 1,
+            ) from None
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        while (cells := self._next_record()) is not None:
+            self._row_number += 1
+            stripped = [cell.strip() for cell in cells]
+            if not any(stripped):
+                continue
+            if len(cells) != self.width:
+                self.problems.add(
+                    f"The row has {len(cells)} cells but the header has {self.width}.",
+                    hint="Check for a missing or extra comma, or quote cells that contain commas.",
+                    row=self._row_number,
+                )
+                continue
+            yield self._row_number, stripped
+
+
+def open_text(source: str, stream: BinaryIO) -> Iterator[str]:
+    """A binary upload as lines of text, decoded as they are read: UTF-8 (BOM or not), or
+    UTF-16 with a BOM. Refuses an empty file. UTF-8 is decoded line by line, so a file that
+    stops being valid text is refused at the row where it does."""
+    start = stream.read(4)
+    stream.seek(0)
+    if not start.strip():
+        rest = stream.read(4096)
+        stream.seek(0)
+        if not rest.strip():
+            raise refuse(source, "The file is empty.", hint="Upload a file that holds job runs.")
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return io.TextIOWrapper(stream, encoding="utf-16", newline="")
+    return _utf8_lines(stream)
+
+
+def _utf8_lines(stream: BinaryIO) -> Iterator[str]:
+    first = True
+    for line in stream:
+        text = line.decode("utf-8")  # a UnicodeDecodeError names its row in CsvRows
+        if first:
+            text = text.removeprefix("\ufeff")
+            first = False
+        yield text
+
+
+def read_csv(source: str, text: str, problems: ProblemCollector) -> CsvTable:
+    """The whole table, for files small enough to hold (pools)."""
+    rows = CsvRows(source, io.StringIO(text, newline=""), problems)
+    return CsvTable(columns=rows.columns, rows=list(rows))
 
 
 def require_columns(
-    table: CsvTable, required: list[str], hint: str, problems: ProblemCollector
+    table: CsvTable | CsvRows, required: list[str], hint: str, problems: ProblemCollector
 ) -> None:
     missing = [name for name in required if name not in table.columns]
     if missing:

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from decider.adapter.comparison import comparison_table
 from decider.adapter.results import ScenarioResults
-from decider.adapter.saved import SavedAnalysis, analyse_saved
+from decider.adapter.saved import SavedAnalysis, analyse_saved, analyse_saved_rows
 from decider.charts import concurrency_svg, gantt_svg, marginal_charts, shared_time_max_s
 from decider.engine.analysis import Analysis
 from decider.models import Scenario, ScenarioVersion
@@ -79,7 +79,8 @@ def render_comparison_pdf(
 ) -> bytes:
     """Saved scenarios side by side, with each one's verdict, as PDF bytes (the compare form
     decides how many may be compared)."""
-    reports = [scenario_report(row, with_charts=False) for row in rows]
+    # Each workflow's data read once, however many of its scenarios are compared.
+    reports = [report_of(saved, with_charts=False) for saved in analyse_saved_rows(rows)]
     context = {
         "table": comparison_table([report.saved for report in reports]),
         "reports": reports,
@@ -147,7 +148,10 @@ def scenario_report(
     row: Scenario, version: ScenarioVersion | None = None, *, with_charts: bool = True
 ) -> ScenarioReport:
     """Raises ScenarioNoLongerFits when the saved inputs no longer fit the workflow."""
-    saved = analyse_saved(row, version)
+    return report_of(analyse_saved(row, version), with_charts=with_charts)
+
+
+def report_of(saved: SavedAnalysis, *, with_charts: bool = True) -> ScenarioReport:
     return ScenarioReport(
         saved=saved,
         provenance=provenance(saved),

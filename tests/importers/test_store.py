@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from decider.importers.job_runs import parse_runs
@@ -73,3 +75,30 @@ def test_runs_without_ids_are_the_same_run_when_they_started_at_the_same_time() 
     again = store_runs(report.workflow, parse_runs([("timed.csv", timed)]))
     assert (first.added, again.added, again.already_present) == (2, 0, 2)
     assert sorted(JobRun.objects.values_list("duration_s", flat=True)) == [60, 90]
+
+
+def runs_listing(branch: str) -> bytes:
+    runs = [
+        {
+            "id": run_id,
+            "run_attempt": 1,
+            "event": "push",
+            "head_branch": branch,
+            "workflow_id": 9,
+            "created_at": "2026-01-05T10:00:00Z",
+        }
+        for run_id in (11, 12)
+    ]
+    return json.dumps({"total_count": 2, "workflow_runs": runs}).encode()
+
+
+def test_run_objects_are_stored_in_bulk_and_take_newer_details_on_reimport() -> None:
+    repository = RepositoryFactory()
+    (report,) = store_workflows(repository, parse_workflow_files([("ci.yml", TWO_JOBS)]))
+    first = store_runs(report.workflow, parse_runs([("runs.json", runs_listing("main"))]))
+    again = store_runs(report.workflow, parse_runs([("runs.json", runs_listing("release"))]))
+    assert (first.runs_added, again.runs_added) == (2, 0)
+    assert sorted(WorkflowRun.objects.values_list("github_run_id", "branch", "event")) == [
+        (11, "release", "push"),
+        (12, "release", "push"),
+    ]

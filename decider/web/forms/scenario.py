@@ -14,7 +14,7 @@ from django import forms
 from pydantic import ValidationError
 
 from decider.engine import inputs as engine_inputs
-from decider.engine.runs import counted_samples, run_counts
+from decider.engine.runs import counted
 from decider.engine.vocabulary import STATISTICS
 
 CONCURRENCY = [
@@ -134,7 +134,7 @@ class ScenarioForm(forms.Form):
             )
             # Estimates are for jobs with no successful run; including failed runs may
             # measure them after all, and then the runs win, as for any measured job.
-            if not counted_samples(job.samples, include_failed_runs=False):
+            if not counted(job.samples, include_failed_runs=False).samples:
                 self.fields[f"estimate_{job.id}"] = forms.FloatField(
                     required=False, min_value=0, label=f"{job.name} estimate (s)"
                 )
@@ -159,7 +159,7 @@ class ScenarioForm(forms.Form):
                 job,
                 self[f"override_{job.id}"],
                 self[f"estimate_{job.id}"] if f"estimate_{job.id}" in self.fields else None,
-                run_counts(job.samples, include_failed_runs).text,
+                counted(job.samples, include_failed_runs).counts.text,
             )
             for job in self.workflow.jobs
         ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -11,6 +11,18 @@ from django.db.models import QuerySet
 from decider.models import Workflow
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# All files of one upload together: a year of a busy repository's runs as CSV (about 11 MB per
+# million job runs) fits; more is several uploads. Checked on the request's length before
+# Django spools the files, and on the files themselves.
+MAX_REQUEST_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def too_large_message(size: int) -> str:
+    return (
+        f"These files are {size / 1024 / 1024:.1f} MB together; one upload takes at most "
+        f"{MAX_REQUEST_UPLOAD_BYTES // 1024 // 1024} MB. Upload them in several goes "
+        "(re-importing the same runs adds nothing)."
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -33,13 +45,24 @@ class MultipleFileField(forms.FileField):
         for upload in files:
             if upload.size > MAX_UPLOAD_BYTES:
                 raise forms.ValidationError(
-                    f"{upload.name} is {upload.size // 1024 // 1024} MB; the limit is 20 MB."
+                    f"{upload.name} is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                    f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB per file. Split it (e.g. one file "
+                    "per month) and upload the parts."
                 )
+        total = sum(upload.size or 0 for upload in files)
+        if total > MAX_REQUEST_UPLOAD_BYTES:
+            raise forms.ValidationError(too_large_message(total))
         return files
 
 
 def read_uploads(files: list[UploadedFile]) -> list[tuple[str, bytes]]:
     return [(upload.name or "upload", upload.read()) for upload in files]
+
+
+def open_uploads(files: list[UploadedFile]) -> list[tuple[str, BinaryIO]]:
+    """The files as streams (Django spools large ones to disk), for importers that read as
+    they store."""
+    return [(upload.name or "upload", upload.file) for upload in files]  # type: ignore[misc]
 
 
 # The field is named `files` (the name browsers post); Django's form metaclass moves declared

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from decider.adapter.comparison import comparison_table
-from decider.adapter.saved import ScenarioNoLongerFits, analyse_saved
+from decider.adapter.saved import ScenarioNoLongerFits, analyse_saved_rows
 from decider.web import access
 from decider.web.forms.compare import UNKNOWN, CompareForm
 from decider.web.request import AuthenticatedHttpRequest
@@ -55,7 +55,7 @@ def scenario_compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, form.refusal)
     try:
-        analyses = [analyse_saved(row) for row in form.cleaned_data["id"]]
+        analyses = analyse_saved_rows(form.cleaned_data["id"])
     except ScenarioNoLongerFits as error:
         return _refused(request, str(error))
     context = {"table": comparison_table(analyses), "compare_query": request.GET.urlencode()}

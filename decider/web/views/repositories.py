@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from decider.adapter.overview import workflow_overview
+from decider.adapter.overview import repository_overviews
 from decider.adapter.saved import listed_scenarios
-from decider.importers.job_runs import parse_runs
+from decider.importers.job_runs import open_runs
 from decider.importers.problems import ImportRefused, Problem
 from decider.importers.store import (
     WorkflowChoiceError,
@@ -26,7 +27,14 @@ from decider.importers.store import (
 from decider.importers.workflow_yaml import parse_workflow_files
 from decider.models import Repository, Scenario
 from decider.web import access
-from decider.web.forms.uploads import RunsUploadForm, WorkflowUploadForm, read_uploads
+from decider.web.forms.uploads import (
+    MAX_REQUEST_UPLOAD_BYTES,
+    RunsUploadForm,
+    WorkflowUploadForm,
+    open_uploads,
+    read_uploads,
+    too_large_message,
+)
 from decider.web.request import AuthenticatedHttpRequest
 
 RECENT_SCENARIOS = 3
@@ -41,12 +49,23 @@ def _render_repository(
     workflow_problems: list[Problem] | None = None,
     runs_problems: list[Problem] | None = None,
 ) -> HttpResponse:
-    workflows = repository.workflows.all()
-    overviews = [workflow_overview(workflow) for workflow in workflows]
+    workflows = list(
+        repository.workflows.select_related("repository__team").annotate(
+            scenario_count=Count("scenarios")
+        )
+    )
+    analysed = repository_overviews(workflows)
+    overviews = [overview for overview, _ in analysed]
+    todays = {overview.workflow.pk: whatif for overview, whatif in analysed}
     # The latest few saved scenarios per workflow with their key figures; the full list is a
-    # link away.
+    # link away. One query for every workflow's scenarios.
+    scenarios: dict[int, list[Scenario]] = {workflow.pk: [] for workflow in workflows}
+    for row in Scenario.objects.filter(workflow__in=workflows).select_related(
+        "workflow__repository__team", "created_by", "updated_by"
+    ):
+        scenarios[row.workflow_id].append(row)
     recent = [
-        listed_scenarios(list(workflow.scenarios.all()[:RECENT_SCENARIOS]), RECENT_SCENARIOS)
+        listed_scenarios(scenarios[workflow.pk][:RECENT_SCENARIOS], RECENT_SCENARIOS, todays)
         for workflow in workflows
     ]
     context = {
@@ -55,7 +74,7 @@ def _render_repository(
         "overviews": overviews,
         "sections": list(zip(overviews, recent, strict=True)),
         "workflow_form": workflow_form or WorkflowUploadForm(),
-        "runs_form": runs_form or RunsUploadForm(workflows=workflows),
+        "runs_form": runs_form or RunsUploadForm(workflows=repository.workflows.all()),
         "workflow_problems": workflow_problems or [],
         "runs_problems": runs_problems or [],
     }
@@ -94,12 +113,19 @@ def workflow_upload(request: AuthenticatedHttpRequest, repository_id: int) -> Ht
 def runs_upload(request: AuthenticatedHttpRequest, repository_id: int) -> HttpResponse:
     repository = access.repository_or_404(request, repository_id)
     access.require_editor(request, repository.team)
+    if _declared_length(request) > MAX_REQUEST_UPLOAD_BYTES:
+        # Refused before Django reads the body into temporary files.
+        problem = Problem(message=too_large_message(_declared_length(request)))
+        return _render_repository(request, repository, runs_problems=[problem])
     form = RunsUploadForm(request.POST, request.FILES, workflows=repository.workflows.all())
     if not form.is_valid():
         return _render_repository(request, repository, runs_form=form)
     try:
-        run_import = parse_runs(read_uploads(form.cleaned_data["files"]))
-        workflow = form.cleaned_data["workflow"] or workflow_for_runs(repository, run_import)
+        upload = open_runs(open_uploads(form.cleaned_data["files"]))
+        workflow = form.cleaned_data["workflow"] or workflow_for_runs(
+            repository, upload.runs, upload.sample()
+        )
+        report = store_runs(workflow, upload)
     except ImportRefused as refused:
         return _render_repository(
             request, repository, runs_form=form, runs_problems=refused.problems
@@ -107,7 +133,6 @@ def runs_upload(request: AuthenticatedHttpRequest, repository_id: int) -> HttpRe
     except WorkflowChoiceError as error:
         form.add_error("workflow", str(error))
         return _render_repository(request, repository, runs_form=form)
-    report = store_runs(workflow, run_import)
     messages.success(request, report.summary())
     for warning in report.warnings:
         messages.warning(request, warning)
@@ -167,3 +192,8 @@ def repository_delete(request: AuthenticatedHttpRequest, repository_id: int) -> 
     repository.delete()
     messages.success(request, f"Deleted repository {repository.name}.")
     return redirect("dashboard")
+def _declared_length(request: AuthenticatedHttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0

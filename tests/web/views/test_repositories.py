@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from decider.models import Job, JobRun, Repository, Workflow
-from tests.factories import JobFactory, JobRunFactory, RepositoryFactory, WorkflowFactory
+from tests.conftest import client_for
+from tests.factories import (
+    JobFactory,
+    JobRunFactory,
+    MembershipFactory,
+    RepositoryFactory,
+    WorkflowFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -258,3 +268,84 @@ def test_queue_waits_leave_out_runs_that_never_queued(editor_client, team) -> No
 
     (overview,) = response.context["overviews"]
     assert overview.rows[0].median_queue_wait_s == 10
+
+
+def test_an_upload_over_the_per_request_cap_is_refused_before_reading_it(
+    editor_client, team, monkeypatch
+) -> None:
+    repository = RepositoryFactory(team=team)
+    _import_workflow(editor_client, repository)
+    monkeypatch.setattr("decider.web.views.repositories.MAX_REQUEST_UPLOAD_BYTES", 1000)
+    big = RUNS_CSV + b"".join(b"7,test-image,%d\n" % n for n in range(200))
+    response = editor_client.post(
+        reverse("runs_upload", args=[repository.pk]), {"files": [upload("runs.csv", big)]}
+    )
+    assert response.status_code == 200
+    assert b"one upload takes at most" in response.content
+    assert b"Upload them in several goes" in response.content
+    assert not JobRun.objects.exists()
+
+
+def test_files_together_over_the_cap_are_refused_even_when_each_fits(
+    editor_client, team, monkeypatch
+) -> None:
+    repository = RepositoryFactory(team=team)
+    _import_workflow(editor_client, repository)
+    monkeypatch.setattr("decider.web.forms.uploads.MAX_REQUEST_UPLOAD_BYTES", 100)
+    files = [upload(f"runs-{n}.csv", RUNS_CSV) for n in range(3)]  # 72 bytes each
+    response = editor_client.post(reverse("runs_upload", args=[repository.pk]), {"files": files})
+    assert response.status_code == 200
+    assert b"These files are 0.0 MB together" in response.content
+    assert not JobRun.objects.exists()
+
+
+def test_a_large_csv_upload_is_stored_in_batches_and_counted(editor_client, team) -> None:
+    repository = RepositoryFactory(team=team)
+    _import_workflow(editor_client, repository)
+    rows = b"".join(
+        b"%d,test-image,%d\n%d,prod-image,5\n" % (n, 60 + n % 9, n) for n in range(6000)
+    )
+    content = b"run_id,job,duration_s\n" + rows
+    url = reverse("runs_upload", args=[repository.pk])
+    response = editor_client.post(url, {"files": [upload("runs.csv", content)]}, follow=True)
+    assert b"12000 job runs added to build, 0 already present, 6000 workflow runs added" in (
+        response.content
+    )
+    response = editor_client.post(url, {"files": [upload("runs.csv", content)]}, follow=True)
+    assert b"0 job runs added to build, 12000 already present" in response.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_identical_timed_uploads_at_the_same_moment_all_succeed_and_store_once(team) -> None:
+    editor = MembershipFactory(team=team, role="editor").user
+    repository = RepositoryFactory(team=team)
+    _import_workflow(client_for(editor), repository)
+    # No run ids: each run is known by its job and start time (the unique constraint that
+    # used to answer 500 when two uploads inserted the same row at once).
+    content = b"job,started_at,completed_at\n" + b"".join(
+        b"test-image,2026-01-01T%02d:%02d:00Z,2026-01-01T%02d:%02d:30Z\n"
+        % (n // 60, n % 60, n // 60, n % 60)
+        for n in range(600)
+    )
+    clients = [client_for(editor) for _ in range(8)]
+    statuses: list[int] = []
+    barrier = threading.Barrier(len(clients))
+
+    def post(client: Client) -> None:
+        try:
+            barrier.wait()
+            response = client.post(
+                reverse("runs_upload", args=[repository.pk]),
+                {"files": [upload("runs.csv", content)]},
+            )
+            statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302] * len(clients)
+    assert JobRun.objects.count() == 600
