@@ -65,6 +65,12 @@ from itertools import chain
 from pydantic import BaseModel, Field, model_validator
 
 from decider.engine.graph import find_cycle
+from decider.engine.limits import (
+    MAX_PIPELINES_AT_ONCE,
+    MAX_PIPELINES_PER_HOUR,
+    MAX_RUNNERS,
+    MAX_SIMULATED_PIPELINES,
+)
 from decider.engine.percentile import percentile, percentile_of_sorted
 from decider.engine.queueing import erlang_c, erlang_c_mean_wait
 
@@ -109,7 +115,7 @@ _READY = 2
 
 class SimPool(BaseModel):
     name: str = Field(min_length=1)
-    runners: int = Field(ge=1)
+    runners: int = Field(ge=1, le=MAX_RUNNERS)
     baseline_utilization: float = Field(ge=0.0, lt=1.0)
     mean_background_job_s: float = Field(ge=0.0)
 
@@ -134,9 +140,9 @@ class SimulationInput(BaseModel):
     pools: list[SimPool]
     jobs: list[SimJob]
     milestone: list[int] = Field(default_factory=list)
-    pipelines_per_hour: float | None = Field(default=None, gt=0.0)
-    pipelines_at_once: int | None = Field(default=None, ge=1)
-    pipelines: int = Field(ge=0)
+    pipelines_per_hour: float | None = Field(default=None, gt=0.0, le=MAX_PIPELINES_PER_HOUR)
+    pipelines_at_once: int | None = Field(default=None, ge=1, le=MAX_PIPELINES_AT_ONCE)
+    pipelines: int = Field(ge=0, le=MAX_SIMULATED_PIPELINES)
     seed: int
     # Background-only warm-up before measuring; None: default_warmup_s(pools).
     warmup_s: float | None = Field(default=None, ge=0.0)

@@ -14,12 +14,12 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel
 
+from decider.engine.limits import MAX_RUNNERS
 from decider.engine.pool_simulation import GraphCase, SimulationSetup
 from decider.engine.simulation import SimulationResult
 
 # Enough rounds to double from the lower bound to a thousand runners and halve back.
 MAX_ROUNDS = 22
-MAX_RUNNERS = 1000  # the form's own limit: no pool here is sized past it
 
 
 class RunnerStep(BaseModel):

@@ -14,6 +14,7 @@ from django import forms
 from pydantic import ValidationError
 
 from decider.engine import inputs as engine_inputs
+from decider.engine import limits
 from decider.engine.runs import counted_samples, run_counts
 from decider.engine.vocabulary import STATISTICS
 
@@ -22,6 +23,9 @@ CONCURRENCY = [
     ("per_hour", "Pipelines arrive per hour"),
     ("at_once", "PRs building at once"),
 ]
+# Steps in one job's override: a few edits ('-20%, -60 s'), never a list that multiplies a
+# duration without end.
+MAX_OVERRIDE_STEPS = 10
 OVERRIDE = re.compile(r"^(?P<sign>[+-])?(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|s)?$")
 
 
@@ -36,7 +40,10 @@ def parse_overrides(text: str, job_id: int) -> list[engine_inputs.DurationOverri
     """Comma-separated steps, applied in order: '300' or '300 s' sets the seconds, '-90 s'
     (with a sign) changes them, '-20%' scales them. '' means no override."""
     overrides = []
-    for part in filter(None, (piece.strip() for piece in text.split(","))):
+    parts = [piece.strip() for piece in text.split(",") if piece.strip()]
+    if len(parts) > MAX_OVERRIDE_STEPS:
+        raise forms.ValidationError(f"Give at most {MAX_OVERRIDE_STEPS} steps per job.")
+    for part in parts:
         match = OVERRIDE.match(part)
         if match is None:
             raise forms.ValidationError(
@@ -46,6 +53,16 @@ def parse_overrides(text: str, job_id: int) -> list[engine_inputs.DurationOverri
         if match["unit"] == "%":
             if number < -100:
                 raise forms.ValidationError("A duration cannot shrink by more than 100%.")
+            if number > limits.MAX_PERCENT_CHANGE:
+                raise forms.ValidationError(
+                    f"'{part}': a duration can grow by at most {limits.MAX_PERCENT_CHANGE:.0f}%."
+                )
+        elif abs(number) > limits.MAX_TYPED_DURATION_S:
+            raise forms.ValidationError(
+                f"'{part}': give at most {limits.MAX_TYPED_DURATION_S:,.0f} s "
+                f"({limits.MAX_TYPED_DURATION_S / 3600:.0f} h)."
+            )
+        if match["unit"] == "%":
             overrides.append(engine_inputs.DurationOverride(job=job_id, percent_change=number))
         elif match["sign"]:
             overrides.append(engine_inputs.DurationOverride(job=job_id, delta_s=number))
@@ -74,8 +91,20 @@ class ScenarioForm(forms.Form):
         help_text="Off: durations come from successful runs only. Skipped runs never count.",
     )
     concurrency = forms.ChoiceField(choices=CONCURRENCY, initial="one", label="Concurrency")
-    pipelines_per_hour = forms.FloatField(required=False, min_value=0.01, label="Pipelines/hour")
-    pipelines_at_once = forms.IntegerField(required=False, min_value=1, label="PRs at once")
+    pipelines_per_hour = forms.FloatField(
+        required=False,
+        min_value=0.01,
+        max_value=limits.MAX_PIPELINES_PER_HOUR,
+        label="Pipelines/hour",
+        help_text=limits.HELP["pipelines_per_hour"],
+    )
+    pipelines_at_once = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=limits.MAX_PIPELINES_AT_ONCE,
+        label="PRs at once",
+        help_text=limits.HELP["pipelines_at_once"],
+    )
     add_needs = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -85,11 +114,33 @@ class ScenarioForm(forms.Form):
     milestone = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, label="Milestone jobs"
     )
-    pipelines_per_month = forms.FloatField(required=False, min_value=0, label="Pipelines/month")
-    people_waiting = forms.FloatField(min_value=0, initial=1, label="People waiting per pipeline")
-    loaded_usd_per_hour = forms.FloatField(required=False, min_value=0, label="Loaded $/hour")
+    pipelines_per_month = forms.FloatField(
+        required=False,
+        min_value=0,
+        max_value=limits.MAX_PIPELINES_PER_MONTH,
+        label="Pipelines/month",
+        help_text=limits.HELP["pipelines_per_month"],
+    )
+    people_waiting = forms.FloatField(
+        min_value=0,
+        max_value=limits.MAX_PEOPLE_WAITING,
+        initial=1,
+        label="People waiting per pipeline",
+        help_text=limits.HELP["people_waiting"],
+    )
+    loaded_usd_per_hour = forms.FloatField(
+        required=False,
+        min_value=0,
+        max_value=limits.MAX_USD_PER_HOUR,
+        label="Loaded $/hour",
+        help_text=limits.HELP["usd_per_hour"],
+    )
     target_queue_wait_s = forms.FloatField(
-        min_value=0, initial=60, label="Target queue wait (s, p90 on the critical path)"
+        min_value=0,
+        max_value=limits.MAX_TYPED_DURATION_S,
+        initial=60,
+        label="Target queue wait (s, p90 on the critical path)",
+        help_text=limits.HELP["typed_duration"],
     )
     presets = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -110,7 +161,11 @@ class ScenarioForm(forms.Form):
         milestone.choices = [(str(job.id), job.name) for job in workflow.jobs]
         for index, pool in enumerate(pools):
             self.fields[f"runners_{index}"] = forms.IntegerField(
-                min_value=0, initial=pool.runners, label=f"{pool.name} runners"
+                min_value=0,
+                max_value=limits.MAX_RUNNERS,
+                initial=pool.runners,
+                label=f"{pool.name} runners",
+                help_text=limits.HELP["runners"],
             )
             self.fields[f"utilization_{index}"] = forms.FloatField(
                 min_value=0,
@@ -119,7 +174,11 @@ class ScenarioForm(forms.Form):
                 label=f"{pool.name} baseline utilization (%)",
             )
             self.fields[f"price_{index}"] = forms.FloatField(
-                min_value=0, initial=pool.monthly_usd_per_runner, label=f"{pool.name} $/month"
+                min_value=0,
+                max_value=limits.MAX_USD_PER_RUNNER_MONTH,
+                initial=pool.monthly_usd_per_runner,
+                label=f"{pool.name} $/month",
+                help_text=limits.HELP["usd_per_runner_month"],
             )
         self.edge_fields: list[EdgeField] = []
         for job in workflow.jobs:
@@ -130,13 +189,19 @@ class ScenarioForm(forms.Form):
             self.fields[f"override_{job.id}"] = forms.CharField(
                 required=False,
                 label=f"{job.name} duration override",
-                help_text="300 (seconds), -90 s (change), -20% (scale); comma-separated steps",
+                help_text="300 (seconds), -90 s (change), -20% (scale); comma-separated steps. "
+                f"Each step up to {limits.MAX_TYPED_DURATION_S / 3600:.0f} h or "
+                f"+{limits.MAX_PERCENT_CHANGE:.0f}%.",
             )
             # Estimates are for jobs with no successful run; including failed runs may
             # measure them after all, and then the runs win, as for any measured job.
             if not counted_samples(job.samples, include_failed_runs=False):
                 self.fields[f"estimate_{job.id}"] = forms.FloatField(
-                    required=False, min_value=0, label=f"{job.name} estimate (s)"
+                    required=False,
+                    min_value=0,
+                    max_value=limits.MAX_TYPED_DURATION_S,
+                    label=f"{job.name} estimate (s)",
+                    help_text=limits.HELP["typed_duration"],
                 )
 
     # Grouped fields for the template, which cannot build field names itself.
