@@ -211,6 +211,19 @@ class ScenarioForm(forms.Form):
             for index, pool in enumerate(self.pools)
         ]
 
+    def pool_help(self) -> str:
+        return (
+            f"Runners per pool: {limits.HELP['runners']} "
+            f"$ per runner-month: {limits.HELP['usd_per_runner_month']}"
+        )
+
+    def job_help(self) -> str:
+        return (
+            f"Overrides and estimates: {limits.HELP['typed_duration']} A change in % "
+            f"from -100% to +{limits.MAX_PERCENT_CHANGE:.0f}%; at most {MAX_OVERRIDE_STEPS} "
+            "steps per job."
+        )
+
     def edge_rows(self) -> list[tuple[EdgeField, forms.BoundField]]:
         return [(edge, self[edge.name]) for edge in self.edge_fields]
 
