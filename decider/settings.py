@@ -139,3 +139,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# PDFs one process lays out at once (WeasyPrint holds a core for seconds each); more are
+# refused with 503 and Retry-After instead of queueing behind them.
+PDF_MAX_CONCURRENT_RENDERS = int(os.environ.get("PDF_MAX_CONCURRENT_RENDERS", "2"))
+PDF_RETRY_AFTER_S = 10
