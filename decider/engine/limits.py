@@ -62,6 +62,6 @@ HELP = {
     "usd_per_hour": f"$0 to ${MAX_USD_PER_HOUR:,.0f} per hour.",
     "usd_per_runner_month": f"$0 to ${MAX_USD_PER_RUNNER_MONTH:,.0f} per runner per month.",
     "typed_duration": (
-        f"0 s to {MAX_TYPED_DURATION_S / 3600:.0f} h ({MAX_TYPED_DURATION_S:,.0f} s)."
+        f"0 to {MAX_TYPED_DURATION_S:,.0f} seconds ({MAX_TYPED_DURATION_S / 3600:.0f} h)."
     ),
 }

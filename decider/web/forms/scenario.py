@@ -1,7 +1,10 @@
 """The what-if form: HTML fields in, the engine's validated Scenario out (and back).
 
-Fields are named by position (`runners_0`, `keep_6_0`, `override_6`), never by user-supplied
-names, so a pool or job called `<script>` is only ever shown as escaped text.
+Fields are named by position (`runners_0`, `override_6`), never by user-supplied names, so a
+pool or job called `<script>` is only ever shown as escaped text. The needs to remove travel in
+one field (`remove_needs`, a line per edge) however many edges the workflow has: a 128-job
+workflow with 1,000 edges would otherwise post more fields than Django accepts. The page's
+edge checkboxes have no name; static/js/decider.js writes their lines into that field.
 """
 
 from __future__ import annotations
@@ -30,10 +33,26 @@ OVERRIDE = re.compile(r"^(?P<sign>[+-])?(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|s
 
 
 @dataclass
-class EdgeField:
-    name: str
+class EdgeRow:
     job: engine_inputs.Job
     need: engine_inputs.Job
+    kept: bool
+
+    @property
+    def line(self) -> str:
+        """How the edge is written in `remove_needs`."""
+        return f"{self.job.key}: {self.need.key}"
+
+
+def parse_edge(line: str, by_key: dict[str, int]) -> engine_inputs.Edge | None:
+    """'job-key: need-key' as an edge; None when no ':' splits it into two known keys.
+    Matrix instance keys may hold a ':' ('test (node:18)'), so every ':' is tried."""
+    for at, char in enumerate(line):
+        if char == ":":
+            job, need = line[:at].strip(), line[at + 1 :].strip()
+            if job in by_key and need in by_key:
+                return engine_inputs.Edge(job=by_key[job], need=by_key[need])
+    return None
 
 
 def parse_overrides(text: str, job_id: int) -> list[engine_inputs.DurationOverride]:
@@ -59,7 +78,7 @@ def parse_overrides(text: str, job_id: int) -> list[engine_inputs.DurationOverri
                 )
         elif abs(number) > limits.MAX_TYPED_DURATION_S:
             raise forms.ValidationError(
-                f"'{part}': give at most {limits.MAX_TYPED_DURATION_S:,.0f} s "
+                f"'{part}': give at most {limits.MAX_TYPED_DURATION_S:,.0f} seconds "
                 f"({limits.MAX_TYPED_DURATION_S / 3600:.0f} h)."
             )
         if match["unit"] == "%":
@@ -104,6 +123,12 @@ class ScenarioForm(forms.Form):
         max_value=limits.MAX_PIPELINES_AT_ONCE,
         label="PRs at once",
         help_text=limits.HELP["pipelines_at_once"],
+    )
+    remove_needs = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Remove needs",
+        help_text="One per line: job-key: needed-job-key. Unticking an edge above writes it here.",
     )
     add_needs = forms.CharField(
         required=False,
@@ -180,12 +205,7 @@ class ScenarioForm(forms.Form):
                 label=f"{pool.name} $/month",
                 help_text=limits.HELP["usd_per_runner_month"],
             )
-        self.edge_fields: list[EdgeField] = []
         for job in workflow.jobs:
-            for need in job.needs:
-                name = f"keep_{job.id}_{need}"
-                self.fields[name] = forms.BooleanField(required=False, initial=True)
-                self.edge_fields.append(EdgeField(name, job, self.jobs[need]))
             self.fields[f"override_{job.id}"] = forms.CharField(
                 required=False,
                 label=f"{job.name} duration override",
@@ -224,8 +244,19 @@ class ScenarioForm(forms.Form):
             "steps per job."
         )
 
-    def edge_rows(self) -> list[tuple[EdgeField, forms.BoundField]]:
-        return [(edge, self[edge.name]) for edge in self.edge_fields]
+    def edge_rows(self) -> list[EdgeRow]:
+        """Every current edge, ticked unless the posted (or initial) text removes it."""
+        by_key = {job.key: job.id for job in self.workflow.jobs}
+        removed = set()
+        for line in str(self["remove_needs"].value() or "").splitlines():
+            edge = parse_edge(line, by_key)
+            if edge is not None:
+                removed.add((edge.job, edge.need))
+        return [
+            EdgeRow(job, self.jobs[need], (job.id, need) not in removed)
+            for job in self.workflow.jobs
+            for need in job.needs
+        ]
 
     def job_rows(
         self,
@@ -243,24 +274,35 @@ class ScenarioForm(forms.Form):
         ]
 
     def error_slots(self) -> list[forms.BoundField]:
-        """Fields the page shows an error next to (edges and hidden fields cannot fail)."""
-        return [
-            field for field in self if not field.is_hidden and not field.name.startswith("keep_")
-        ]
+        """Fields the page shows an error next to (hidden fields cannot fail)."""
+        return [field for field in self if not field.is_hidden]
 
-    def clean_add_needs(self) -> list[engine_inputs.Edge]:
+    def _edges(self, text: str) -> list[engine_inputs.Edge]:
+        """One edge per non-blank line, each once, in the order given."""
         by_key = {job.key: job.id for job in self.workflow.jobs}
-        edges = []
-        for number, line in enumerate(self.cleaned_data["add_needs"].splitlines(), start=1):
+        edges: list[engine_inputs.Edge] = []
+        for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
-            job, sep, need = line.partition(":")
-            job, need = job.strip(), need.strip()
-            unknown = [key for key in (job, need) if key not in by_key]
-            if not sep or unknown:
-                what = f"no job '{unknown[0]}'" if sep and unknown else "write job-key: need-key"
+            edge = parse_edge(line, by_key)
+            if edge is None:
+                job, sep, need = (part.strip() for part in line.partition(":"))
+                unknown = next((key for key in (job, need) if key not in by_key), "")
+                what = f"no job '{unknown}'" if sep else "write job-key: need-key"
                 raise forms.ValidationError(f"Line {number}: {what}.")
-            edges.append(engine_inputs.Edge(job=by_key[job], need=by_key[need]))
+            if edge not in edges:
+                edges.append(edge)
+        return edges
+
+    def clean_add_needs(self) -> list[engine_inputs.Edge]:
+        return self._edges(self.cleaned_data["add_needs"])
+
+    def clean_remove_needs(self) -> list[engine_inputs.Edge]:
+        edges = self._edges(self.cleaned_data["remove_needs"])
+        for edge in edges:
+            if edge.need not in self.jobs[edge.job].needs:
+                job, need = self.jobs[edge.job].key, self.jobs[edge.need].key
+                raise forms.ValidationError(f"{job} does not need {need}: nothing to remove.")
         return edges
 
     def clean(self) -> dict[str, Any]:
@@ -289,16 +331,11 @@ class ScenarioForm(forms.Form):
         return cleaned
 
     def _scenario(self, cleaned: dict[str, Any]) -> engine_inputs.Scenario:
-        removed = [
-            engine_inputs.Edge(job=edge.job.id, need=edge.need.id)
-            for edge in self.edge_fields
-            if not cleaned.get(edge.name)
-        ]
         mode = cleaned["concurrency"]
         data = {
             "statistic": cleaned["statistic"],
             "include_failed_runs": cleaned["include_failed_runs"],
-            "remove_needs": removed,
+            "remove_needs": cleaned["remove_needs"],
             "add_needs": cleaned["add_needs"],
             "overrides": [
                 override
@@ -353,7 +390,6 @@ def form_data(
     pools: list[engine_inputs.Pool],
 ) -> dict[str, Any]:
     """The form's field values for a stored scenario: what a browser would post back."""
-    removed = {(edge.job, edge.need) for edge in scenario.remove_needs}
     keys = {job.id: job.key for job in workflow.jobs}
     mode = "one"
     if scenario.pipelines_per_hour is not None:
@@ -365,6 +401,7 @@ def form_data(
         "concurrency": mode,
         "pipelines_per_hour": scenario.pipelines_per_hour or "",
         "pipelines_at_once": scenario.pipelines_at_once or "",
+        "remove_needs": "\n".join(f"{keys[e.job]}: {keys[e.need]}" for e in scenario.remove_needs),
         "add_needs": "\n".join(f"{keys[e.job]}: {keys[e.need]}" for e in scenario.add_needs),
         "milestone": [str(job_id) for job_id in scenario.milestone],
         "pipelines_per_month": _blank(scenario.pipelines_per_month),
@@ -380,10 +417,6 @@ def form_data(
         utilization = scenario.utilization.get(pool.name, pool.baseline_utilization)
         data[f"utilization_{index}"] = round(utilization * 100, 4)
         data[f"price_{index}"] = scenario.usd_per_runner.get(pool.name, pool.monthly_usd_per_runner)
-    for job in workflow.jobs:
-        for need in job.needs:
-            if (job.id, need) not in removed:
-                data[f"keep_{job.id}_{need}"] = "on"
     for job in workflow.jobs:
         steps = [override for override in scenario.overrides if override.job == job.id]
         data[f"override_{job.id}"] = format_overrides(steps)

@@ -26,7 +26,7 @@ def _form(**changes: object) -> ScenarioForm:
         ("loaded_usd_per_hour", "1e300", "less than or equal to 10000"),
         ("target_queue_wait_s", "1e300", "less than or equal to 259200"),
         ("override_3", "1e300", "use seconds"),
-        ("override_3", "999999999", "at most 259,200 s (72 h)"),
+        ("override_3", "999999999", "at most 259,200 seconds (72 h)"),
         ("override_3", "+5000%", "grow by at most 1000%"),
         ("override_3", ", ".join(["-1%"] * 11), "at most 10 steps"),
     ],
