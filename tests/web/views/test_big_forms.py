@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def big_workflow(team: Team, jobs: int = 500, fan_in: int = 8) -> Workflow:
     """`jobs` jobs, each needing up to `fan_in` of the jobs before it (about 4,000 edges)."""
-    RunnerPoolFactory(team=team, name="small", runners=20)
+    if not team.pools.filter(name="small").exists():
+        RunnerPoolFactory(team=team, name="small", runners=20)
     workflow = WorkflowFactory(repository__team=team, name="big")
     rows = [JobFactory(workflow=workflow, key=f"job-{n}", order=n) for n in range(jobs)]
     through = Job.needs.through
