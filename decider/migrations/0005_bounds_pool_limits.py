@@ -3,6 +3,20 @@
 import django.core.validators
 from django.db import migrations, models
 
+# The limits as of this migration (decider/engine/limits.py may change later; this must not).
+MAX_RUNNERS = 1000
+MAX_USD_PER_RUNNER_MONTH = 100_000
+
+
+def cap_existing_pools(apps, schema_editor):
+    """Pools stored before the limits (10^8 runners was possible) would make every what-if of
+    their team refuse to load; they get the largest allowed value instead."""
+    pools = apps.get_model("decider", "RunnerPool").objects
+    pools.filter(runners__gt=MAX_RUNNERS).update(runners=MAX_RUNNERS)
+    pools.filter(monthly_cost_usd_per_runner__gt=MAX_USD_PER_RUNNER_MONTH).update(
+        monthly_cost_usd_per_runner=MAX_USD_PER_RUNNER_MONTH
+    )
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -10,6 +24,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(cap_existing_pools, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="runnerpool",
             name="monthly_cost_usd_per_runner",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 
 import pytest
@@ -58,3 +59,20 @@ def test_the_pool_form_refuses_a_hundred_million_runners(editor_client, team) ->
     assert b"less than or equal to 1000" in response.content
     assert b"0 to 1,000 runners." in response.content
     assert not RunnerPool.objects.exists()
+
+
+def test_pools_stored_before_the_limits_are_capped_by_the_migration(team) -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module("decider.migrations.0005_bounds_pool_limits")
+    huge = RunnerPool.objects.create(
+        team=team,
+        name="huge",
+        labels=["huge"],
+        runners=10**8,
+        monthly_cost_usd_per_runner=10**7,
+        baseline_utilization=0.5,
+    )
+    migration.cap_existing_pools(apps, None)
+    huge.refresh_from_db()
+    assert (huge.runners, huge.monthly_cost_usd_per_runner) == (1000, 100_000)
