@@ -7,6 +7,7 @@ page and the same figure in `analyze --json` start from the same inputs.
 from __future__ import annotations
 
 from decider.engine import inputs as engine_inputs
+from decider.engine.limits import MAX_MEASURED_DURATION_S
 from decider.models import JobRun, RunnerPool, Team, Workflow
 
 
@@ -14,7 +15,11 @@ def samples_by_key(workflow: Workflow) -> dict[str, list[engine_inputs.Sample]]:
     """Every imported run of the workflow's jobs as engine samples, keyed by job key, with
     its conclusion: the engine decides which runs count."""
     samples: dict[str, list[engine_inputs.Sample]] = {}
-    job_runs = JobRun.objects.filter(job__workflow=workflow).select_related("job", "run")
+    # Runs stored before imports refused impossible durations (1e300 s) are left out: no
+    # GitHub job lasts longer than a workflow run may (35 days).
+    job_runs = JobRun.objects.filter(
+        job__workflow=workflow, duration_s__lte=MAX_MEASURED_DURATION_S
+    ).select_related("job", "run")
     for job_run in job_runs:
         run = job_run.run
         created_at = (run.created_at if run else None) or job_run.created_at

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from decider.models import RunnerPool, Workflow
+from tests.factories import JobRunFactory
 from tests.web.views.test_scenarios import parallel_form
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,13 @@ def test_pools_stored_before_the_limits_are_capped_by_the_migration(team) -> Non
     migration.cap_existing_pools(apps, None)
     huge.refresh_from_db()
     assert (huge.runners, huge.monthly_cost_usd_per_runner) == (1000, 100_000)
+
+
+def test_runs_stored_before_the_limits_do_not_break_the_what_if(demo_workflow, demo_viewer) -> None:
+    job = demo_workflow.jobs.get(key="build-test-image-api")
+    JobRunFactory(job=job, duration_s=1e300, completed_at=None)
+
+    response = demo_viewer.get(reverse("scenario_new", args=[demo_workflow.pk]))
+
+    assert response.status_code == 200
+    assert "e+300" not in response.content.decode()
