@@ -299,8 +299,8 @@ def _over_budget(inputs: PlanInputs, faster: bool) -> str | None:
         if needed > VERDICT_WORK_BUDGET:
             return _too_big(
                 WorkBudgetExceeded(
-                    f"its simulations would follow at least {needed:,} jobs, more than the "
-                    f"{VERDICT_WORK_BUDGET:,} one request may simulate; {work.cause()}"
+                    f"its simulations would take the work of at least {needed:,} simulated jobs, "
+                    f"more than the {VERDICT_WORK_BUDGET:,} one request may take; {work.cause()}"
                 )
             )
     return None

@@ -54,6 +54,22 @@ class SimulationSetup:
     def run(self, case: GraphCase, additions: Mapping[str, int]) -> SimulationResult:
         return self.simulator(self.input_for(case, additions))
 
+    def affords(self, case: GraphCase, runners: Mapping[str, int], simulations: int) -> bool:
+        """Whether the verdict's work budget still holds `simulations` more runs of `case`,
+        each costing as much as with these runner counts or with the stated ones, whichever
+        costs more (the plan's last runs may use either). Always, without a budget."""
+        if not isinstance(self.simulator, BudgetedSimulator):
+            return True
+        stated = {pool.name: pool.runners for pool in self.pools}
+        additions = {name: count - stated[name] for name, count in runners.items()}
+        try:
+            return all(
+                self.simulator.affords(self.input_for(case, change), simulations)
+                for change in (additions, {})
+            )
+        except ValueError:
+            return True  # a pool full of other work: the run itself says so, at no cost
+
     def input_for(self, case: GraphCase, additions: Mapping[str, int]) -> SimulationInput:
         return simulation_input(
             case.needs,
@@ -75,13 +91,17 @@ class BudgetedSimulator:
         self.budget = budget
         self.spent = 0
 
+    def affords(self, inp: SimulationInput, simulations: int) -> bool:
+        work = check_work(inp, VERDICT_SIMULATION_WORK_BUDGET).total
+        return self.spent + simulations * work <= self.budget
+
     def __call__(self, inp: SimulationInput) -> SimulationResult:
         work = check_work(inp, VERDICT_SIMULATION_WORK_BUDGET).total
         if self.spent + work > self.budget:
             raise WorkBudgetExceeded(
-                f"the runner search would follow more than {self.budget:,} simulated jobs in "
-                "one request; fewer pipelines at once or per hour, less background utilization "
-                "or a less strict target queue wait bring it within the limit."
+                f"its simulations would take the work of more than {self.budget:,} simulated "
+                "jobs in one request; fewer pipelines at once or per hour, or less background "
+                "utilization bring it within the limit."
             )
         self.spent += work
         return self.simulator(inp)

@@ -20,6 +20,10 @@ from decider.engine.simulation import SimulationResult
 
 # Enough rounds to double from the lower bound to a thousand runners and halve back.
 MAX_ROUNDS = 22
+# A round is one simulation; after today's search the plan runs up to three more (the
+# proposal on today's pools and on the recommended ones, then today's graph on its recommended
+# pools when the proposal does not beat it), so a round needs room for four.
+SIMULATIONS_AFTER_A_ROUND = 4
 
 
 class RunnerStep(BaseModel):
@@ -35,6 +39,9 @@ class PoolSizing(BaseModel):
     lower_bound: int  # fewer runners than this are busy all the time on average
     needed: int | None  # None: not found within MAX_RUNNERS or the rounds
     steps: list[RunnerStep]  # every count simulated, fewest runners first
+    # The search stopped to keep the verdict within its work budget: `needed` is then the
+    # fewest runners found to meet the target (maybe not the fewest that would), or None.
+    stopped_by_budget: bool = False
 
 
 def busy_runners(setup: SimulationSetup, case: GraphCase, pool: str) -> float:
@@ -110,12 +117,17 @@ def size_pools(
         ]
 
     rounds = 0
+    stopped: list[str] = []
     while rounds < MAX_ROUNDS:
         searching = open_pools()
         if not searching:
             break
-        rounds += 1
         runners = {n: probe(n) if n in searching else (hit[n] or miss[n] + 1) for n in names}
+        # This round, and the plan's runs after the search, must fit the work budget.
+        if not setup.affords(case, runners, SIMULATIONS_AFTER_A_ROUND):
+            stopped = searching
+            break
+        rounds += 1
         result = run_with(setup, case, runners)
         for name in searching:
             count = runners[name]
@@ -135,6 +147,7 @@ def size_pools(
                 RunnerStep(runners=count, p90_wait_s=wait, usd_per_month=count * price[name])
                 for count, wait in sorted(waits[name].items())
             ],
+            stopped_by_budget=name in stopped,
         )
         for name in names
     ]

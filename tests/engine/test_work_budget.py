@@ -53,13 +53,14 @@ def test_the_estimate_is_close_to_what_a_run_follows() -> None:
     result = simulate(inp)
     followed = result.pools[0].jobs_counted + 400  # every wait counted, plus the hosted jobs
     assert work.pipeline_jobs == 800
-    assert 0.8 * followed <= work.total <= 1.5 * followed
+    assert 0.8 * followed <= work.pipeline_jobs + work.background_jobs <= 1.5 * followed
+    assert work.total == 2 * work.pipeline_jobs + work.background_jobs
 
 
 def test_a_simulation_past_the_budget_is_refused_before_it_starts() -> None:
     inp = _one_pool(runners=1000, utilization=0.99, per_hour=0.01, pipelines=100_000)
     started = time.perf_counter()
-    with pytest.raises(WorkBudgetExceeded, match="one simulation may follow; mostly other work"):
+    with pytest.raises(WorkBudgetExceeded, match="one simulation may take; mostly other work"):
         simulate(inp)
     assert time.perf_counter() - started < 0.5
 
@@ -68,7 +69,7 @@ def test_a_rare_pipeline_on_busy_pools_gets_no_verdict_and_says_what_to_change()
     simulator = AlwaysWaiting(0)
     started = time.perf_counter()
     analysis = analyze(
-        seed_workflow(), seed_pools(), Scenario(pipelines_per_hour=0.01), simulator=simulator
+        seed_workflow(), seed_pools(), Scenario(pipelines_per_hour=0.005), simulator=simulator
     )
     assert time.perf_counter() - started < 1
     assert simulator.runs == 0
@@ -87,23 +88,32 @@ def test_a_verdict_stops_at_its_total_budget() -> None:
     simulator.budget = 2 * work + 1
     simulator(inp)
     simulator(inp)
-    with pytest.raises(WorkBudgetExceeded, match="runner search would follow more than"):
+    with pytest.raises(
+        WorkBudgetExceeded, match="its simulations would take the work of more than"
+    ):
         simulator(inp)
 
 
-def test_a_runner_search_that_runs_out_of_budget_shows_no_half_figures() -> None:
-    # Each simulation fits the budget, but a queue that never meets the target makes the
-    # runner search go round after round until the verdict's total is spent.
+def test_a_runner_search_that_runs_out_of_budget_stops_and_says_so() -> None:
+    # Each simulation fits the budget, but a queue that never meets the target would make the
+    # search go round after round: it stops while the plan's last runs still fit.
     simulator = AlwaysWaiting(10_000)
     analysis = analyze(
         seed_workflow(), seed_pools(), Scenario(pipelines_per_hour=0.025), simulator=simulator
     )
     plan = analysis.plan
-    assert simulator.runs == 8
-    assert plan.no_verdict is not None
-    assert "the runner search would follow more than 5,000,000 simulated jobs" in plan.no_verdict
-    assert plan.today is None and plan.planned is None
-    assert plan.money.value_usd_per_month is None
+    assert plan.no_verdict is None
+    assert simulator.runs == 6
+    stopped = {
+        pool.name
+        for pool in plan.pools
+        if pool.sizing_today and pool.sizing_today.stopped_by_budget
+    }
+    assert stopped == {"small", "medium"}
+    assert analysis.decision is not None and analysis.decision.verdict == "undecided"
+    assert analysis.decision.reason.startswith(
+        "The runner search for small, medium stopped at the work budget one request may use"
+    )
 
 
 # The worst inputs, and the largest ones the limits allow, each in a fresh process:
