@@ -12,10 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from decider.engine import limits
 from decider.engine.vocabulary import CONCLUSIONS, JOB_KINDS
 
 
@@ -157,8 +159,15 @@ class RunnerPool(models.Model):
     labels = models.JSONField(
         default=list, help_text="A job runs here when this set holds all its runs-on labels"
     )
-    runners = models.PositiveIntegerField()
-    monthly_cost_usd_per_runner = models.DecimalField(max_digits=10, decimal_places=2)
+    runners = models.PositiveIntegerField(
+        validators=[MaxValueValidator(limits.MAX_RUNNERS)], help_text=limits.HELP["runners"]
+    )
+    monthly_cost_usd_per_runner = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(limits.MAX_USD_PER_RUNNER_MONTH)],
+        help_text=limits.HELP["usd_per_runner_month"],
+    )
     baseline_utilization = models.FloatField(
         help_text="0..1, share of the pool busy with other work"
     )

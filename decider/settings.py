@@ -144,6 +144,11 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploads are read into memory and parsed; the importers refuse files over their own limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The what-if form posts about two fields per job (override, estimate) and its ticked milestone
+# jobs; its edges travel in one field. Workflows stop at 2,000 jobs (importers/workflow_yaml.py),
+# so 10,000 fields fit any of them; the byte limit above still bounds what is parsed.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+CSRF_FAILURE_VIEW = "decider.web.views.errors.csrf_failure"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Built-in CSP (Django 6): no inline script or style, nonces for the few script tags we emit.
@@ -181,3 +186,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# PDFs one process lays out at once (WeasyPrint holds a core for seconds each); more are
+# refused with 503 and Retry-After instead of queueing behind them.
+PDF_MAX_CONCURRENT_RENDERS = int(os.environ.get("PDF_MAX_CONCURRENT_RENDERS", "2"))
+PDF_RETRY_AFTER_S = 10

@@ -16,6 +16,7 @@ from django.db.models import Count, Max
 
 from decider.engine import inputs as engine_inputs
 from decider.engine.inputs import Sample
+from decider.engine.limits import MAX_MEASURED_DURATION_S
 from decider.engine.runs import DID_NOT_RUN
 from decider.engine.vocabulary import Conclusion
 from decider.models import Job, JobRun, RunnerPool, Team, Workflow
@@ -78,7 +79,11 @@ def stored_runs(workflow: Workflow, runs_key: RunsKey | None = None) -> StoredRu
     samples: dict[int, list[Sample]] = {}
     waits: dict[int, list[float]] = {}
     # Only the columns read, as tuples: no model instances, no JSON decoding.
-    rows = JobRun.objects.filter(job__workflow=workflow).values_list(
+    # Runs stored before imports refused impossible durations (1e300 s) are left out: no
+    # GitHub job lasts longer than a workflow run may (35 days).
+    rows = JobRun.objects.filter(
+        job__workflow=workflow, duration_s__lte=MAX_MEASURED_DURATION_S
+    ).values_list(
         "job_id",
         "duration_s",
         "run__created_at",

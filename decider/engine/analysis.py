@@ -17,6 +17,7 @@ from decider.engine.inputs import (
 )
 from decider.engine.plan import Plan, PlanInputs, make_plan
 from decider.engine.pool_simulation import (
+    BudgetedSimulator,
     GraphCase,
     Simulate,
     SimulationSetup,
@@ -222,7 +223,7 @@ def analyze(
         background_s=background_s,
         scenario=scenario,
         seed=seed,
-        simulator=simulator or simulate,
+        simulator=BudgetedSimulator(simulator or simulate),
     )
     plan = make_plan(
         PlanInputs(

@@ -35,7 +35,11 @@ def constrained_schedule(
     position = {job: index for index, job in enumerate(order)}
     dependents = successors(needs)
     remaining = {job: len(job_needs) for job, job_needs in needs.items()}
-    free_lanes = {pool: list(range(count)) for pool, count in runners.items() if count > 0}
+    # No more of a pool's runners can be busy than there are jobs, so a pool of a million
+    # runners costs no more lanes than the graph has jobs.
+    free_lanes = {
+        pool: list(range(min(count, len(needs)))) for pool, count in runners.items() if count > 0
+    }
     waiting: dict[str, list[tuple[float, int, int]]] = {pool: [] for pool in free_lanes}
     # Unconstrained groups grow lanes on demand; freed ones are reused lowest first.
     open_lanes: dict[str, list[int]] = {}

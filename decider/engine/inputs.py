@@ -11,6 +11,7 @@ from typing import Protocol, Self
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
+from decider.engine import limits
 from decider.engine.graph import find_cycle
 from decider.engine.vocabulary import Conclusion, JobKind, Statistic
 
@@ -18,7 +19,7 @@ from decider.engine.vocabulary import Conclusion, JobKind, Statistic
 class Sample(BaseModel):
     """One measured run of a job, used or not (see `decider.engine.runs`)."""
 
-    duration_s: float = Field(ge=0)
+    duration_s: float = Field(ge=0, le=limits.MAX_MEASURED_DURATION_S)
     created_at: datetime | None = None
     run_id: int | None = None
     conclusion: Conclusion | None = None  # None: not given, counted as a successful run
@@ -69,11 +70,11 @@ class Workflow(BaseModel):
 class Pool(BaseModel):
     name: str
     labels: list[str]
-    runners: int = Field(ge=0)
-    monthly_usd_per_runner: float = Field(default=0, ge=0)
+    runners: int = Field(ge=0, le=limits.MAX_RUNNERS)
+    monthly_usd_per_runner: float = Field(default=0, ge=0, le=limits.MAX_USD_PER_RUNNER_MONTH)
     baseline_utilization: float = Field(default=0, ge=0, le=1)
     # The simulation's background job length; None: the mean of this pool's measured jobs.
-    mean_background_job_s: float | None = Field(default=None, gt=0)
+    mean_background_job_s: float | None = Field(default=None, gt=0, le=limits.MAX_TYPED_DURATION_S)
 
 
 class Edge(BaseModel):
@@ -87,9 +88,11 @@ class DurationOverride(BaseModel):
     """Exactly one of: an absolute duration, a % change, or a change in seconds."""
 
     job: int
-    seconds: float | None = Field(default=None, ge=0)
-    percent_change: float | None = Field(default=None, ge=-100)
-    delta_s: float | None = None
+    seconds: float | None = Field(default=None, ge=0, le=limits.MAX_TYPED_DURATION_S)
+    percent_change: float | None = Field(default=None, ge=-100, le=limits.MAX_PERCENT_CHANGE)
+    delta_s: float | None = Field(
+        default=None, ge=-limits.MAX_TYPED_DURATION_S, le=limits.MAX_TYPED_DURATION_S
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Self:
@@ -103,7 +106,7 @@ class Estimate(BaseModel):
     """The user's duration for a job that has no measurement."""
 
     job: int
-    seconds: float = Field(ge=0)
+    seconds: float = Field(ge=0, le=limits.MAX_TYPED_DURATION_S)
 
 
 class CachePair(BaseModel):
@@ -131,24 +134,29 @@ class Scenario(BaseModel):
     utilization: dict[str, float] = Field(default_factory=dict)
     usd_per_runner: dict[str, float] = Field(default_factory=dict)
     milestone: list[int] = Field(default_factory=list)
-    pipelines_per_hour: float | None = Field(default=None, gt=0)
-    pipelines_at_once: int | None = Field(default=None, ge=1)
-    pipelines_per_month: float | None = Field(default=None, ge=0)
-    people_waiting_per_pipeline: float = Field(default=1, ge=0)
-    loaded_usd_per_hour: float | None = Field(default=None, ge=0)
-    target_queue_wait_s: float = Field(default=60, ge=0)
-    simulated_pipelines: int = Field(default=400, ge=10, le=100_000)
+    pipelines_per_hour: float | None = Field(default=None, gt=0, le=limits.MAX_PIPELINES_PER_HOUR)
+    pipelines_at_once: int | None = Field(default=None, ge=1, le=limits.MAX_PIPELINES_AT_ONCE)
+    pipelines_per_month: float | None = Field(default=None, ge=0, le=limits.MAX_PIPELINES_PER_MONTH)
+    people_waiting_per_pipeline: float = Field(default=1, ge=0, le=limits.MAX_PEOPLE_WAITING)
+    loaded_usd_per_hour: float | None = Field(default=None, ge=0, le=limits.MAX_USD_PER_HOUR)
+    target_queue_wait_s: float = Field(default=60, ge=0, le=limits.MAX_TYPED_DURATION_S)
+    simulated_pipelines: int = Field(default=400, ge=10, le=limits.MAX_SIMULATED_PIPELINES)
     cache_pairs: list[CachePair] = Field(default_factory=list)
     presets: list[AppliedPreset] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _fits_the_workflow(self, info: ValidationInfo) -> Self:
-        if any(count < 0 for count in self.runners.values()):
-            raise ValueError("runners per pool must be >= 0")
+        if any(not 0 <= count <= limits.MAX_RUNNERS for count in self.runners.values()):
+            raise ValueError(f"runners per pool must be between 0 and {limits.MAX_RUNNERS:,}")
         if any(not 0 <= share <= 1 for share in self.utilization.values()):
             raise ValueError("baseline utilization per pool must be between 0 and 1")
-        if any(price < 0 for price in self.usd_per_runner.values()):
-            raise ValueError("$/month per runner must be >= 0")
+        if any(
+            not 0 <= price <= limits.MAX_USD_PER_RUNNER_MONTH
+            for price in self.usd_per_runner.values()
+        ):
+            raise ValueError(
+                f"$/month per runner must be between 0 and {limits.MAX_USD_PER_RUNNER_MONTH:,.0f}"
+            )
         if self.pipelines_per_hour is not None and self.pipelines_at_once is not None:
             raise ValueError("give pipelines per hour or pipelines at once, not both")
         workflow = (info.context or {}).get("workflow") if info.context else None

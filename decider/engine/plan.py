@@ -16,12 +16,14 @@ from pydantic import BaseModel, computed_field
 
 from decider.engine.formatting import count
 from decider.engine.inputs import Pool, Scenario
+from decider.engine.limits import VERDICT_SIMULATION_WORK_BUDGET, VERDICT_WORK_BUDGET
 from decider.engine.pool_simulation import BackgroundSource as Source
 from decider.engine.pool_simulation import GraphCase, SimulationSetup
-from decider.engine.simulation import SimulationResult
+from decider.engine.simulation import SimulationResult, WorkBudgetExceeded, check_work
 from decider.engine.sizing import (
     PoolSizing,
     RunnerStep,
+    additions_for,
     marginal_steps,
     pipeline_wait,
     run_with,
@@ -238,7 +240,15 @@ def make_plan(inputs: PlanInputs, *, simulate: bool) -> Plan:
     sims = _Simulated()
     no_verdict = _no_verdict(inputs)
     if simulate and no_verdict is None:
-        graph, recommended = _simulate(inputs, sims, faster)
+        no_verdict = _over_budget(inputs, faster)
+    if simulate and no_verdict is None:
+        try:
+            graph, recommended = _simulate(inputs, sims, faster)
+        except WorkBudgetExceeded as error:
+            # Nothing half-simulated is shown: the figures would mix searched and unsearched pools.
+            sims = _Simulated(count=sims.count)
+            recommended = dict(stated)
+            no_verdict = _too_big(error)
     best_case = (
         inputs.current.unconstrained_wall_clock_s - inputs.proposed.unconstrained_wall_clock_s
         if graph == "proposed"
@@ -280,6 +290,35 @@ def make_plan(inputs: PlanInputs, *, simulate: bool) -> Plan:
         target_queue_wait_s=scenario.target_queue_wait_s,
         simulations_run=sims.count,
     )
+
+
+def _too_big(error: WorkBudgetExceeded) -> str:
+    return f"No verdict and no money figures: this what-if is too big to simulate here: {error}"
+
+
+def _over_budget(inputs: PlanInputs, faster: bool) -> str | None:
+    """Refuse before any simulation starts when the fewest a verdict needs (today's pools,
+    one round of the runner search and the plan, for each graph it looks at) would already
+    pass the budget."""
+    setup = inputs.setup
+    today = additions_for(setup, {pool.name: pool.runners for pool in inputs.inventory})
+    needed = 0
+    for case in (inputs.current, inputs.proposed) if faster else (inputs.current,):
+        try:
+            work = check_work(setup.input_for(case, today), VERDICT_SIMULATION_WORK_BUDGET)
+        except WorkBudgetExceeded as error:
+            return _too_big(error)
+        except ValueError:
+            continue  # a pool full of other work: the simulation path says so itself
+        needed += 3 * work.total
+        if needed > VERDICT_WORK_BUDGET:
+            return _too_big(
+                WorkBudgetExceeded(
+                    f"its simulations would take the work of at least {needed:,} simulated jobs, "
+                    f"more than the {VERDICT_WORK_BUDGET:,} one request may take; {work.cause()}"
+                )
+            )
+    return None
 
 
 def _no_verdict(inputs: PlanInputs) -> str | None:

@@ -13,9 +13,17 @@ from pydantic import BaseModel
 
 from decider.engine.graph import Needs
 from decider.engine.inputs import Pool, Scenario, Workflow
+from decider.engine.limits import VERDICT_SIMULATION_WORK_BUDGET, VERDICT_WORK_BUDGET
 from decider.engine.pools import Placement
 from decider.engine.runs import counted
-from decider.engine.simulation import SimJob, SimPool, SimulationInput, SimulationResult
+from decider.engine.simulation import (
+    SimJob,
+    SimPool,
+    SimulationInput,
+    SimulationResult,
+    WorkBudgetExceeded,
+    check_work,
+)
 
 Simulate = Callable[[SimulationInput], SimulationResult]
 
@@ -44,17 +52,59 @@ class SimulationSetup:
     simulator: Simulate
 
     def run(self, case: GraphCase, additions: Mapping[str, int]) -> SimulationResult:
-        return self.simulator(
-            simulation_input(
-                case.needs,
-                case.seconds,
-                case.placements,
-                same_background_with_additions(self.pools, additions),
-                self.background_s,
-                self.scenario,
-                self.seed,
+        return self.simulator(self.input_for(case, additions))
+
+    def affords(self, case: GraphCase, runners: Mapping[str, int], simulations: int) -> bool:
+        """Whether the verdict's work budget still holds `simulations` more runs of `case`,
+        each costing as much as with these runner counts or with the stated ones, whichever
+        costs more (the plan's last runs may use either). Always, without a budget."""
+        if not isinstance(self.simulator, BudgetedSimulator):
+            return True
+        stated = {pool.name: pool.runners for pool in self.pools}
+        additions = {name: count - stated[name] for name, count in runners.items()}
+        try:
+            return all(
+                self.simulator.affords(self.input_for(case, change), simulations)
+                for change in (additions, {})
             )
+        except ValueError:
+            return True  # a pool full of other work: the run itself says so, at no cost
+
+    def input_for(self, case: GraphCase, additions: Mapping[str, int]) -> SimulationInput:
+        return simulation_input(
+            case.needs,
+            case.seconds,
+            case.placements,
+            same_background_with_additions(self.pools, additions),
+            self.background_s,
+            self.scenario,
+            self.seed,
         )
+
+
+class BudgetedSimulator:
+    """A simulator that refuses, before starting it, the simulation that would take one
+    verdict past its work budget (every simulation of a verdict goes through one of these)."""
+
+    def __init__(self, simulator: Simulate, budget: int = VERDICT_WORK_BUDGET) -> None:
+        self.simulator = simulator
+        self.budget = budget
+        self.spent = 0
+
+    def affords(self, inp: SimulationInput, simulations: int) -> bool:
+        work = check_work(inp, VERDICT_SIMULATION_WORK_BUDGET).total
+        return self.spent + simulations * work <= self.budget
+
+    def __call__(self, inp: SimulationInput) -> SimulationResult:
+        work = check_work(inp, VERDICT_SIMULATION_WORK_BUDGET).total
+        if self.spent + work > self.budget:
+            raise WorkBudgetExceeded(
+                f"its simulations would take the work of more than {self.budget:,} simulated "
+                "jobs in one request; fewer pipelines at once or per hour, or less background "
+                "utilization bring it within the limit."
+            )
+        self.spent += work
+        return self.simulator(inp)
 
 
 # Where a pool's background job length comes from: the inventory, its jobs' runs, or a default.

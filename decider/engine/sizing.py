@@ -14,14 +14,19 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel
 
+from decider.engine.limits import MAX_RUNNERS
 from decider.engine.pool_simulation import GraphCase, SimulationSetup
 from decider.engine.simulation import SimulationResult
 
 # Enough rounds to double from the lower bound to a thousand runners and halve back.
 MAX_ROUNDS = 22
-MAX_RUNNERS = 1000  # the form's own limit: no pool here is sized past it
+# A round is one simulation; after today's search the plan runs up to three more (the
+# proposal on today's pools and on the recommended ones, then today's graph on its recommended
+# pools when the proposal does not beat it), so a round needs room for four.
+SIMULATIONS_AFTER_A_ROUND = 4
 # The marginal chart's window around a recommendation: enough fewer runners to show where the
-# queue starts to grow, a couple more to show what money no longer buys.
+# queue starts to grow, a couple more to show what money no longer buys. Its runs come last
+# and stop where the work budget ends (the chart is then shorter).
 MARGINAL_FEWER = 4
 MARGINAL_MORE = 2
 
@@ -39,6 +44,9 @@ class PoolSizing(BaseModel):
     lower_bound: int  # fewer runners than this are busy all the time on average
     needed: int | None  # None: not found within MAX_RUNNERS or the rounds
     steps: list[RunnerStep]  # every count simulated, fewest runners first
+    # The search stopped to keep the verdict within its work budget: `needed` is then the
+    # fewest runners found to meet the target (maybe not the fewest that would), or None.
+    stopped_by_budget: bool = False
 
 
 def busy_runners(setup: SimulationSetup, case: GraphCase, pool: str) -> float:
@@ -114,12 +122,17 @@ def size_pools(
         ]
 
     rounds = 0
+    stopped: list[str] = []
     while rounds < MAX_ROUNDS:
         searching = open_pools()
         if not searching:
             break
-        rounds += 1
         runners = {n: probe(n) if n in searching else (hit[n] or miss[n] + 1) for n in names}
+        # This round, and the plan's runs after the search, must fit the work budget.
+        if not setup.affords(case, runners, SIMULATIONS_AFTER_A_ROUND):
+            stopped = searching
+            break
+        rounds += 1
         result = run_with(setup, case, runners)
         for name in searching:
             count = runners[name]
@@ -139,6 +152,7 @@ def size_pools(
                 RunnerStep(runners=count, p90_wait_s=wait, usd_per_month=count * price[name])
                 for count, wait in sorted(waits[name].items())
             ],
+            stopped_by_budget=name in stopped,
         )
         for name in names
     ]
@@ -163,7 +177,10 @@ def marginal_steps(
     ):
         wait = None
         if count >= sizing.lower_bound:
-            wait = pipeline_wait(run_with(setup, case, {**runners, name: count}), name)
+            trial = {**runners, name: count}
+            if not setup.affords(case, trial, 1):
+                break
+            wait = pipeline_wait(run_with(setup, case, trial), name)
             simulations += 1
         steps.append(RunnerStep(runners=count, p90_wait_s=wait, usd_per_month=count * price))
     return steps, simulations

@@ -18,6 +18,7 @@ from decider.engine.formatting import duration, noun, signed_usd
 from decider.engine.framework import FrameworkResult
 from decider.engine.inputs import Pool, Scenario
 from decider.engine.plan import Outcome, Plan
+from decider.engine.sizing import PoolSizing
 
 Verdict = Literal["proceed", "add_runners", "stay_sequential", "undecided"]
 
@@ -124,6 +125,15 @@ def decide(
     )
 
 
+def _sizings(plan: Plan) -> list[PoolSizing]:
+    """The sizing of each pool for the graph the plan chose."""
+    found = (
+        pool.sizing_proposed if plan.graph == "proposed" else pool.sizing_today
+        for pool in plan.pools
+    )
+    return [sizing for sizing in found if sizing is not None]
+
+
 def _ruling(plan: Plan, scenario: Scenario) -> tuple[Verdict, str]:
     if plan.no_verdict is not None:
         return "undecided", plan.no_verdict
@@ -135,6 +145,12 @@ def _ruling(plan: Plan, scenario: Scenario) -> tuple[Verdict, str]:
     ]
     today, planned = plan.today, plan.planned
     target = duration(scenario.target_queue_wait_s)
+    if unsized and any(pool.stopped_by_budget for pool in _sizings(plan)):
+        return "undecided", (
+            f"The runner search for {', '.join(unsized)} stopped at the work budget one request "
+            f"may use before any count got the p90 queue wait under the {target} target: lower "
+            "the load or raise the target."
+        )
     if unsized:
         return "undecided", (
             f"No runner count up to the limit gets the p90 queue wait of {', '.join(unsized)} "

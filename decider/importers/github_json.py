@@ -29,6 +29,7 @@ from decider.engine.vocabulary import Conclusion
 from decider.importers.records import JobRunRecord, WorkflowRunRecord
 from decider.importers.text_input import (
     ProblemCollector,
+    check_measured_duration,
     parse_conclusion,
     parse_timestamp,
     refuse,
@@ -434,6 +435,16 @@ class _Reader:
         if why_not:
             self.skipped.append((name, why_not))
             return record
+        if started_at is not None and completed_at is not None:
+            try:
+                check_measured_duration((completed_at - started_at).total_seconds())
+            except ValueError as error:
+                self.problems.add(
+                    f"'{name}' cannot have run that long (completed - started): {error}.",
+                    hint=FIX_HINT,
+                    field=path,
+                )
+                return None
         if created_at is not None and started_at is not None and created_at > started_at:
             self.result.warnings.append(
                 f"{self.where(path)}: '{name}' was created after it started; its queue wait "

@@ -2,8 +2,8 @@
 baseline_utilization` (trimmed, case-insensitive column names, in any order).
 
 - labels: separated by spaces; a pool takes a job whose `runs-on` labels it all has.
-- runners: a whole number >= 0 (0 is allowed: a pool being planned).
-- monthly_cost_usd_per_runner: a number >= 0; a leading `$` is tolerated.
+- runners: a whole number from 0 to 1,000 (0 is allowed: a pool being planned).
+- monthly_cost_usd_per_runner: a number from 0 to 100,000; a leading `$` is tolerated.
 - baseline_utilization: a fraction 0..1 (`0.4`) or a percentage 0..100 with its sign (`40%`).
   A bare `40` is refused rather than guessed, since `1` would be ambiguous (100% or 1%).
 Pool names are unique, case-insensitively. Every bad row is reported (up to `MAX_PROBLEMS`);
@@ -12,6 +12,7 @@ nothing is imported when any row is bad.
 
 from collections.abc import Callable
 
+from decider.engine.limits import MAX_RUNNERS, MAX_USD_PER_RUNNER_MONTH
 from decider.importers.records import PoolRecord
 from decider.importers.text_input import (
     ProblemCollector,
@@ -79,6 +80,12 @@ def _pool(values: dict[str, str], row: int, problems: ProblemCollector) -> PoolR
     runners = 0
     try:
         runners = parse_whole_number(values["runners"])
+        if runners > MAX_RUNNERS:
+            fail(
+                "runners",
+                f"{runners:,} runners is more than one pool can have here.",
+                f"Give a whole number from 0 to {MAX_RUNNERS:,}.",
+            )
     except ValueError as error:
         fail("runners", f"The runner count is not usable: {error}.", "Give a whole number >= 0.")
     cost = 0.0
@@ -86,6 +93,12 @@ def _pool(values: dict[str, str], row: int, problems: ProblemCollector) -> PoolR
         cost = parse_decimal(values["monthly_cost_usd_per_runner"].removeprefix("$"))
         if cost < 0:
             fail("monthly_cost_usd_per_runner", f"The cost {cost:g} is negative.", "Give $ >= 0.")
+        elif cost > MAX_USD_PER_RUNNER_MONTH:
+            fail(
+                "monthly_cost_usd_per_runner",
+                f"${cost:,.0f} per runner per month is more than any runner costs.",
+                f"Give US dollars from 0 to {MAX_USD_PER_RUNNER_MONTH:,.0f}.",
+            )
     except ValueError as error:
         fail(
             "monthly_cost_usd_per_runner",

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from decider.engine import limits
 from decider.engine.vocabulary import Conclusion, JobKind
 
 # Why a job's data is not fully known statically; shown to the user next to the job.
@@ -97,6 +98,6 @@ class RunImport(BaseModel):
 class PoolRecord(BaseModel):
     name: str
     labels: list[str]
-    runners: int = Field(ge=0)
-    monthly_cost_usd_per_runner: float = Field(ge=0)
+    runners: int = Field(ge=0, le=limits.MAX_RUNNERS)
+    monthly_cost_usd_per_runner: float = Field(ge=0, le=limits.MAX_USD_PER_RUNNER_MONTH)
     baseline_utilization: float = Field(ge=0, le=1)

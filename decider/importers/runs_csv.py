@@ -21,6 +21,7 @@ from decider.importers.records import JobRunRecord, RunImport
 from decider.importers.text_input import (
     CsvRows,
     ProblemCollector,
+    check_measured_duration,
     parse_conclusion,
     parse_decimal,
     parse_timestamp,
@@ -132,6 +133,8 @@ class _Row:
             self.fail(
                 "duration_s", f"The duration {duration:g} s is negative.", "Give seconds >= 0."
             )
+        elif duration is not None:
+            self.check_duration("duration_s", duration)
         if not self.valid or job_name is None:
             return None
         return JobRunRecord(
@@ -151,6 +154,8 @@ class _Row:
                 "The job completed before it started.",
                 "Check the order of 'started_at' and 'completed_at'.",
             )
+        elif started_at and completed_at:
+            self.check_duration("completed_at", (completed_at - started_at).total_seconds())
         if created_at and started_at and created_at > started_at:
             self.fail(
                 "created_at",
@@ -169,6 +174,16 @@ class _Row:
             runner_name=self.cell("runner_name") or None,
             runner_labels=split_labels(self.cell("runner_labels")),
         )
+
+    def check_duration(self, column: str, seconds: float) -> None:
+        try:
+            check_measured_duration(seconds)
+        except ValueError as error:
+            self.fail(
+                column,
+                f"The job cannot have run that long: {error}.",
+                "Check the times (or seconds) of this row.",
+            )
 
     def job_name(self) -> str | None:
         name = self.cell("job")

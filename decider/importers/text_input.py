@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import BinaryIO
 
+from decider.engine import limits
 from decider.engine.vocabulary import CONCLUSION_VALUES, Conclusion
 from decider.importers.problems import ImportRefused, Problem
 
@@ -104,12 +105,33 @@ def parse_timestamp(text: str) -> datetime:
         raise ValueError(
             f"'{text}' is not a date and time (ISO 8601, e.g. 2024-05-01T12:30:00Z)"
         ) from None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
     try:
-        return moment.astimezone(UTC)
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except OverflowError:
         raise ValueError(f"'{text}' is out of range") from None
+    return plausible_run_time(moment, text)
+
+
+def plausible_run_time(moment: datetime, text: str) -> datetime:
+    """`moment` when a GitHub Actions run could have happened then: not before GitHub existed,
+    not in the future (a year-9999 completion would make a job last millennia)."""
+    latest = limits.latest_run_time(datetime.now(UTC))
+    if moment < limits.EARLIEST_RUN_TIME or moment > latest:
+        raise ValueError(
+            f"'{text}' is not between {limits.EARLIEST_RUN_TIME:%Y-%m-%d} and "
+            f"{latest:%Y-%m-%d} (tomorrow)"
+        )
+    return moment
+
+
+def check_measured_duration(seconds: float) -> None:
+    """Raise ValueError when a job run's duration cannot be real: GitHub ends a workflow run
+    after 35 days, so none of its jobs takes longer."""
+    if seconds > limits.MAX_MEASURED_DURATION_S:
+        raise ValueError(
+            f"{seconds:,.0f} s is longer than GitHub lets a workflow run last "
+            f"({limits.MAX_MEASURED_DURATION_S / 86400:.0f} days)"
+        )
 
 
 def parse_decimal(text: str) -> float:

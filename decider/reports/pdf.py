@@ -32,6 +32,10 @@ PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 # the 6 pt a 960-unit web chart shrinks to, and the 200-unit name column still holds names
 # such as "Migrations Production Image" whole.
 CHART_WIDTH = 800
+# Above this many jobs the PDF leaves out the per-job timelines and the per-job appendix, and
+# says so: a 2,000-job workflow took about a minute to lay out with them, and a timeline of
+# hundreds of lanes is unreadable on paper anyway. The what-if page still shows them.
+PDF_DETAILED_JOBS = 150
 
 
 @dataclass
@@ -40,6 +44,23 @@ class ScenarioReport:
     provenance: Provenance
     charts: dict[str, str]  # data: URLs of the SVG charts
     marginal_charts: list[tuple[str, str]]  # (pool, data: URL) per pool the plan sized
+
+    @property
+    def detailed(self) -> bool:
+        """Whether per-job timelines and the per-job appendix fit the PDF's time budget."""
+        return len(self.results.analysis.jobs) <= PDF_DETAILED_JOBS
+
+    @property
+    def left_out(self) -> str:
+        """What a big workflow's PDF leaves out, in plain words ('' when nothing)."""
+        if self.detailed:
+            return ""
+        return (
+            f"This workflow has {len(self.results.analysis.jobs):,} jobs, more than the "
+            f"{PDF_DETAILED_JOBS} a PDF lays out one by one: the job timelines and the per-job "
+            "appendix are left out to keep the report quick to prepare. The what-if page "
+            "shows them."
+        )
 
     @property
     def row(self) -> Scenario:
@@ -152,10 +173,11 @@ def scenario_report(
 
 
 def report_of(saved: SavedAnalysis, *, with_charts: bool = True) -> ScenarioReport:
+    detailed = len(saved.results.analysis.jobs) <= PDF_DETAILED_JOBS
     return ScenarioReport(
         saved=saved,
         provenance=provenance(saved),
-        charts=pdf_charts(saved.results.analysis) if with_charts else {},
+        charts=pdf_charts(saved.results.analysis, gantt=detailed) if with_charts else {},
         marginal_charts=[
             (pool, _data_url(svg))
             for pool, svg in marginal_charts(saved.results.analysis.plan, width=CHART_WIDTH)
@@ -165,7 +187,7 @@ def report_of(saved: SavedAnalysis, *, with_charts: bool = True) -> ScenarioRepo
     )
 
 
-def pdf_charts(analysis: Analysis) -> dict[str, str]:
+def pdf_charts(analysis: Analysis, *, gantt: bool = True) -> dict[str, str]:
     """The page's charts (`decider.adapter.results.charts`) drawn at the PDF's width, as data: URLs.
 
     As images, WeasyPrint parses the SVG with its XML parser and skips the HTML parser and
@@ -176,7 +198,8 @@ def pdf_charts(analysis: Analysis) -> dict[str, str]:
     longest = shared_time_max_s(analysis, constrained)
     drawn = {}
     for which in ("current", "proposed"):
-        for name, chart in (("gantt", gantt_svg), ("concurrency", concurrency_svg)):
+        charts = (("gantt", gantt_svg), ("concurrency", concurrency_svg)) if gantt else ()
+        for name, chart in charts or (("concurrency", concurrency_svg),):
             svg = chart(
                 analysis,
                 which,

@@ -5,6 +5,7 @@ from django.urls import path
 from decider.web.views import (
     compare,
     dashboard,
+    errors,
     glossary,
     health,
     pdfs,
@@ -129,3 +130,9 @@ urlpatterns = [
     path("teams/<slug:team_slug>/scenarios/", scenarios.team_scenarios, name="team_scenarios"),
     path("admin/", admin.site.urls),
 ]
+
+# htmx requests get one plain sentence for the panel (decider/web/views/errors.py).
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

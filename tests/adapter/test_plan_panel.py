@@ -30,3 +30,10 @@ def test_runners_today_above_the_need_could_go_with_their_price() -> None:
     # enough, so 2 of today's 4 small runners could go at $75 each.
     assert (small.could_remove_today, small.could_save_today_usd) == (2, 150)
     assert "2 of today's could go, saving $150 per month" in html
+
+
+def test_a_search_stopped_by_the_work_budget_says_so() -> None:
+    html, plan = _panel(10_000, pipelines_per_hour=0.025)
+    sizings = [pool.sizing_today or pool.sizing_proposed for pool in plan.pools]
+    assert any(sizing and sizing.stopped_by_budget for sizing in sizings)
+    assert "more than the search reached before the work budget ran out" in html

@@ -1,7 +1,10 @@
 """The what-if form: HTML fields in, the engine's validated Scenario out (and back).
 
-Fields are named by position (`runners_0`, `keep_6_0`, `override_6`), never by user-supplied
-names, so a pool or job called `<script>` is only ever shown as escaped text.
+Fields are named by position (`runners_0`, `override_6`), never by user-supplied names, so a
+pool or job called `<script>` is only ever shown as escaped text. The needs to remove travel in
+one field (`remove_needs`, a line per edge) however many edges the workflow has: a 128-job
+workflow with 1,000 edges would otherwise post more fields than Django accepts. The page's
+edge checkboxes have no name; static/js/decider.js writes their lines into that field.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django import forms
 from pydantic import ValidationError
 
 from decider.engine import inputs as engine_inputs
+from decider.engine import limits
 from decider.engine.runs import counted
 from decider.engine.vocabulary import STATISTICS
 
@@ -22,21 +26,43 @@ CONCURRENCY = [
     ("per_hour", "Pipelines arrive per hour"),
     ("at_once", "PRs building at once"),
 ]
+# Steps in one job's override: a few edits ('-20%, -60 s'), never a list that multiplies a
+# duration without end.
+MAX_OVERRIDE_STEPS = 10
 OVERRIDE = re.compile(r"^(?P<sign>[+-])?(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|s)?$")
 
 
 @dataclass
-class EdgeField:
-    name: str
+class EdgeRow:
     job: engine_inputs.Job
     need: engine_inputs.Job
+    kept: bool
+
+    @property
+    def line(self) -> str:
+        """How the edge is written in `remove_needs`."""
+        return f"{self.job.key}: {self.need.key}"
+
+
+def parse_edge(line: str, by_key: dict[str, int]) -> engine_inputs.Edge | None:
+    """'job-key: need-key' as an edge; None when no ':' splits it into two known keys.
+    Matrix instance keys may hold a ':' ('test (node:18)'), so every ':' is tried."""
+    for at, char in enumerate(line):
+        if char == ":":
+            job, need = line[:at].strip(), line[at + 1 :].strip()
+            if job in by_key and need in by_key:
+                return engine_inputs.Edge(job=by_key[job], need=by_key[need])
+    return None
 
 
 def parse_overrides(text: str, job_id: int) -> list[engine_inputs.DurationOverride]:
     """Comma-separated steps, applied in order: '300' or '300 s' sets the seconds, '-90 s'
     (with a sign) changes them, '-20%' scales them. '' means no override."""
     overrides = []
-    for part in filter(None, (piece.strip() for piece in text.split(","))):
+    parts = [piece.strip() for piece in text.split(",") if piece.strip()]
+    if len(parts) > MAX_OVERRIDE_STEPS:
+        raise forms.ValidationError(f"Give at most {MAX_OVERRIDE_STEPS} steps per job.")
+    for part in parts:
         match = OVERRIDE.match(part)
         if match is None:
             raise forms.ValidationError(
@@ -46,6 +72,16 @@ def parse_overrides(text: str, job_id: int) -> list[engine_inputs.DurationOverri
         if match["unit"] == "%":
             if number < -100:
                 raise forms.ValidationError("A duration cannot shrink by more than 100%.")
+            if number > limits.MAX_PERCENT_CHANGE:
+                raise forms.ValidationError(
+                    f"'{part}': a duration can grow by at most {limits.MAX_PERCENT_CHANGE:.0f}%."
+                )
+        elif abs(number) > limits.MAX_TYPED_DURATION_S:
+            raise forms.ValidationError(
+                f"'{part}': give at most {limits.MAX_TYPED_DURATION_S:,.0f} seconds "
+                f"({limits.MAX_TYPED_DURATION_S / 3600:.0f} h)."
+            )
+        if match["unit"] == "%":
             overrides.append(engine_inputs.DurationOverride(job=job_id, percent_change=number))
         elif match["sign"]:
             overrides.append(engine_inputs.DurationOverride(job=job_id, delta_s=number))
@@ -74,8 +110,26 @@ class ScenarioForm(forms.Form):
         help_text="Off: durations come from successful runs only. Skipped runs never count.",
     )
     concurrency = forms.ChoiceField(choices=CONCURRENCY, initial="one", label="Concurrency")
-    pipelines_per_hour = forms.FloatField(required=False, min_value=0.01, label="Pipelines/hour")
-    pipelines_at_once = forms.IntegerField(required=False, min_value=1, label="PRs at once")
+    pipelines_per_hour = forms.FloatField(
+        required=False,
+        min_value=0.01,
+        max_value=limits.MAX_PIPELINES_PER_HOUR,
+        label="Pipelines/hour",
+        help_text=limits.HELP["pipelines_per_hour"],
+    )
+    pipelines_at_once = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=limits.MAX_PIPELINES_AT_ONCE,
+        label="PRs at once",
+        help_text=limits.HELP["pipelines_at_once"],
+    )
+    remove_needs = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Remove needs",
+        help_text="One per line: job-key: needed-job-key. Unticking an edge above writes it here.",
+    )
     add_needs = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -85,11 +139,33 @@ class ScenarioForm(forms.Form):
     milestone = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, label="Milestone jobs"
     )
-    pipelines_per_month = forms.FloatField(required=False, min_value=0, label="Pipelines/month")
-    people_waiting = forms.FloatField(min_value=0, initial=1, label="People waiting per pipeline")
-    loaded_usd_per_hour = forms.FloatField(required=False, min_value=0, label="Loaded $/hour")
+    pipelines_per_month = forms.FloatField(
+        required=False,
+        min_value=0,
+        max_value=limits.MAX_PIPELINES_PER_MONTH,
+        label="Pipelines/month",
+        help_text=limits.HELP["pipelines_per_month"],
+    )
+    people_waiting = forms.FloatField(
+        min_value=0,
+        max_value=limits.MAX_PEOPLE_WAITING,
+        initial=1,
+        label="People waiting per pipeline",
+        help_text=limits.HELP["people_waiting"],
+    )
+    loaded_usd_per_hour = forms.FloatField(
+        required=False,
+        min_value=0,
+        max_value=limits.MAX_USD_PER_HOUR,
+        label="Loaded $/hour",
+        help_text=limits.HELP["usd_per_hour"],
+    )
     target_queue_wait_s = forms.FloatField(
-        min_value=0, initial=60, label="Target queue wait (s, p90 on the critical path)"
+        min_value=0,
+        max_value=limits.MAX_TYPED_DURATION_S,
+        initial=60,
+        label="Target queue wait (s, p90 on the critical path)",
+        help_text=limits.HELP["typed_duration"],
     )
     presets = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -110,7 +186,11 @@ class ScenarioForm(forms.Form):
         milestone.choices = [(str(job.id), job.name) for job in workflow.jobs]
         for index, pool in enumerate(pools):
             self.fields[f"runners_{index}"] = forms.IntegerField(
-                min_value=0, initial=pool.runners, label=f"{pool.name} runners"
+                min_value=0,
+                max_value=limits.MAX_RUNNERS,
+                initial=pool.runners,
+                label=f"{pool.name} runners",
+                help_text=limits.HELP["runners"],
             )
             self.fields[f"utilization_{index}"] = forms.FloatField(
                 min_value=0,
@@ -119,24 +199,29 @@ class ScenarioForm(forms.Form):
                 label=f"{pool.name} baseline utilization (%)",
             )
             self.fields[f"price_{index}"] = forms.FloatField(
-                min_value=0, initial=pool.monthly_usd_per_runner, label=f"{pool.name} $/month"
+                min_value=0,
+                max_value=limits.MAX_USD_PER_RUNNER_MONTH,
+                initial=pool.monthly_usd_per_runner,
+                label=f"{pool.name} $/month",
+                help_text=limits.HELP["usd_per_runner_month"],
             )
-        self.edge_fields: list[EdgeField] = []
         for job in workflow.jobs:
-            for need in job.needs:
-                name = f"keep_{job.id}_{need}"
-                self.fields[name] = forms.BooleanField(required=False, initial=True)
-                self.edge_fields.append(EdgeField(name, job, self.jobs[need]))
             self.fields[f"override_{job.id}"] = forms.CharField(
                 required=False,
                 label=f"{job.name} duration override",
-                help_text="300 (seconds), -90 s (change), -20% (scale); comma-separated steps",
+                help_text="300 (seconds), -90 s (change), -20% (scale); comma-separated steps. "
+                f"Each step up to {limits.MAX_TYPED_DURATION_S / 3600:.0f} h or "
+                f"+{limits.MAX_PERCENT_CHANGE:.0f}%.",
             )
             # Estimates are for jobs with no successful run; including failed runs may
             # measure them after all, and then the runs win, as for any measured job.
             if not counted(job.samples, include_failed_runs=False).samples:
                 self.fields[f"estimate_{job.id}"] = forms.FloatField(
-                    required=False, min_value=0, label=f"{job.name} estimate (s)"
+                    required=False,
+                    min_value=0,
+                    max_value=limits.MAX_TYPED_DURATION_S,
+                    label=f"{job.name} estimate (s)",
+                    help_text=limits.HELP["typed_duration"],
                 )
 
     # Grouped fields for the template, which cannot build field names itself.
@@ -146,8 +231,32 @@ class ScenarioForm(forms.Form):
             for index, pool in enumerate(self.pools)
         ]
 
-    def edge_rows(self) -> list[tuple[EdgeField, forms.BoundField]]:
-        return [(edge, self[edge.name]) for edge in self.edge_fields]
+    def pool_help(self) -> str:
+        return (
+            f"Runners per pool: {limits.HELP['runners']} "
+            f"$ per runner-month: {limits.HELP['usd_per_runner_month']}"
+        )
+
+    def job_help(self) -> str:
+        return (
+            f"Overrides and estimates: {limits.HELP['typed_duration']} A change in % "
+            f"from -100% to +{limits.MAX_PERCENT_CHANGE:.0f}%; at most {MAX_OVERRIDE_STEPS} "
+            "steps per job."
+        )
+
+    def edge_rows(self) -> list[EdgeRow]:
+        """Every current edge, ticked unless the posted (or initial) text removes it."""
+        by_key = {job.key: job.id for job in self.workflow.jobs}
+        removed = set()
+        for line in str(self["remove_needs"].value() or "").splitlines():
+            edge = parse_edge(line, by_key)
+            if edge is not None:
+                removed.add((edge.job, edge.need))
+        return [
+            EdgeRow(job, self.jobs[need], (job.id, need) not in removed)
+            for job in self.workflow.jobs
+            for need in job.needs
+        ]
 
     def job_rows(
         self,
@@ -165,24 +274,35 @@ class ScenarioForm(forms.Form):
         ]
 
     def error_slots(self) -> list[forms.BoundField]:
-        """Fields the page shows an error next to (edges and hidden fields cannot fail)."""
-        return [
-            field for field in self if not field.is_hidden and not field.name.startswith("keep_")
-        ]
+        """Fields the page shows an error next to (hidden fields cannot fail)."""
+        return [field for field in self if not field.is_hidden]
 
-    def clean_add_needs(self) -> list[engine_inputs.Edge]:
+    def _edges(self, text: str) -> list[engine_inputs.Edge]:
+        """One edge per non-blank line, each once, in the order given."""
         by_key = {job.key: job.id for job in self.workflow.jobs}
-        edges = []
-        for number, line in enumerate(self.cleaned_data["add_needs"].splitlines(), start=1):
+        edges: list[engine_inputs.Edge] = []
+        for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
-            job, sep, need = line.partition(":")
-            job, need = job.strip(), need.strip()
-            unknown = [key for key in (job, need) if key not in by_key]
-            if not sep or unknown:
-                what = f"no job '{unknown[0]}'" if sep and unknown else "write job-key: need-key"
+            edge = parse_edge(line, by_key)
+            if edge is None:
+                job, sep, need = (part.strip() for part in line.partition(":"))
+                unknown = next((key for key in (job, need) if key not in by_key), "")
+                what = f"no job '{unknown}'" if sep else "write job-key: need-key"
                 raise forms.ValidationError(f"Line {number}: {what}.")
-            edges.append(engine_inputs.Edge(job=by_key[job], need=by_key[need]))
+            if edge not in edges:
+                edges.append(edge)
+        return edges
+
+    def clean_add_needs(self) -> list[engine_inputs.Edge]:
+        return self._edges(self.cleaned_data["add_needs"])
+
+    def clean_remove_needs(self) -> list[engine_inputs.Edge]:
+        edges = self._edges(self.cleaned_data["remove_needs"])
+        for edge in edges:
+            if edge.need not in self.jobs[edge.job].needs:
+                job, need = self.jobs[edge.job].key, self.jobs[edge.need].key
+                raise forms.ValidationError(f"{job} does not need {need}: nothing to remove.")
         return edges
 
     def clean(self) -> dict[str, Any]:
@@ -211,16 +331,11 @@ class ScenarioForm(forms.Form):
         return cleaned
 
     def _scenario(self, cleaned: dict[str, Any]) -> engine_inputs.Scenario:
-        removed = [
-            engine_inputs.Edge(job=edge.job.id, need=edge.need.id)
-            for edge in self.edge_fields
-            if not cleaned.get(edge.name)
-        ]
         mode = cleaned["concurrency"]
         data = {
             "statistic": cleaned["statistic"],
             "include_failed_runs": cleaned["include_failed_runs"],
-            "remove_needs": removed,
+            "remove_needs": cleaned["remove_needs"],
             "add_needs": cleaned["add_needs"],
             "overrides": [
                 override
@@ -275,7 +390,6 @@ def form_data(
     pools: list[engine_inputs.Pool],
 ) -> dict[str, Any]:
     """The form's field values for a stored scenario: what a browser would post back."""
-    removed = {(edge.job, edge.need) for edge in scenario.remove_needs}
     keys = {job.id: job.key for job in workflow.jobs}
     mode = "one"
     if scenario.pipelines_per_hour is not None:
@@ -287,6 +401,7 @@ def form_data(
         "concurrency": mode,
         "pipelines_per_hour": scenario.pipelines_per_hour or "",
         "pipelines_at_once": scenario.pipelines_at_once or "",
+        "remove_needs": "\n".join(f"{keys[e.job]}: {keys[e.need]}" for e in scenario.remove_needs),
         "add_needs": "\n".join(f"{keys[e.job]}: {keys[e.need]}" for e in scenario.add_needs),
         "milestone": [str(job_id) for job_id in scenario.milestone],
         "pipelines_per_month": _blank(scenario.pipelines_per_month),
@@ -302,10 +417,6 @@ def form_data(
         utilization = scenario.utilization.get(pool.name, pool.baseline_utilization)
         data[f"utilization_{index}"] = round(utilization * 100, 4)
         data[f"price_{index}"] = scenario.usd_per_runner.get(pool.name, pool.monthly_usd_per_runner)
-    for job in workflow.jobs:
-        for need in job.needs:
-            if (job.id, need) not in removed:
-                data[f"keep_{job.id}_{need}"] = "on"
     for job in workflow.jobs:
         steps = [override for override in scenario.overrides if override.job == job.id]
         data[f"override_{job.id}"] = format_overrides(steps)

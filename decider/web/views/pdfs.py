@@ -1,11 +1,17 @@
 """PDF downloads of a saved scenario and of a comparison: a plain link, no page waits on it.
 
 Anyone who may see a scenario may export it (viewers too); another team's scenario is a 404.
-`?paper=letter` switches from A4.
+`?paper=letter` switches from A4. At most `PDF_MAX_CONCURRENT_RENDERS` are laid out at once per
+process; more get a 503 with Retry-After and a plain message.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
@@ -21,6 +27,40 @@ from decider.reports.pdf import (
 from decider.web import access
 from decider.web.request import AuthenticatedHttpRequest
 from decider.web.views.compare import compare_form
+
+
+class _RenderSlots:
+    """How many PDFs this process lays out at once. WeasyPrint holds a core for seconds per
+    report; past `settings.PDF_MAX_CONCURRENT_RENDERS` a request is turned away at once (503,
+    Retry-After) rather than queued behind the others while pages and /healthz starve."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.busy = 0
+
+    @contextmanager
+    def slot(self) -> Iterator[bool]:
+        with self._lock:
+            free = self.busy < settings.PDF_MAX_CONCURRENT_RENDERS
+            if free:
+                self.busy += 1
+        try:
+            yield free
+        finally:
+            if free:
+                with self._lock:
+                    self.busy -= 1
+
+
+render_slots = _RenderSlots()
+
+
+def _busy() -> HttpResponse:
+    response = _refused(
+        "Other PDFs are being prepared right now. Try again in a few seconds.", status=503
+    )
+    response["Retry-After"] = str(settings.PDF_RETRY_AFTER_S)
+    return response
 
 
 def _paper(request: AuthenticatedHttpRequest) -> str | None:
@@ -47,10 +87,13 @@ def scenario_pdf(request: AuthenticatedHttpRequest, scenario_id: int) -> HttpRes
     paper = _paper(request)
     if paper is None:
         return _refused("paper is a4 or letter.")
-    try:
-        pdf = render_scenario_pdf(row, paper=paper, user=request.user)
-    except ScenarioNoLongerFits as error:
-        return _refused(str(error), status=409)
+    with render_slots.slot() as free:
+        if not free:
+            return _busy()
+        try:
+            pdf = render_scenario_pdf(row, paper=paper, user=request.user)
+        except ScenarioNoLongerFits as error:
+            return _refused(str(error), status=409)
     return _download(pdf, scenario_filename(row))
 
 
@@ -64,10 +107,13 @@ def scenario_version_pdf(
     paper = _paper(request)
     if paper is None:
         return _refused("paper is a4 or letter.")
-    try:
-        pdf = render_scenario_pdf(row, version=version, paper=paper, user=request.user)
-    except ScenarioNoLongerFits as error:
-        return _refused(str(error), status=409)
+    with render_slots.slot() as free:
+        if not free:
+            return _busy()
+        try:
+            pdf = render_scenario_pdf(row, version=version, paper=paper, user=request.user)
+        except ScenarioNoLongerFits as error:
+            return _refused(str(error), status=409)
     return _download(pdf, scenario_filename(row, version))
 
 
@@ -81,8 +127,11 @@ def scenario_compare_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     if paper is None:
         return _refused("paper is a4 or letter.")
     rows = form.cleaned_data["id"]
-    try:
-        pdf = render_comparison_pdf(rows, paper=paper, user=request.user)
-    except ScenarioNoLongerFits as error:
-        return _refused(str(error), status=409)
+    with render_slots.slot() as free:
+        if not free:
+            return _busy()
+        try:
+            pdf = render_comparison_pdf(rows, paper=paper, user=request.user)
+        except ScenarioNoLongerFits as error:
+            return _refused(str(error), status=409)
     return _download(pdf, comparison_filename(rows))

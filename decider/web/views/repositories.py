@@ -192,6 +192,8 @@ def repository_delete(request: AuthenticatedHttpRequest, repository_id: int) -> 
     repository.delete()
     messages.success(request, f"Deleted repository {repository.name}.")
     return redirect("dashboard")
+
+
 def _declared_length(request: AuthenticatedHttpRequest) -> int:
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0)

@@ -1,0 +1,181 @@
+"""The work budget (engine/limits.py): every simulation estimates its work before it starts,
+and what would pass the budget is refused in plain words instead of stalling a worker."""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from decider.engine.analysis import analyze
+from decider.engine.inputs import Scenario
+from decider.engine.limits import VERDICT_WORK_BUDGET
+from decider.engine.pool_simulation import BudgetedSimulator
+from decider.engine.simulation import (
+    SimJob,
+    SimPool,
+    SimulationInput,
+    WorkBudgetExceeded,
+    estimated_work,
+    simulate,
+)
+from tests.engine.fakes import AlwaysWaiting
+from tests.engine.seed import seed_pools, seed_workflow
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _one_pool(runners: int, utilization: float, per_hour: float, pipelines: int) -> SimulationInput:
+    return SimulationInput(
+        pools=[
+            SimPool(
+                name="p",
+                runners=runners,
+                baseline_utilization=utilization,
+                mean_background_job_s=300,
+            )
+        ],
+        jobs=[
+            SimJob(index=0, duration_s=600, pool="p"),
+            SimJob(index=1, duration_s=300, needs=[0]),
+        ],
+        pipelines_per_hour=per_hour,
+        pipelines=pipelines,
+        seed=1,
+    )
+
+
+def test_the_estimate_is_close_to_what_a_run_follows() -> None:
+    inp = _one_pool(runners=4, utilization=0.5, per_hour=6, pipelines=400)
+    work = estimated_work(inp)
+    result = simulate(inp)
+    followed = result.pools[0].jobs_counted + 400  # every wait counted, plus the hosted jobs
+    assert work.pipeline_jobs == 800
+    assert 0.8 * followed <= work.pipeline_jobs + work.background_jobs <= 1.5 * followed
+    assert work.total == 2 * work.pipeline_jobs + work.background_jobs
+
+
+def test_a_simulation_past_the_budget_is_refused_before_it_starts() -> None:
+    inp = _one_pool(runners=1000, utilization=0.99, per_hour=0.01, pipelines=100_000)
+    started = time.perf_counter()
+    with pytest.raises(WorkBudgetExceeded, match="one simulation may take; mostly other work"):
+        simulate(inp)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_a_rare_pipeline_on_busy_pools_gets_no_verdict_and_says_what_to_change() -> None:
+    simulator = AlwaysWaiting(0)
+    started = time.perf_counter()
+    analysis = analyze(
+        seed_workflow(), seed_pools(), Scenario(pipelines_per_hour=0.005), simulator=simulator
+    )
+    assert time.perf_counter() - started < 1
+    assert simulator.runs == 0
+    assert analysis.plan.no_verdict is not None
+    assert analysis.plan.no_verdict.startswith(
+        "No verdict and no money figures: this what-if is too big to simulate here"
+    )
+    assert "Raise pipelines per hour" in analysis.plan.no_verdict
+    assert analysis.decision is not None and analysis.decision.verdict == "undecided"
+
+
+def test_a_verdict_stops_at_its_total_budget() -> None:
+    simulator = BudgetedSimulator(AlwaysWaiting(10_000), budget=3 * 10_000)
+    inp = _one_pool(runners=4, utilization=0.5, per_hour=6, pipelines=400)
+    work = estimated_work(inp).total
+    simulator.budget = 2 * work + 1
+    simulator(inp)
+    simulator(inp)
+    with pytest.raises(
+        WorkBudgetExceeded, match="its simulations would take the work of more than"
+    ):
+        simulator(inp)
+
+
+def test_a_runner_search_that_runs_out_of_budget_stops_and_says_so() -> None:
+    # Each simulation fits the budget, but a queue that never meets the target would make the
+    # search go round after round: it stops while the plan's last runs still fit.
+    simulator = AlwaysWaiting(10_000)
+    analysis = analyze(
+        seed_workflow(), seed_pools(), Scenario(pipelines_per_hour=0.025), simulator=simulator
+    )
+    plan = analysis.plan
+    assert plan.no_verdict is None
+    assert simulator.runs == 6
+    stopped = {
+        pool.name
+        for pool in plan.pools
+        if pool.sizing_today and pool.sizing_today.stopped_by_budget
+    }
+    assert stopped == {"small", "medium"}
+    assert analysis.decision is not None and analysis.decision.verdict == "undecided"
+    assert analysis.decision.reason.startswith(
+        "The runner search for small, medium stopped at the work budget one request may use"
+    )
+
+
+# The issue's worst inputs, and the largest ones the limits allow, each in a fresh process:
+# none may take a worker past 500 MB, and each answers within seconds.
+WORST = {
+    "issue: 10^8 runners": {"runners": {"medium": 10**8}},
+    "issue: 10^9 runners": {"runners": {"medium": 10**9}},
+    "issue: 10^6 pipelines at once": {"pipelines_at_once": 10**6},
+    "issue: 10^9 pipelines per hour": {"pipelines_per_hour": 10**9},
+    "limit: 1000 runners, 99% busy, rare pipelines": {
+        "runners": {"small": 1000, "medium": 1000, "cpu-optimized": 1000},
+        "utilization": {"small": 0.99, "medium": 0.99, "cpu-optimized": 0.99},
+        "pipelines_per_hour": 0.01,
+    },
+    "limit: 50 pipelines at once on one runner each": {
+        "runners": {"small": 1, "medium": 1, "cpu-optimized": 1},
+        "utilization": {"small": 0.9, "medium": 0.9, "cpu-optimized": 0.9},
+        "pipelines_at_once": 50,
+        "target_queue_wait_s": 0,
+    },
+    "limit: about the whole budget (13 simulations of 360,000 jobs)": {
+        "pipelines_per_hour": 0.04,
+    },
+    "limit: 1000 pipelines per hour, strict target": {
+        "pipelines_per_hour": 1000,
+        "target_queue_wait_s": 0,
+    },
+}
+
+PROBE = """
+import json, resource, sys, time
+from pydantic import ValidationError
+from decider.engine.analysis import analyze
+from decider.engine.inputs import Scenario
+from tests.engine.seed import seed_pools, seed_workflow
+workflow, pools = seed_workflow(), seed_pools()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.process_time()
+try:
+    scenario = Scenario.model_validate(json.loads(sys.argv[1]))
+    outcome = analyze(workflow, pools, scenario).plan.no_verdict or "verdict"
+except ValidationError:
+    outcome = "refused"
+grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+cpu_s = time.process_time() - started
+print(json.dumps({"outcome": outcome, "grown_mb": grown_mb, "cpu_s": cpu_s}))
+"""
+
+
+@pytest.mark.parametrize("name", list(WORST))
+def test_no_input_takes_a_worker_past_500_mb(name: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(WORST[name])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    measured = json.loads(done.stdout)
+    assert measured["grown_mb"] < 500, measured
+    # A verdict may use up to VERDICT_WORK_BUDGET simulated jobs: about 5 s of CPU here.
+    assert measured["cpu_s"] < VERDICT_WORK_BUDGET / 250_000, measured
+    if name.startswith("issue"):
+        assert measured["outcome"] == "refused"
