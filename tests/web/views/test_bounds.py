@@ -65,7 +65,7 @@ def test_the_pool_form_refuses_a_hundred_million_runners(editor_client, team) ->
 def test_pools_stored_before_the_limits_are_capped_by_the_migration(team) -> None:
     from django.apps import apps
 
-    migration = importlib.import_module("decider.migrations.0005_bounds_pool_limits")
+    migration = importlib.import_module("decider.migrations.0006_bounds_pool_limits")
     huge = RunnerPool.objects.create(
         team=team,
         name="huge",
