@@ -105,6 +105,7 @@ class Workflow(models.Model):
 JOB_FLAG_LABELS = {
     "runs_on_expression": "runs-on unresolved",
     "dynamic_matrix": "dynamic matrix",
+    "matrix_expression": "matrix value known at run time",
     "reusable_unexpanded": "callee not imported",
     "name_expression": "name unresolved",
 }

@@ -15,6 +15,7 @@ from decider.engine.vocabulary import Conclusion, JobKind
 JobFlag = Literal[
     "runs_on_expression",  # runs-on holds an expression we could not resolve (labels kept verbatim)
     "dynamic_matrix",  # strategy.matrix comes from fromJSON(...) or similar: kept as one instance
+    "matrix_expression",  # a matrix value only the run can evaluate, shown as its expression
     "reusable_unexpanded",  # job-level `uses:` whose callee was not imported alongside
     "name_expression",  # the display name holds an expression we could not resolve
 ]

@@ -7,6 +7,9 @@ API reports for a run: same job names, same count. Names follow GitHub:
 - a matrix instance gets ` (v1, v2, ...)` appended, the values of all its matrix keys in order
   (axes first, then keys added by `include`), empty values left out, unless its `name` holds an
   expression, which is then evaluated per instance and gets no suffix;
+- a matrix value only the run can evaluate (`go: ["${{ needs.meta.outputs.go }}"]`) is shown
+  as its expression text, in the suffix and wherever the name refers to it; the instance is
+  flagged, and run imports match GitHub's evaluated names with that text as a wildcard;
 - a called workflow's job is shown as `caller / callee` (nesting: `a / b / c`).
 Keys are unique per workflow: the job id, the id plus the instance suffix for matrix instances,
 and `caller_key / callee_key` for expanded calls.
@@ -21,6 +24,7 @@ from decider.importers.expressions import (
     UNKNOWN,
     ContextObject,
     Contexts,
+    RunTimeValue,
     contains_expression,
     render,
     render_deep,
@@ -300,12 +304,21 @@ class _Expansion:
             contexts = Contexts({"inputs": inputs, "matrix": UNKNOWN})
             name, flags = _display_name(job, contexts, suffix="")
             return [_Instance(job.job_id, name, {}, ["dynamic_matrix", *flags], contexts)]
+        if expansion.run_time_values:
+            self._warn(
+                f"Job '{job.job_id}' in {workflow.path} has matrix values known only at run "
+                "time; every combination is kept, named with the expression's text where "
+                "GitHub shows its value."
+            )
         instances: list[_Instance] = []
         seen_keys: set[str] = set()
         for combination in expansion.combinations:
-            contexts = Contexts({"inputs": inputs, "matrix": ContextObject(combination)})
+            matrix = ContextObject(_run_time_values(combination))
+            contexts = Contexts({"inputs": inputs, "matrix": matrix})
             suffix = instance_suffix(combination)
             name, flags = _display_name(job, contexts, suffix)
+            if expansion.run_time_values and _holds_expression(combination):
+                flags = _merge_flags(["matrix_expression"], flags)
             key = _unique(job.job_id + suffix, seen_keys)
             instances.append(_Instance(key, name, combination, flags, contexts))
         return instances
@@ -335,12 +348,36 @@ def _kind(site: _CallSite | None, job: JobSpec) -> JobKind:
 
 def _display_name(job: JobSpec, contexts: Contexts, suffix: str) -> tuple[str, list[JobFlag]]:
     if job.name is None:
-        return job.job_id + suffix, []
-    if not contains_expression(job.name):
-        return job.name + suffix, []
-    rendered = render(job.name, contexts)
-    name = to_string(rendered.value) if rendered.resolved else job.name
-    return name, [] if rendered.resolved else ["name_expression"]
+        name = job.job_id + suffix
+    elif not contains_expression(job.name):
+        name = job.name + suffix
+    else:
+        # Unresolved parts stay as written (or as the run-time value's expression text).
+        rendered = render(job.name, contexts)
+        name = rendered.value if isinstance(rendered.value, str) else to_string(rendered.value)
+        if not rendered.resolved:
+            return name, ["name_expression"]
+    return name, ["name_expression"] if contains_expression(name) else []
+
+
+def _run_time_values(value: Any) -> Any:
+    """Matrix values that are still expressions become `RunTimeValue`s, so an expression that
+    uses them is unresolved instead of comparing or concatenating their text."""
+    if isinstance(value, str) and contains_expression(value):
+        return RunTimeValue(value)
+    if isinstance(value, list):
+        return [_run_time_values(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _run_time_values(item) for key, item in value.items()}
+    return value
+
+
+def _holds_expression(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_holds_expression(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_expression(item) for item in value.values())
+    return contains_expression(value)
 
 
 def _runs_on(value: Any, contexts: Contexts) -> tuple[list[str], str | None, bool]:

@@ -572,3 +572,81 @@ def test_it_refuses_calls_of_matrices_that_multiply_past_2000_jobs() -> None:
     problem = refused.value.problems[0]
     assert problem.message == "The workflow expands to more than 2000 jobs."
     assert (problem.source, problem.line, problem.field) == ("callee.yml", 3, "jobs.a.strategy")
+
+
+# --- matrices with values known only at run time ----------------------------------------------
+
+
+def test_a_static_shaped_matrix_with_run_time_values_expands_every_combination() -> None:
+    builds = [job for job in parse_fixture("run_time_matrix.yml").jobs if job.yaml_id == "build"]
+
+    assert [job.name for job in builds] == [
+        "Go ${{ needs.meta.outputs.go-version }} linux 386 build",
+        "Go ${{ needs.meta.outputs.go-version }} linux arm build",
+        "Go ${{ needs.meta.outputs.go-version }} windows 386 build",
+    ]
+    assert builds[0].key == "build (linux, 386, ${{ needs.meta.outputs.go-version }})"
+    assert builds[0].matrix_values == {
+        "goos": "linux",
+        "goarch": "386",
+        "go": "${{ needs.meta.outputs.go-version }}",
+    }
+    assert builds[0].flags == ["matrix_expression", "name_expression"]
+
+
+def test_run_time_matrix_values_do_not_decide_expressions_that_use_them() -> None:
+    jobs = jobs_by_key(parse_fixture("run_time_matrix.yml"))
+
+    # runs-on compares goos, which is known, so it resolves per instance
+    assert jobs["build (linux, 386, ${{ needs.meta.outputs.go-version }})"].runs_on == ["big"]
+    # a bare reference to a run-time value shows the value's expression, flagged
+    unknown_os = jobs["unnamed (${{ needs.meta.outputs.os }})"]
+    assert unknown_os.runs_on == ["${{ needs.meta.outputs.os }}"]
+    assert unknown_os.flags == ["matrix_expression", "name_expression", "runs_on_expression"]
+    known_os = jobs["unnamed (ubuntu-24.04)"]
+    assert known_os.runs_on == ["ubuntu-24.04"]
+    assert known_os.flags == []
+
+
+def test_a_matrix_whose_shape_is_an_expression_stays_one_flagged_job() -> None:
+    jobs = jobs_by_key(parse_fixture("run_time_matrix.yml"))
+
+    assert jobs["one-axis-expression"].flags == ["dynamic_matrix"]
+    assert jobs["include-expression"].flags == ["dynamic_matrix"]
+
+
+def test_dependents_need_every_instance_of_a_run_time_valued_matrix() -> None:
+    workflow = parse_workflow(
+        "a.yml",
+        "on: push\njobs:\n  meta:\n    runs-on: x\n"
+        "  build:\n    needs: meta\n    runs-on: x\n    strategy:\n      matrix:\n"
+        "        os: [a, b]\n        v: ['${{ needs.meta.outputs.v }}']\n"
+        "  ship:\n    needs: build\n    runs-on: x\n",
+    )
+
+    assert jobs_by_key(workflow)["ship"].needs == [
+        "build (a, ${{ needs.meta.outputs.v }})",
+        "build (b, ${{ needs.meta.outputs.v }})",
+    ]
+
+
+REAL_WORKFLOWS = Path("/work/shared/data/real/workflows")
+
+
+@pytest.mark.skipif(not REAL_WORKFLOWS.exists(), reason="the shared real workflows are not here")
+def test_boundarys_build_workflow_keeps_all_its_go_builds() -> None:
+    path = REAL_WORKFLOWS / "hashicorp__boundary__build.yml"
+    workflow = parse_workflow(path.name, path.read_text())
+
+    go_builds = [job for job in workflow.jobs if job.name.startswith("Go ")]
+    by_job = {
+        yaml_id: sum(job.yaml_id == yaml_id for job in go_builds)
+        for yaml_id in ("build-other", "build-linux", "build-darwin")
+    }
+    # build-other: 5 systems x 3 architectures, less the 3 excluded pairs
+    assert by_job == {"build-other": 12, "build-linux": 4, "build-darwin": 2}
+    assert "Go ${{ needs.product-metadata.outputs.go-version }} linux arm64 build" in {
+        job.name for job in go_builds
+    }
+    docker = jobs_by_key(workflow)["build-docker (amd64)"]
+    assert set(docker.needs) >= {job.key for job in go_builds if job.yaml_id == "build-linux"}
