@@ -175,6 +175,17 @@ def render_deep(value: Any, contexts: Contexts) -> Rendered:
     return Rendered(value, True)
 
 
+Tree = tuple[Any, ...]
+
+
+def parse(text: str) -> Tree:
+    """The syntax tree of one expression; ValueError when it is not one, or is too long or
+    too deeply nested to be worth reading."""
+    if len(text) > MAX_EXPRESSION_CHARS:
+        raise ValueError("expression too long")
+    return _Parser(_tokenize(text)).parse()
+
+
 def evaluate(text: str, contexts: Contexts) -> Any:
     """The value of one expression (the text between `${{` and `}}`), or `Unresolved`."""
     if len(text) > MAX_EXPRESSION_CHARS:
@@ -494,11 +505,11 @@ def _evaluate(tree: tuple[Any, ...], contexts: Contexts) -> Any:
     if kind == "not":
         return not is_truthy(_known(_evaluate(tree[1], contexts)))
     if kind == "index":
-        return _index(_evaluate(tree[1], contexts), _evaluate(tree[2], contexts))
+        return index(_evaluate(tree[1], contexts), _evaluate(tree[2], contexts))
     if kind == "wildcard":
         raise Unresolved("object filters are not evaluated")
     if kind == "call":
-        return _call(tree[1], [_evaluate(argument, contexts) for argument in tree[2]])
+        return call_function(tree[1], [_evaluate(argument, contexts) for argument in tree[2]])
     operator, left_tree, right_tree = tree[1], tree[2], tree[3]
     left = _known(_evaluate(left_tree, contexts))
     if operator == "&&":
@@ -510,7 +521,7 @@ def _evaluate(tree: tuple[Any, ...], contexts: Contexts) -> Any:
         return loose_equal(left, right)
     if operator == "!=":
         return not loose_equal(left, right)
-    return _compare(operator, left, right)
+    return compare(operator, left, right)
 
 
 def _known(value: Any) -> Any:
@@ -521,7 +532,7 @@ def _known(value: Any) -> Any:
     return value
 
 
-def _index(container: Any, key: Any) -> Any:
+def index(container: Any, key: Any) -> Any:
     if container is UNKNOWN or isinstance(container, RunTimeValue):
         raise Unresolved("unknown object")
     if isinstance(container, ContextObject):
@@ -538,7 +549,7 @@ def _index(container: Any, key: Any) -> Any:
     return value
 
 
-def _compare(operator: str, left: Any, right: Any) -> bool:
+def compare(operator: str, left: Any, right: Any) -> bool:
     if isinstance(left, str) and isinstance(right, str):
         left_key, right_key = left.casefold(), right.casefold()
         return {
@@ -556,7 +567,7 @@ def _compare(operator: str, left: Any, right: Any) -> bool:
     }[operator]
 
 
-def _call(name: str, arguments: list[Any]) -> Any:
+def call_function(name: str, arguments: list[Any]) -> Any:
     arguments = [_known(argument) for argument in arguments]
     if name == "contains" and len(arguments) == 2:
         haystack, needle = arguments
