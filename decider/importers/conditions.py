@@ -65,9 +65,12 @@ def decide(condition: Any, trigger: Trigger, *, a_need_skipped: bool = False) ->
 def uses_status_function(condition: Any) -> bool:
     """True when the condition names a status function, so a skipped need does not skip the
     job by itself (GitHub's rule); False when it cannot be read."""
+    text = _expression_text(condition) if condition is not None else None
+    if text is None:
+        return False
     try:
-        return _has_status_call(parse(_expression_text(condition)))
-    except (ValueError, TypeError, RecursionError):
+        return _has_status_call(parse(text))
+    except (ValueError, RecursionError):
         return False
 
 
