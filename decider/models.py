@@ -108,7 +108,13 @@ JOB_FLAG_LABELS = {
     "matrix_expression": "matrix value known at run time",
     "reusable_unexpanded": "callee not imported",
     "name_expression": "name unresolved",
+    "timeout_expression": "timeout unresolved",
 }
+CONTINUE_ON_ERROR = (
+    ("no", "No"),
+    ("yes", "Yes"),
+    ("expression", "Decided when it runs"),
+)
 
 
 class Job(models.Model):
@@ -125,6 +131,14 @@ class Job(models.Model):
     caller_key = models.CharField(max_length=300, blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
+    condition = models.TextField(blank=True, help_text="The job's `if:` as written")
+    runs_when = models.JSONField(
+        default=dict, blank=True, help_text="Per trigger, whether `if:` lets the job run"
+    )
+    timeout_minutes = models.FloatField(
+        null=True, blank=True, help_text="`timeout-minutes`; empty: GitHub's default of 360"
+    )
+    continue_on_error = models.CharField(max_length=10, choices=CONTINUE_ON_ERROR, default="no")
 
     class Meta:
         ordering = ["workflow", "order"]

@@ -43,6 +43,7 @@ def engine_workflow(workflow: Workflow) -> engine_inputs.Workflow:
             needs=[id_of[need.key] for need in row.needs.all()],
             kind=row.kind,
             samples=samples.get(row.key, []),
+            runs_when=row.runs_when,
         )
         for index, row in enumerate(rows)
     ]

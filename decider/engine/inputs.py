@@ -12,7 +12,7 @@ from typing import Protocol, Self
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from decider.engine.graph import find_cycle
-from decider.engine.vocabulary import Conclusion, JobKind, Statistic
+from decider.engine.vocabulary import Conclusion, ConditionOutcome, JobKind, Statistic, Trigger
 
 
 class Sample(BaseModel):
@@ -24,6 +24,14 @@ class Sample(BaseModel):
     conclusion: Conclusion | None = None  # None: not given, counted as a successful run
 
 
+class RunsWhen(BaseModel):
+    """Whether a job's `if:` lets it run for one trigger (DESIGN.md semantics 16): when every
+    job it needs ran, and when one of them was skipped. The defaults are a job without `if:`."""
+
+    needs_ran: ConditionOutcome = "runs"
+    a_need_skipped: ConditionOutcome = "skips"
+
+
 class Job(BaseModel):
     id: int  # stable, given by the caller (e.g. the declaration index)
     key: str  # the YAML id
@@ -32,6 +40,8 @@ class Job(BaseModel):
     needs: list[int] = Field(default_factory=list)
     kind: JobKind = "other"
     samples: list[Sample] = Field(default_factory=list)  # none usable: the job is unmeasured
+    # Per trigger, when its `if:` lets it run; a trigger not listed: as a job without `if:`.
+    runs_when: dict[Trigger, RunsWhen] = Field(default_factory=dict)
 
 
 class Workflow(BaseModel):
@@ -231,6 +241,7 @@ class JobRecordLike(Protocol):
     needs: list[str]
     kind: JobKind
     order: int
+    runs_when: dict[Trigger, RunsWhen]
 
 
 class PoolRecordLike(Protocol):
@@ -259,6 +270,7 @@ def build_workflow(
             needs=[id_of[need] for need in record.needs],
             kind=record.kind,
             samples=list(samples_by_key.get(record.key, [])),
+            runs_when=dict(record.runs_when),
         )
         for record in ordered
     ]

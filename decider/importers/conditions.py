@@ -16,7 +16,9 @@ What each trigger makes known (GitHub's documented values):
   and a manual run's refs are unknown;
 - `github.base_ref` and `github.head_ref` are empty except on pull requests (unknown there);
 - `github.event.pull_request` is null except on pull requests (unknown there);
-- `inputs` is empty except on manual runs (unknown there).
+- `inputs` is empty except on manual runs (unknown there) and in called workflows (the
+  calling job's `with:`);
+- `github.repository` and `github.repository_owner` are the repository imported into.
 
 Status functions assume the pipeline succeeds: `always()` is true, `failure()` and
 `cancelled()` are false, `success()` is true unless a job it needs was skipped. A condition
@@ -51,13 +53,22 @@ class _Status:
     a_need_skipped: bool
 
 
-def decide(condition: Any, trigger: Trigger, *, a_need_skipped: bool = False) -> ConditionOutcome:
+def decide(
+    condition: Any,
+    trigger: Trigger,
+    *,
+    a_need_skipped: bool = False,
+    inputs: ContextObject | None = None,
+    repository: str | None = None,
+) -> ConditionOutcome:
     """Whether a job whose `if:` is `condition` (None: no `if:`) runs for `trigger`, given
-    whether one of the jobs it needs was skipped. Never raises."""
+    whether one of the jobs it needs was skipped. `inputs`: a called workflow's inputs (None:
+    the trigger's own); `repository`: `owner/name` when known. Never raises."""
     if condition is None:
         return "skips" if a_need_skipped else "runs"
     try:
-        return _decide(condition, trigger, _Status(a_need_skipped))
+        contexts = _contexts(trigger, inputs, repository)
+        return _decide(condition, _Status(a_need_skipped), contexts)
     except (Unresolved, ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError):
         return "undecidable"
 
@@ -74,7 +85,7 @@ def uses_status_function(condition: Any) -> bool:
         return False
 
 
-def _decide(condition: Any, trigger: Trigger, status: _Status) -> ConditionOutcome:
+def _decide(condition: Any, status: _Status, contexts: Contexts) -> ConditionOutcome:
     if isinstance(condition, bool) or condition == "":
         implicit = not status.a_need_skipped
         return "runs" if implicit and condition is not False else "skips"
@@ -83,7 +94,7 @@ def _decide(condition: Any, trigger: Trigger, status: _Status) -> ConditionOutco
         # Text around `${{ }}` makes the whole `if:` a non-empty string: always true.
         return "skips" if status.a_need_skipped else "runs"
     tree = parse(text)
-    value = _evaluate(tree, _contexts(trigger), status)
+    value = _evaluate(tree, contexts, status)
     if not _has_status_call(tree):
         value = _and(not status.a_need_skipped, value)
     truth = _truth(value)
@@ -103,7 +114,9 @@ def _expression_text(condition: Any) -> str | None:
     return None
 
 
-def _contexts(trigger: Trigger) -> Contexts:
+def _contexts(
+    trigger: Trigger, called_with: ContextObject | None, repository: str | None
+) -> Contexts:
     pull_request = trigger == "pull_request"
     on_default_branch = trigger in ("push", "schedule")
     github = ContextObject(
@@ -113,6 +126,8 @@ def _contexts(trigger: Trigger) -> Contexts:
             "ref_name": DEFAULT_BRANCH if on_default_branch else UNKNOWN,
             "base_ref": UNKNOWN if pull_request else "",
             "head_ref": UNKNOWN if pull_request else "",
+            "repository": repository or UNKNOWN,
+            "repository_owner": repository.split("/")[0] if repository else UNKNOWN,
             "event": ContextObject(
                 {"pull_request": UNKNOWN if pull_request else None}, missing=UNKNOWN
             ),
@@ -120,6 +135,8 @@ def _contexts(trigger: Trigger) -> Contexts:
         missing=UNKNOWN,
     )
     inputs: Any = UNKNOWN if trigger == "workflow_dispatch" else ContextObject({})
+    if called_with is not None:
+        inputs = called_with
     return Contexts({"github": github, "inputs": inputs})
 
 

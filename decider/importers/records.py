@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from decider.engine.vocabulary import Conclusion, JobKind
+from decider.engine.inputs import RunsWhen
+from decider.engine.vocabulary import Conclusion, JobKind, Trigger
 
 # Why a job's data is not fully known statically; shown to the user next to the job.
 JobFlag = Literal[
@@ -18,7 +19,11 @@ JobFlag = Literal[
     "matrix_expression",  # a matrix value only the run can evaluate, shown as its expression
     "reusable_unexpanded",  # job-level `uses:` whose callee was not imported alongside
     "name_expression",  # the display name holds an expression we could not resolve
+    "timeout_expression",  # timeout-minutes holds an expression we could not resolve
 ]
+
+# `continue-on-error`: absent or false, true, or an expression only the run decides.
+ContinueOnError = Literal["no", "yes", "expression"]
 
 
 class JobRecord(BaseModel):
@@ -36,6 +41,12 @@ class JobRecord(BaseModel):
     caller_key: str | None = None  # the calling job's key when expanded from a reusable workflow
     line: int | None = None  # where the job is declared (1-based), for messages
     order: int = 0  # declaration order, used to break ties in the engine
+    condition: str = ""  # the job's `if:` as written ("" when it has none)
+    # Per trigger, whether `if:` (the calling job's too, for expanded calls) lets it run.
+    runs_when: dict[Trigger, RunsWhen] = Field(default_factory=dict)
+    # `timeout-minutes` as set; None: not set, GitHub's default of 360 applies.
+    timeout_minutes: float | None = None
+    continue_on_error: ContinueOnError = "no"
 
 
 class WorkflowRecord(BaseModel):

@@ -35,6 +35,9 @@ class JobSpec:
     matrix: Any  # `strategy.matrix` verbatim, None when the job has no matrix
     uses: str | None  # job-level `uses:` (a reusable workflow call)
     with_inputs: dict[str, Any]
+    condition: str | bool | int | float | None = None  # `if:` verbatim, None when absent
+    timeout_minutes: Any = None  # a number, or an expression string; None when absent
+    continue_on_error: Any = None  # a boolean, or an expression string; None when absent
 
 
 @dataclass
@@ -208,6 +211,24 @@ def _read_job(
         matrix = strategy  # a whole-strategy expression: only known at run time
     elif strategy is not None:
         problems.append(_field_problem(workflow, job_id, "strategy", "a mapping"))
+    condition = job.get("if")
+    if condition is not None and not isinstance(condition, str | bool | int | float):
+        problems.append(_field_problem(workflow, job_id, "if", "an expression"))
+        condition = None
+    timeout = job.get("timeout-minutes")
+    if timeout is not None and not _is_minutes(timeout):
+        problems.append(
+            _field_problem(
+                workflow, job_id, "timeout-minutes", "a positive number of minutes or `${{ }}`"
+            )
+        )
+        timeout = None
+    continue_on_error = job.get("continue-on-error")
+    if continue_on_error is not None and not isinstance(continue_on_error, bool | str):
+        problems.append(
+            _field_problem(workflow, job_id, "continue-on-error", "true, false or `${{ }}`")
+        )
+        continue_on_error = None
     runs_on = job.get("runs-on")
     if uses is None and runs_on is None:
         workflow.warnings.append(
@@ -223,7 +244,25 @@ def _read_job(
         matrix=matrix,
         uses=uses,
         with_inputs=with_inputs or {},
+        condition=condition,
+        timeout_minutes=timeout,
+        continue_on_error=continue_on_error,
     )
+
+
+def _is_minutes(value: Any) -> bool:
+    if isinstance(value, str):
+        return "${{" in value or _is_minutes(_number_or_none(value))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return 0 < value < float("inf")
+
+
+def _number_or_none(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _needs(workflow: WorkflowFile, job_id: str, needs: Any, problems: list[Problem]) -> list[str]:

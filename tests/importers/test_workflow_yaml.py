@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from decider.engine.inputs import RunsWhen
 from decider.importers.problems import ImportRefused, Problem
 from decider.importers.records import JobRecord, WorkflowRecord
 from decider.importers.workflow_yaml import parse_workflow, parse_workflow_files
@@ -650,3 +651,112 @@ def test_boundarys_build_workflow_keeps_all_its_go_builds() -> None:
     }
     docker = jobs_by_key(workflow)["build-docker (amd64)"]
     assert set(docker.needs) >= {job.key for job in go_builds if job.yaml_id == "build-linux"}
+
+
+# --- if:, timeout-minutes, continue-on-error --------------------------------------------------
+
+
+def test_it_decides_each_jobs_if_for_every_trigger() -> None:
+    jobs = jobs_by_key(parse_workflow("conditions.yml", (WORKFLOWS / "conditions.yml").read_text()))
+
+    assert jobs["test"].condition == "" and jobs["test"].runs_when == {}
+    publish = jobs["publish"]
+    assert publish.condition == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert publish.runs_when["pull_request"] == RunsWhen(needs_ran="skips")
+    assert "push" not in publish.runs_when  # runs when its needs ran, like a job without if:
+    assert jobs["notify"].runs_when["push"] == RunsWhen(a_need_skipped="runs")
+    assert jobs["labelled"].runs_when["pull_request"] == RunsWhen(needs_ran="undecidable")
+    assert jobs["labelled"].runs_when["push"] == RunsWhen(needs_ran="skips")
+    # the repository is unknown here, so a repository guard cannot be decided
+    assert jobs["upstream-only (5, true)"].runs_when["push"].needs_ran == "undecidable"
+
+
+def test_the_repository_imported_into_decides_repository_guards() -> None:
+    content = (WORKFLOWS / "conditions.yml").read_text()
+
+    upstream = jobs_by_key(parse_workflow("conditions.yml", content, repository="acme/app"))
+    fork = jobs_by_key(parse_workflow("conditions.yml", content, repository="someone/app"))
+
+    assert "push" not in upstream["upstream-only (5, true)"].runs_when
+    assert fork["upstream-only (5, true)"].runs_when["push"].needs_ran == "skips"
+
+
+def test_it_reads_timeout_minutes_and_continue_on_error_per_instance() -> None:
+    jobs = jobs_by_key(parse_workflow("conditions.yml", (WORKFLOWS / "conditions.yml").read_text()))
+
+    assert jobs["test"].timeout_minutes == 20
+    assert jobs["publish"].timeout_minutes is None  # GitHub's default of 360 applies
+    assert jobs["upstream-only (5, true)"].timeout_minutes == 5
+    assert jobs["deploy"].continue_on_error == "yes"
+    assert jobs["publish"].continue_on_error == "no"
+    assert jobs["upstream-only (5, true)"].continue_on_error == "yes"
+    assert jobs["upstream-only (5, false)"].continue_on_error == "no"
+    labelled = jobs["labelled"]
+    assert labelled.timeout_minutes is None
+    assert labelled.continue_on_error == "expression"
+    assert labelled.flags == ["timeout_expression"]
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("timeout-minutes: soon", "jobs.a.timeout-minutes"),
+        ("timeout-minutes: -5", "jobs.a.timeout-minutes"),
+        ("continue-on-error: [true]", "jobs.a.continue-on-error"),
+        ("if: [a, b]", "jobs.a.if"),
+    ],
+)
+def test_it_refuses_if_timeout_and_continue_on_error_of_the_wrong_type(
+    line: str, field: str
+) -> None:
+    problem = refusal("a.yml", f"on: push\njobs:\n  a:\n    runs-on: x\n    {line}\n")
+
+    assert problem.field == field
+    assert problem.line == 5
+
+
+def test_called_jobs_obey_the_calling_jobs_if_and_see_its_inputs() -> None:
+    caller = (
+        "on: [push, pull_request]\njobs:\n  build:\n    runs-on: x\n"
+        "  release:\n    needs: build\n    if: github.event_name == 'push'\n"
+        "    uses: ./.github/workflows/callee.yml\n    with:\n      sign: true\n"
+    )
+    callee = (
+        "on:\n  workflow_call:\n    inputs:\n      sign: {type: boolean}\n"
+        "jobs:\n  package:\n    runs-on: x\n"
+        "  sign:\n    needs: package\n    if: inputs.sign\n    runs-on: x\n"
+    )
+
+    jobs = jobs_by_key(parse_workflow_files([("caller.yml", caller), ("callee.yml", callee)])[0])
+
+    package = jobs["release / package"]
+    assert package.runs_when["pull_request"] == RunsWhen(needs_ran="skips")
+    assert "push" not in package.runs_when
+    assert jobs["release / sign"].runs_when["pull_request"] == RunsWhen(needs_ran="skips")
+    assert "push" not in jobs["release / sign"].runs_when
+
+
+@pytest.mark.skipif(not REAL_WORKFLOWS.exists(), reason="the shared real workflows are not here")
+def test_real_workflows_conditions_are_decided_where_the_trigger_decides_them() -> None:
+    def jobs_of(name: str, repository: str) -> dict[str, JobRecord]:
+        path = REAL_WORKFLOWS / name
+        return jobs_by_key(parse_workflow(path.name, path.read_text(), repository=repository))
+
+    boundary = jobs_of("hashicorp__boundary__build.yml", "hashicorp/boundary")
+    # `github.event.pull_request.head.repo.fork != 'true'`: only a pull request's fork is unknown
+    assert boundary["e2e"].runs_when["pull_request"].needs_ran == "undecidable"
+    assert "push" not in boundary["e2e"].runs_when
+
+    paperless = jobs_of("paperless-ngx__paperless-ngx__ci.yml", "paperless-ngx/paperless-ngx")
+    assert paperless["build-release"].runs_when["pull_request"].needs_ran == "skips"
+    assert "push" not in paperless["build-release"].runs_when  # runs as if it had no if:
+
+    tailscale = jobs_of("tailscale__tailscale__test.yml", "tailscale/tailscale")
+    assert "pull_request" not in tailscale["fuzz"].runs_when
+    assert tailscale["fuzz"].runs_when["push"].needs_ran == "skips"
+    assert tailscale["merge_blocker"].runs_when["push"] == RunsWhen(a_need_skipped="runs")
+    assert "push" not in tailscale["vm"].runs_when  # `github.repository == 'tailscale/tailscale'`
+
+    tinygrad = jobs_of("tinygrad__tinygrad__benchmark.yml", "tinygrad/tinygrad")
+    assert all("push" not in job.runs_when for job in tinygrad.values())
+    assert {job.timeout_minutes for job in tinygrad.values()} >= {4, 60}
