@@ -47,7 +47,7 @@ def engine_workflow(workflow: Workflow) -> engine_inputs.Workflow:
         )
         for index, row in enumerate(rows)
     ]
-    return engine_inputs.Workflow(name=workflow.name, jobs=jobs)
+    return engine_inputs.Workflow(name=workflow.name, jobs=jobs, triggers=list(workflow.triggers))
 
 
 def engine_pools(team: Team) -> list[engine_inputs.Pool]:

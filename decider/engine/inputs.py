@@ -49,6 +49,7 @@ class Workflow(BaseModel):
 
     name: str = ""
     jobs: list[Job]
+    triggers: list[str] = Field(default_factory=list)  # event names from `on:`; [] unknown
 
     @model_validator(mode="after")
     def _needs_form_a_dag(self) -> Self:
@@ -130,6 +131,8 @@ class AppliedPreset(BaseModel):
 
 class Scenario(BaseModel):
     statistic: Statistic = "latest"
+    # The event the pipeline runs for (DESIGN.md semantics 16); None: every job runs.
+    trigger: Trigger | None = None
     # Durations also from failed, cancelled and timed-out runs (DESIGN.md semantics 12).
     include_failed_runs: bool = False
     remove_needs: list[Edge] = Field(default_factory=list)
@@ -256,6 +259,7 @@ def build_workflow(
     name: str,
     records: Iterable[JobRecordLike],
     samples_by_key: Mapping[str, list[Sample]] | None = None,
+    triggers: Iterable[str] = (),
 ) -> Workflow:
     """A workflow from importer records; ids are declaration-order indexes."""
     ordered = sorted(records, key=lambda record: record.order)
@@ -274,7 +278,7 @@ def build_workflow(
         )
         for record in ordered
     ]
-    return Workflow(name=name, jobs=jobs)
+    return Workflow(name=name, jobs=jobs, triggers=list(triggers))
 
 
 def build_pools(records: Iterable[PoolRecordLike]) -> list[Pool]:
