@@ -11,7 +11,8 @@ from decider.adapter.inputs import engine_pools, engine_workflow
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import analyze
 from decider.engine.durations import statistic_of
-from decider.engine.formatting import peak_in_words
+from decider.engine.formatting import count, duration, peak_in_words
+from decider.engine.pools import place
 from decider.engine.runs import DID_NOT_RUN, RunCounts, counted_samples, run_counts
 from decider.engine.schedule import TOTAL
 from decider.models import Job, JobRun, Workflow
@@ -29,6 +30,9 @@ class JobRow:
     p90_s: float | None = None
     median_queue_wait_s: float | None = None
     on_critical_path: bool = False
+    timeout_s: float = 0.0  # `timeout-minutes`, or GitHub's default
+    # "a hung run holds one of small's 3 runners for up to 6 h": the default on a small pool
+    default_timeout_risk: str = ""
 
 
 @dataclass
@@ -39,6 +43,13 @@ class WorkflowOverview:
     statistic: str = "latest"
     unmeasured: list[str] = field(default_factory=list)
     schedule: CurrentGraph | None = None
+    timeout_note: str = ""  # the jobs with a default-timeout risk, counted
+
+
+# GitHub cancels a job after `timeout-minutes`, 360 when the workflow does not say.
+DEFAULT_TIMEOUT_MINUTES = 360
+# A pool this size or smaller loses a large share of its capacity to one hung job.
+SMALL_POOL_RUNNERS = 4
 
 
 @dataclass
@@ -84,6 +95,7 @@ def current_graph(workflow: Workflow, graph: engine_inputs.Workflow) -> CurrentG
 def workflow_overview(workflow: Workflow) -> WorkflowOverview:
     jobs = list(workflow.jobs.prefetch_related("needs").order_by("order"))
     graph = engine_workflow(workflow)
+    pools = engine_pools(workflow.repository.team)
     samples = {job.key: job.samples for job in graph.jobs}
     waits: dict[int, list[float]] = {}
     # Failed and cancelled runs waited for a runner like any other; skipped ones never queued.
@@ -106,15 +118,45 @@ def workflow_overview(workflow: Workflow) -> WorkflowOverview:
             row.p90_s = statistic_of(job_samples, "p90")
         if waits.get(job.pk):
             row.median_queue_wait_s = statistics.median(waits[job.pk])
+        _read_timeout(row, pools)
         rows.append(row)
     schedule = current_graph(workflow, graph)
     on_path = set(schedule.critical_path_keys) if schedule else set()
     for row in rows:
         row.on_critical_path = row.job.key in on_path
+    at_risk = [row for row in rows if row.default_timeout_risk]
     return WorkflowOverview(
         workflow=workflow,
         rows=rows,
         run_count=workflow.runs.count(),
         unmeasured=[row.job.name for row in rows if not row.runs.used],
         schedule=schedule,
+        timeout_note=(
+            f"{count(len(at_risk), 'job')} on small self-hosted pools "
+            f"({SMALL_POOL_RUNNERS} runners or fewer) set no timeout-minutes: GitHub lets a "
+            f"hung run hold a runner for {duration(DEFAULT_TIMEOUT_MINUTES * 60)}. Setting one "
+            "bounds what a stuck job costs the pool."
+            if at_risk
+            else ""
+        ),
     )
+
+
+def _read_timeout(row: JobRow, pools: list[engine_inputs.Pool]) -> None:
+    minutes = row.job.timeout_minutes
+    row.timeout_s = (DEFAULT_TIMEOUT_MINUTES if minutes is None else minutes) * 60
+    if minutes is not None or "timeout_expression" in row.job.flags:
+        return
+    placement = place(list(row.job.runs_on), pools)
+    runners = {pool.name: pool.runners for pool in pools}
+    total = sum(runners[name] for name in placement.pools)
+    if placement.pools and 0 < total <= SMALL_POOL_RUNNERS:
+        pool = placement.pools[0]
+        share = (
+            f"{pool}'s only runner"
+            if total == 1
+            else f"one of the {count(total, 'runner')} it can run on"
+        )
+        row.default_timeout_risk = (
+            f"no timeout: a hung run holds {share} for up to {duration(row.timeout_s)}"
+        )
