@@ -220,3 +220,22 @@ def test_failed_runs_are_left_out_unless_included(tmp_path) -> None:
     )
     included = publish("--include-failed-runs")
     assert (included["duration_s"], included["runs"]) == (75, {"used": 1, "left_out": {}})
+
+
+def test_a_trigger_decides_the_if_of_each_job(tmp_path) -> None:
+    workflow = tmp_path / "release.yml"
+    workflow.write_text(
+        "on: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+        "  publish:\n    needs: test\n    if: github.event_name == 'push'\n"
+        "    runs-on: ubuntu-latest\n"
+    )
+    out = StringIO()
+
+    call_command(
+        "analyze", "--workflow", str(workflow), "--trigger", "pull_request", "--json", stdout=out
+    )
+
+    result = json.loads(out.getvalue())
+    assert result["trigger"] == "pull_request"
+    assert [job["key"] for job in result["jobs"] if job["skipped"]] == ["publish"]
+    assert result["unmeasured"] == [0]

@@ -13,7 +13,7 @@ from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import Analysis, analyze
 from decider.engine.presets import APPLY, apply_preset
 from decider.engine.report import render_report
-from decider.engine.vocabulary import STATISTIC_VALUES
+from decider.engine.vocabulary import STATISTIC_VALUES, TRIGGERS
 from decider.management.commands._engine_options import (
     add_source_arguments,
     job_id,
@@ -40,6 +40,11 @@ class Command(BaseCommand):
         parser.add_argument("--add-needs", action="append", default=[], metavar="JOB:NEED")
         parser.add_argument("--preset", action="append", default=[], choices=sorted(APPLY))
         parser.add_argument("--statistic", default="latest", choices=STATISTIC_VALUES)
+        parser.add_argument(
+            "--trigger",
+            choices=[value for value, _ in TRIGGERS],
+            help="decide each job's if: for this event (default: every job runs)",
+        )
         parser.add_argument(
             "--include-failed-runs",
             action="store_true",
@@ -94,6 +99,7 @@ class Command(BaseCommand):
         try:
             scenario = engine_inputs.Scenario(
                 statistic=options["statistic"],
+                trigger=options["trigger"],
                 include_failed_runs=options["include_failed_runs"],
                 remove_needs=edges(options["remove_needs"], "--remove-needs"),
                 add_needs=edges(options["add_needs"], "--add-needs"),
