@@ -1,4 +1,5 @@
 import contextlib
+import json
 import time
 from pathlib import Path
 
@@ -760,3 +761,37 @@ def test_real_workflows_conditions_are_decided_where_the_trigger_decides_them() 
     tinygrad = jobs_of("tinygrad__tinygrad__benchmark.yml", "tinygrad/tinygrad")
     assert all("push" not in job.runs_when for job in tinygrad.values())
     assert {job.timeout_minutes for job in tinygrad.values()} >= {4, 60}
+
+
+_SCALARS = st.one_of(
+    st.text(max_size=60),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(["${{ matrix.a }}", "${{ inputs.x }}", "${{ always() }}", "${{ 1e999 }}"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SCALARS, _SCALARS, _SCALARS, st.lists(_SCALARS, min_size=1, max_size=3))
+def test_random_if_timeout_and_continue_on_error_never_raise_anything_but_import_refused(
+    condition: object, timeout: object, continue_on_error: object, values: list[object]
+) -> None:
+    document = {
+        "on": ["push"],
+        "jobs": {
+            "a": {
+                "runs-on": "x",
+                "if": condition,
+                "timeout-minutes": timeout,
+                "continue-on-error": continue_on_error,
+                "strategy": {"matrix": {"a": values}},
+            }
+        },
+    }
+    with contextlib.suppress(ImportRefused):
+        workflow = parse_workflow("fuzz.yml", json.dumps(document))
+        for job in workflow.jobs:
+            assert job.timeout_minutes is None or 0 < job.timeout_minutes < float("inf")
+            assert job.continue_on_error in ("no", "yes", "expression")
