@@ -88,6 +88,9 @@ class Workflow(models.Model):
     name = models.CharField(max_length=200)
     source = models.TextField(help_text="The workflow YAML as imported")
     triggers = models.JSONField(default=list, blank=True)
+    trigger_notes = models.JSONField(
+        default=dict, blank=True, help_text="Per trigger, what the `on:` filters say"
+    )
     warnings = models.JSONField(default=list, blank=True)
     imported_at = models.DateTimeField(auto_now=True)
 

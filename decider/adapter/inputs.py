@@ -47,7 +47,12 @@ def engine_workflow(workflow: Workflow) -> engine_inputs.Workflow:
         )
         for index, row in enumerate(rows)
     ]
-    return engine_inputs.Workflow(name=workflow.name, jobs=jobs, triggers=list(workflow.triggers))
+    return engine_inputs.Workflow(
+        name=workflow.name,
+        jobs=jobs,
+        triggers=list(workflow.triggers),
+        trigger_notes=workflow.trigger_notes,
+    )
 
 
 def engine_pools(team: Team) -> list[engine_inputs.Pool]:

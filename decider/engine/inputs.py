@@ -50,6 +50,8 @@ class Workflow(BaseModel):
     name: str = ""
     jobs: list[Job]
     triggers: list[str] = Field(default_factory=list)  # event names from `on:`; [] unknown
+    # Per trigger, when `on:` filters leave it out or may (branches, tags, paths).
+    trigger_notes: dict[Trigger, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _needs_form_a_dag(self) -> Self:
@@ -260,6 +262,7 @@ def build_workflow(
     records: Iterable[JobRecordLike],
     samples_by_key: Mapping[str, list[Sample]] | None = None,
     triggers: Iterable[str] = (),
+    trigger_notes: Mapping[Trigger, str] | None = None,
 ) -> Workflow:
     """A workflow from importer records; ids are declaration-order indexes."""
     ordered = sorted(records, key=lambda record: record.order)
@@ -278,7 +281,9 @@ def build_workflow(
         )
         for record in ordered
     ]
-    return Workflow(name=name, jobs=jobs, triggers=list(triggers))
+    return Workflow(
+        name=name, jobs=jobs, triggers=list(triggers), trigger_notes=dict(trigger_notes or {})
+    )
 
 
 def build_pools(records: Iterable[PoolRecordLike]) -> list[Pool]:

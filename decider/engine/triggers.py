@@ -58,6 +58,10 @@ def trigger_warnings(
             f"The workflow's `on:` lists {', '.join(workflow.triggers)}, not {trigger}: GitHub "
             f"would not run it for {words}. The figures show its jobs as if it did."
         )
+    elif trigger in workflow.trigger_notes:
+        warnings.append(
+            f"{workflow.trigger_notes[trigger]} The figures show its jobs as if it ran."
+        )
     for label, jobs in (("today's graph", current), ("the proposed graph", proposed)):
         if jobs.skipped and (label == "today's graph" or jobs.skipped != current.skipped):
             names = ", ".join(keys[job] for job in jobs.skipped)

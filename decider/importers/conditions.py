@@ -11,9 +11,10 @@ is *undecidable*: the caller counts the job as running and flags it.
 
 What each trigger makes known (GitHub's documented values):
 - `github.event_name` is the trigger's event name;
-- a push to the default branch and a scheduled run have `github.ref` `refs/heads/main` and
-  `github.ref_name` `main` (the default branch is assumed to be `main`); a pull request's
-  and a manual run's refs are unknown;
+- a push to the default branch and a scheduled run have `github.ref` `refs/heads/<default>`
+  and `github.ref_name` `<default>`, the default branch being `main` unless the caller knows
+  better (see `trigger_filters.default_branch`); a pull request's and a manual run's refs are
+  unknown;
 - `github.base_ref` and `github.head_ref` are empty except on pull requests (unknown there);
 - `github.event.pull_request` is null except on pull requests (unknown there);
 - `inputs` is empty except on manual runs (unknown there) and in called workflows (the
@@ -60,6 +61,7 @@ def decide(
     a_need_skipped: bool = False,
     inputs: ContextObject | None = None,
     repository: str | None = None,
+    default_branch: str = DEFAULT_BRANCH,
 ) -> ConditionOutcome:
     """Whether a job whose `if:` is `condition` (None: no `if:`) runs for `trigger`, given
     whether one of the jobs it needs was skipped. `inputs`: a called workflow's inputs (None:
@@ -67,7 +69,7 @@ def decide(
     if condition is None:
         return "skips" if a_need_skipped else "runs"
     try:
-        contexts = _contexts(trigger, inputs, repository)
+        contexts = _contexts(trigger, inputs, repository, default_branch)
         return _decide(condition, _Status(a_need_skipped), contexts)
     except (Unresolved, ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError):
         return "undecidable"
@@ -115,15 +117,18 @@ def _expression_text(condition: Any) -> str | None:
 
 
 def _contexts(
-    trigger: Trigger, called_with: ContextObject | None, repository: str | None
+    trigger: Trigger,
+    called_with: ContextObject | None,
+    repository: str | None,
+    default_branch: str,
 ) -> Contexts:
     pull_request = trigger == "pull_request"
     on_default_branch = trigger in ("push", "schedule")
     github = ContextObject(
         {
             "event_name": trigger,
-            "ref": f"refs/heads/{DEFAULT_BRANCH}" if on_default_branch else UNKNOWN,
-            "ref_name": DEFAULT_BRANCH if on_default_branch else UNKNOWN,
+            "ref": f"refs/heads/{default_branch}" if on_default_branch else UNKNOWN,
+            "ref_name": default_branch if on_default_branch else UNKNOWN,
             "base_ref": UNKNOWN if pull_request else "",
             "head_ref": UNKNOWN if pull_request else "",
             "repository": repository or UNKNOWN,

@@ -54,6 +54,7 @@ class WorkflowRecord(BaseModel):
     name: str  # the workflow's `name:`, or its path when it has none
     source: str  # the YAML text as given
     triggers: list[str] = Field(default_factory=list)  # event names from `on:`
+    trigger_notes: dict[Trigger, str] = Field(default_factory=dict)  # what `on:` filters say
     jobs: list[JobRecord]
     warnings: list[str] = Field(default_factory=list)
 

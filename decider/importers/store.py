@@ -90,6 +90,7 @@ def _store_workflow(repository: Repository, record: WorkflowRecord) -> WorkflowS
             "name": record.name,
             "source": record.source,
             "triggers": record.triggers,
+            "trigger_notes": record.trigger_notes,
             "warnings": record.warnings,
         },
     )

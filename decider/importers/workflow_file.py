@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from decider.engine.graph import find_cycle
+from decider.engine.vocabulary import Trigger
 from decider.importers.problems import ImportRefused, Problem
+from decider.importers.trigger_filters import default_branch, trigger_notes
 from decider.importers.yaml_safety import LoadedYaml, load_workflow_yaml
 
 # GitHub's rule for job ids.
@@ -50,6 +52,8 @@ class WorkflowFile:
     inputs: dict[str, InputDeclaration]
     jobs: list[JobSpec]
     warnings: list[str] = field(default_factory=list)
+    trigger_notes: dict[Trigger, str] = field(default_factory=dict)  # what `on:` filters say
+    default_branch: str = "main"  # what its `if:` conditions are decided for
 
     @property
     def only_callable(self) -> bool:
@@ -88,6 +92,8 @@ def read_workflow_file(path: str, content: str | bytes) -> WorkflowFile:
         triggers=_triggers(data),
         inputs=_input_declarations(data),
         jobs=[],
+        trigger_notes=trigger_notes(_trigger_section(data)),
+        default_branch=default_branch(_trigger_section(data)),
     )
     if not workflow.triggers:
         workflow.warnings.append("The workflow has no `on:` triggers; GitHub would never run it.")

@@ -154,11 +154,13 @@ class _Expansion:
     workflows: dict[str, WorkflowFile]
     calls: dict[tuple[str, str], str | None]
     repository: str | None = None
+    default_branch: str = "main"  # the top-level workflow's, for every file it calls
     pending: list[_PendingJob] = field(default_factory=list)
     keys_by_scope: list[dict[str, list[str]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def run(self, workflow: WorkflowFile) -> WorkflowRecord:
+        self.default_branch = workflow.default_branch
         if workflow.only_callable:
             self._warn(
                 "This workflow only runs when another workflow calls it and was imported on its "
@@ -177,6 +179,7 @@ class _Expansion:
             name=workflow.name,
             source=workflow.source,
             triggers=workflow.triggers,
+            trigger_notes=workflow.trigger_notes,
             jobs=jobs,
             warnings=list(dict.fromkeys(workflow.warnings + self.warnings)),
         )
@@ -207,7 +210,9 @@ class _Expansion:
                         stack,
                         _runs_when(
                             job,
-                            _Condition(inputs if site else None, self.repository),
+                            _Condition(
+                                inputs if site else None, self.repository, self.default_branch
+                            ),
                             site,
                             inherits_needs=True,
                         ),
@@ -242,7 +247,7 @@ class _Expansion:
                     condition=_condition_text(job.condition),
                     runs_when=_runs_when(
                         job,
-                        _Condition(inputs if site else None, self.repository),
+                        _Condition(inputs if site else None, self.repository, self.default_branch),
                         site,
                         inherits_needs=not own_needs,
                     ),
@@ -364,6 +369,7 @@ class _Condition:
 
     inputs: ContextObject | None
     repository: str | None
+    default_branch: str
 
 
 def _runs_when(
@@ -384,13 +390,18 @@ def _runs_when(
     for trigger in _TRIGGERS:
         own = RunsWhen(
             needs_ran=decide(
-                job.condition, trigger, inputs=known.inputs, repository=known.repository
+                job.condition,
+                trigger,
+                inputs=known.inputs,
+                repository=known.repository,
+                default_branch=known.default_branch,
             ),
             a_need_skipped=decide(
                 job.condition,
                 trigger,
                 inputs=known.inputs,
                 repository=known.repository,
+                default_branch=known.default_branch,
                 a_need_skipped=True,
             ),
         )

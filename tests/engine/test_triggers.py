@@ -129,3 +129,13 @@ def test_the_seed_figures_are_unchanged_for_a_trigger_its_jobs_all_run_for() -> 
 
     assert on_pull_request.current.wall_clock_s == every_job.current.wall_clock_s
     assert on_pull_request.current.constrained == every_job.current.constrained
+
+
+def test_what_the_on_filters_say_about_the_trigger_is_said() -> None:
+    workflow = WORKFLOW.model_copy(
+        update={"trigger_notes": {"push": "on.push.branches (release/**) does not include main."}}
+    )
+
+    analysis = analyze(workflow, POOLS, Scenario(trigger="push"), simulator=None)
+
+    assert any("does not include main" in warning for warning in analysis.warnings)
