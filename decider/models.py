@@ -90,6 +90,9 @@ class Workflow(models.Model):
     name = models.CharField(max_length=200)
     source = models.TextField(help_text="The workflow YAML as imported")
     triggers = models.JSONField(default=list, blank=True)
+    trigger_notes = models.JSONField(
+        default=dict, blank=True, help_text="Per trigger, what the `on:` filters say"
+    )
     warnings = models.JSONField(default=list, blank=True)
     imported_at = models.DateTimeField(auto_now=True)
     # Bumped by every import into the workflow (jobs or runs): what caches of its measured
@@ -116,9 +119,16 @@ class Workflow(models.Model):
 JOB_FLAG_LABELS = {
     "runs_on_expression": "runs-on unresolved",
     "dynamic_matrix": "dynamic matrix",
+    "matrix_expression": "matrix value known at run time",
     "reusable_unexpanded": "callee not imported",
     "name_expression": "name unresolved",
+    "timeout_expression": "timeout unresolved",
 }
+CONTINUE_ON_ERROR = (
+    ("no", "No"),
+    ("yes", "Yes"),
+    ("expression", "Decided when it runs"),
+)
 
 
 class Job(models.Model):
@@ -135,6 +145,14 @@ class Job(models.Model):
     caller_key = models.CharField(max_length=300, blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
+    condition = models.TextField(blank=True, help_text="The job's `if:` as written")
+    runs_when = models.JSONField(
+        default=dict, blank=True, help_text="Per trigger, whether `if:` lets the job run"
+    )
+    timeout_minutes = models.FloatField(
+        null=True, blank=True, help_text="`timeout-minutes`; empty: GitHub's default of 360"
+    )
+    continue_on_error = models.CharField(max_length=10, choices=CONTINUE_ON_ERROR, default="no")
 
     class Meta:
         ordering = ["workflow", "order"]

@@ -55,5 +55,7 @@ def inputs_from_files(
                 )
             )
     pools = engine_inputs.build_pools(parse_pools_csv(*pools_file)) if pools_file else []
-    workflow = engine_inputs.build_workflow(record.name, record.jobs, samples)
+    workflow = engine_inputs.build_workflow(
+        record.name, record.jobs, samples, record.triggers, record.trigger_notes
+    )
     return FileInputs(workflow=workflow, pools=pools, unmatched_runs=unmatched, warnings=warnings)

@@ -146,6 +146,7 @@ def graph_of(
             runs_on=list(row.runs_on),
             needs=[id_of[need.key] for need in row.needs.all()],
             kind=row.kind,
+            runs_when=row.runs_when,
         )
         for index, row in enumerate(rows)
     ]
@@ -153,7 +154,12 @@ def graph_of(
         # The cached list itself, not a validated copy: the engine summarizes a long history
         # once per list (`engine.runs.counted`), so it must be the same list every request.
         job.samples = samples.get(row.pk, [])
-    return engine_inputs.Workflow(name=workflow.name, jobs=jobs)
+    return engine_inputs.Workflow(
+        name=workflow.name,
+        jobs=jobs,
+        triggers=list(workflow.triggers),
+        trigger_notes=workflow.trigger_notes,
+    )
 
 
 def engine_pools(team: Team) -> list[engine_inputs.Pool]:

@@ -21,7 +21,8 @@ from decider.adapter.whatif import WhatIf
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import analyze
 from decider.engine.durations import counted_statistic
-from decider.engine.formatting import peak_in_words
+from decider.engine.formatting import count, duration, peak_in_words
+from decider.engine.pools import place
 from decider.engine.runs import RunCounts, counted
 from decider.engine.schedule import TOTAL
 from decider.models import Job, Workflow, WorkflowRun
@@ -39,6 +40,9 @@ class JobRow:
     p90_s: float | None = None
     median_queue_wait_s: float | None = None
     on_critical_path: bool = False
+    timeout_s: float = 0.0  # `timeout-minutes`, or GitHub's default
+    # "a hung run holds one of small's 3 runners for up to 6 h": the default on a small pool
+    default_timeout_risk: str = ""
 
 
 @dataclass
@@ -49,6 +53,13 @@ class WorkflowOverview:
     statistic: str = "latest"
     unmeasured: list[str] = field(default_factory=list)
     schedule: CurrentGraph | None = None
+    timeout_note: str = ""  # the jobs with a default-timeout risk, counted
+
+
+# GitHub cancels a job after `timeout-minutes`, 360 when the workflow does not say.
+DEFAULT_TIMEOUT_MINUTES = 360
+# A pool this size or smaller loses a large share of its capacity to one hung job.
+SMALL_POOL_RUNNERS = 4
 
 
 @dataclass
@@ -140,15 +151,45 @@ def workflow_overview(
             row.median_s = counted_statistic(job_runs, "median")
             row.p90_s = counted_statistic(job_runs, "p90")
         row.median_queue_wait_s = stored.median_queue_wait_s.get(job.pk)
+        _read_timeout(row, pools)
         rows.append(row)
     schedule = current_graph(graph, pools)
     on_path = set(schedule.critical_path_keys) if schedule else set()
     for row in rows:
         row.on_critical_path = row.job.key in on_path
+    at_risk = [row for row in rows if row.default_timeout_risk]
     return WorkflowOverview(
         workflow=workflow,
         rows=rows,
         run_count=run_count,
         unmeasured=[row.job.name for row in rows if not row.runs.used],
         schedule=schedule,
+        timeout_note=(
+            f"{count(len(at_risk), 'job')} on small self-hosted pools "
+            f"({SMALL_POOL_RUNNERS} runners or fewer) set no timeout-minutes: GitHub lets a "
+            f"hung run hold a runner for {duration(DEFAULT_TIMEOUT_MINUTES * 60)}. Setting one "
+            "bounds what a stuck job costs the pool."
+            if at_risk
+            else ""
+        ),
     )
+
+
+def _read_timeout(row: JobRow, pools: list[engine_inputs.Pool]) -> None:
+    minutes = row.job.timeout_minutes
+    row.timeout_s = (DEFAULT_TIMEOUT_MINUTES if minutes is None else minutes) * 60
+    if minutes is not None or "timeout_expression" in row.job.flags:
+        return
+    placement = place(list(row.job.runs_on), pools)
+    runners = {pool.name: pool.runners for pool in pools}
+    total = sum(runners[name] for name in placement.pools)
+    if placement.pools and 0 < total <= SMALL_POOL_RUNNERS:
+        pool = placement.pools[0]
+        share = (
+            f"{pool}'s only runner"
+            if total == 1
+            else f"one of the {count(total, 'runner')} it can run on"
+        )
+        row.default_timeout_risk = (
+            f"no timeout: a hung run holds {share} for up to {duration(row.timeout_s)}"
+        )

@@ -15,9 +15,10 @@ from decider.engine.formatting import (
     signed_pct,
     usd,
 )
-from decider.engine.vocabulary import STATISTICS
+from decider.engine.vocabulary import STATISTICS, TRIGGERS
 
 STATISTIC_TEXTS = dict(STATISTICS)
+TRIGGER_TEXTS = dict(TRIGGERS)
 
 
 def override_text(override: engine_inputs.DurationOverride) -> str:
@@ -48,6 +49,11 @@ def input_texts(saved: SavedAnalysis) -> dict[str, str]:
     scenario, analysis = saved.scenario, saved.results.analysis
     names = {job.id: job.name for job in saved.computed_from.graph.jobs}
     texts = {"Duration statistic": STATISTIC_TEXTS.get(scenario.statistic, scenario.statistic)}
+    texts["The pipeline runs for"] = (
+        TRIGGER_TEXTS[scenario.trigger]
+        if scenario.trigger
+        else "every job (if: conditions ignored)"
+    )
     for pool in saved.computed_from.pools:
         runners = scenario.runners.get(pool.name, pool.runners)
         price = scenario.usd_per_runner.get(pool.name, pool.monthly_usd_per_runner)

@@ -14,6 +14,7 @@ from decider.models import Scenario
 
 SCALARS = [
     ("statistic", "Duration statistic"),
+    ("trigger", "The pipeline runs for"),
     ("include_failed_runs", "Failed, cancelled and timed-out runs included"),
     ("pipelines_per_hour", "Pipelines per hour"),
     ("pipelines_at_once", "Pipelines at once"),

@@ -30,8 +30,9 @@ from decider.engine.runs import RunCounts
 from decider.engine.safety import Safety, gate_safety
 from decider.engine.schedule import TOTAL, JobTiming, Schedule, Step, unconstrained_schedule
 from decider.engine.simulation import simulate
+from decider.engine.triggers import TriggerJobs, jobs_for_trigger, trigger_warnings
 from decider.engine.verdict import Decision, decide
-from decider.engine.vocabulary import Statistic
+from decider.engine.vocabulary import Statistic, Trigger
 
 
 class JobOut(BaseModel):
@@ -46,6 +47,10 @@ class JobOut(BaseModel):
     duration_s: float | None  # None: unmeasured and not estimated (counted as 0 s)
     proposed_duration_s: float
     runs: RunCounts  # the runs its duration uses and those left out
+    # For the scenario's trigger: does not run (today, proposed); `if:` undecidable (runs).
+    skipped: bool = False
+    proposed_skipped: bool = False
+    condition_undecided: bool = False
 
 
 class PoolOut(BaseModel):
@@ -80,6 +85,7 @@ class Savings(BaseModel):
 class Analysis(BaseModel):
     workflow: str
     statistic: Statistic
+    trigger: Trigger | None = None  # None: every job runs
     jobs: list[JobOut]
     pools: list[PoolOut]
     milestone: list[int]
@@ -96,6 +102,31 @@ class Analysis(BaseModel):
     explanations: list[Explanation]  # the seed's figures, when the workflow is the seed's
     warnings: list[str]
     errors: list[str]
+
+
+def _skipped_take_no_time(seconds: dict[int, float], runs: TriggerJobs) -> dict[int, float]:
+    """A job that does not run for the trigger ends as soon as its needs do: zero-length, so
+    it holds no runner and what needs it waits only for what it needed (semantics 11)."""
+    skipped = set(runs.skipped)
+    return {job: 0.0 if job in skipped else value for job, value in seconds.items()}
+
+
+# Where a job that runs in neither graph is placed when its pools have no runners at all.
+NOT_RUN_GROUP = "(does not run)"
+
+
+def _skipped_take_no_runner(
+    placed: dict[int, Placement], never_run: set[int], pools: list[Pool]
+) -> dict[int, Placement]:
+    """A job that runs in neither graph is zero-length, so it takes no runner; only when its
+    pools have none at all must it leave them, or the schedule would refuse it as stuck."""
+    empty = {pool.name for pool in pools if pool.runners == 0}
+    return {
+        job: Placement(group=NOT_RUN_GROUP, pools=[])
+        if job in never_run and placement.pools and set(placement.pools) <= empty
+        else placement
+        for job, placement in placed.items()
+    }
 
 
 def _pct(saved: float, before: float) -> float:
@@ -163,24 +194,35 @@ def analyze(
     after_s = proposed_durations(before_s, scenario)
     before_needs = current_needs(workflow)
     after_needs = edited_needs(workflow, scenario)
+    before_runs, after_runs = TriggerJobs(), TriggerJobs()
+    if scenario.trigger is not None:
+        before_runs = jobs_for_trigger(workflow, before_needs, scenario.trigger)
+        after_runs = jobs_for_trigger(workflow, after_needs, scenario.trigger)
+    before_seconds = _skipped_take_no_time(before_s.seconds, before_runs)
+    after_seconds = _skipped_take_no_time(after_s.seconds, after_runs)
+    never_run = set(before_runs.skipped) & set(after_runs.skipped)
+    warnings = placement_warnings(workflow, placed)
+    placed = _skipped_take_no_runner(placed, never_run, runner_pools)
+    unmeasured = [job for job in before_s.unmeasured if job not in never_run]
     milestone = list(scenario.milestone)
     current, current_error = _graph_result(
-        before_needs, before_s.seconds, placed, runner_pools, milestone, keys
+        before_needs, before_seconds, placed, runner_pools, milestone, keys
     )
     proposed, proposed_error = _graph_result(
-        after_needs, after_s.seconds, placed, runner_pools, milestone, keys
+        after_needs, after_seconds, placed, runner_pools, milestone, keys
     )
     errors = list(dict.fromkeys(e for e in (current_error, proposed_error) if e))
 
-    warnings = placement_warnings(workflow, placed)
-    if before_s.unmeasured:
+    if scenario.trigger is not None:
+        warnings += trigger_warnings(workflow, scenario.trigger, before_runs, after_runs)
+    if unmeasured:
         names = ", ".join(
-            f"{keys[job]} ({before_s.runs[job].unmeasured_reason})" for job in before_s.unmeasured
+            f"{keys[job]} ({before_s.runs[job].unmeasured_reason})" for job in unmeasured
         )
         warnings.append(f"Unmeasured, counted as 0 s until estimated: {names}.")
         on_path = [
             keys[job]
-            for job in before_s.unmeasured
+            for job in unmeasured
             if job in current.critical_path or job in proposed.critical_path
         ]
         if on_path:
@@ -199,14 +241,14 @@ def analyze(
 
     current_case = GraphCase(
         needs=before_needs,
-        seconds=before_s.seconds,
+        seconds=before_seconds,
         placements=placed,
         unconstrained_wall_clock_s=current.wall_clock_s,
         peak_runners=current.peak_runners,
     )
     proposed_case = GraphCase(
         needs=after_needs,
-        seconds=after_s.seconds,
+        seconds=after_seconds,
         placements=placed,
         unconstrained_wall_clock_s=proposed.wall_clock_s,
         peak_runners=proposed.peak_runners,
@@ -234,9 +276,7 @@ def analyze(
             background_sources=background_sources(
                 workflow, runner_pools, placed, scenario.include_failed_runs
             ),
-            unmeasured=[
-                keys[job] for job in _deciding_unmeasured(before_s.unmeasured, current, proposed)
-            ],
+            unmeasured=[keys[job] for job in _deciding_unmeasured(unmeasured, current, proposed)],
         ),
         simulate=simulator is not None,
     )
@@ -256,6 +296,7 @@ def analyze(
     return Analysis(
         workflow=workflow.name,
         statistic=scenario.statistic,
+        trigger=scenario.trigger,
         jobs=[
             JobOut(
                 id=job.id,
@@ -271,6 +312,9 @@ def analyze(
                 else before_s.seconds[job.id],
                 proposed_duration_s=after_s.seconds[job.id],
                 runs=before_s.runs[job.id],
+                skipped=job.id in before_runs.skipped,
+                proposed_skipped=job.id in after_runs.skipped,
+                condition_undecided=job.id in before_runs.undecided + after_runs.undecided,
             )
             for job in workflow.jobs
         ],
@@ -286,7 +330,7 @@ def analyze(
             for pool, effective in zip(pools, runner_pools, strict=True)
         ],
         milestone=milestone,
-        unmeasured=before_s.unmeasured,
+        unmeasured=unmeasured,
         current=current,
         proposed=proposed,
         savings=savings,

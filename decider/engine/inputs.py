@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from decider.engine import limits
 from decider.engine.graph import find_cycle
-from decider.engine.vocabulary import Conclusion, JobKind, Statistic
+from decider.engine.vocabulary import Conclusion, ConditionOutcome, JobKind, Statistic, Trigger
 
 
 class Sample(BaseModel):
@@ -25,6 +25,14 @@ class Sample(BaseModel):
     conclusion: Conclusion | None = None  # None: not given, counted as a successful run
 
 
+class RunsWhen(BaseModel):
+    """Whether a job's `if:` lets it run for one trigger (DESIGN.md semantics 16): when every
+    job it needs ran, and when one of them was skipped. The defaults are a job without `if:`."""
+
+    needs_ran: ConditionOutcome = "runs"
+    a_need_skipped: ConditionOutcome = "skips"
+
+
 class Job(BaseModel):
     id: int  # stable, given by the caller (e.g. the declaration index)
     key: str  # the YAML id
@@ -33,6 +41,8 @@ class Job(BaseModel):
     needs: list[int] = Field(default_factory=list)
     kind: JobKind = "other"
     samples: list[Sample] = Field(default_factory=list)  # none usable: the job is unmeasured
+    # Per trigger, when its `if:` lets it run; a trigger not listed: as a job without `if:`.
+    runs_when: dict[Trigger, RunsWhen] = Field(default_factory=dict)
 
 
 class Workflow(BaseModel):
@@ -40,6 +50,9 @@ class Workflow(BaseModel):
 
     name: str = ""
     jobs: list[Job]
+    triggers: list[str] = Field(default_factory=list)  # event names from `on:`; [] unknown
+    # Per trigger, when `on:` filters leave it out or may (branches, tags, paths).
+    trigger_notes: dict[Trigger, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _needs_form_a_dag(self) -> Self:
@@ -123,6 +136,8 @@ class AppliedPreset(BaseModel):
 
 class Scenario(BaseModel):
     statistic: Statistic = "latest"
+    # The event the pipeline runs for (DESIGN.md semantics 16); None: every job runs.
+    trigger: Trigger | None = None
     # Durations also from failed, cancelled and timed-out runs (DESIGN.md semantics 12).
     include_failed_runs: bool = False
     remove_needs: list[Edge] = Field(default_factory=list)
@@ -239,6 +254,7 @@ class JobRecordLike(Protocol):
     needs: list[str]
     kind: JobKind
     order: int
+    runs_when: dict[Trigger, RunsWhen]
 
 
 class PoolRecordLike(Protocol):
@@ -253,6 +269,8 @@ def build_workflow(
     name: str,
     records: Iterable[JobRecordLike],
     samples_by_key: Mapping[str, list[Sample]] | None = None,
+    triggers: Iterable[str] = (),
+    trigger_notes: Mapping[Trigger, str] | None = None,
 ) -> Workflow:
     """A workflow from importer records; ids are declaration-order indexes."""
     ordered = sorted(records, key=lambda record: record.order)
@@ -267,10 +285,13 @@ def build_workflow(
             needs=[id_of[need] for need in record.needs],
             kind=record.kind,
             samples=list(samples_by_key.get(record.key, [])),
+            runs_when=dict(record.runs_when),
         )
         for record in ordered
     ]
-    return Workflow(name=name, jobs=jobs)
+    return Workflow(
+        name=name, jobs=jobs, triggers=list(triggers), trigger_notes=dict(trigger_notes or {})
+    )
 
 
 def build_pools(records: Iterable[PoolRecordLike]) -> list[Pool]:

@@ -54,3 +54,15 @@ CONCLUSIONS: tuple[tuple[Conclusion, str], ...] = (
     ("skipped", "skipped"),
 )
 CONCLUSION_VALUES: tuple[Conclusion, ...] = get_args(Conclusion)
+
+# The event a workflow is analysed for (DESIGN.md semantics 16): GitHub's event names. A
+# scenario without one analyses every job as running, as the app always did.
+Trigger = Literal["pull_request", "push", "schedule", "workflow_dispatch"]
+TRIGGERS: tuple[tuple[Trigger, str], ...] = (
+    ("pull_request", "A pull request"),
+    ("push", "A push to the default branch"),
+    ("schedule", "A scheduled run"),
+    ("workflow_dispatch", "A manual run"),
+)
+# Whether a job's `if:` lets it run for a trigger, decided from the workflow file alone.
+ConditionOutcome = Literal["runs", "skips", "undecidable"]

@@ -16,7 +16,15 @@ from typing import Any
 
 
 class Unresolved(Exception):
-    """The expression depends on something only known when the workflow runs."""
+    """The expression depends on something only known when the workflow runs.
+
+    `verbatim` is the text to show in its place when the expression was a bare reference to a
+    `RunTimeValue` (e.g. `${{ matrix.go }}` where `go: ["${{ needs.meta.outputs.go }}"]`).
+    """
+
+    def __init__(self, reason: str, verbatim: str | None = None) -> None:
+        super().__init__(reason)
+        self.verbatim = verbatim
 
 
 class _UnknownValue:
@@ -28,6 +36,15 @@ class _UnknownValue:
 
 
 UNKNOWN: Any = _UnknownValue()
+
+
+@dataclass(frozen=True)
+class RunTimeValue:
+    """A value written as an expression that only the run can evaluate, such as a matrix
+    value `${{ needs.meta.outputs.go-version }}`. Any operation on it is unresolved, but a bare
+    reference to it is shown as its text, since that is the best name we can give it."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,43 @@ def contains_expression(text: Any) -> bool:
     return isinstance(text, str) and _OPEN in text
 
 
+@dataclass(frozen=True)
+class WildcardPattern:
+    """Text with a hole wherever an expression was: the literal parts, in order."""
+
+    parts: tuple[str, ...]  # literal texts; an expression stood between each two
+
+    def matches(self, text: str) -> bool:
+        # A glob with only `*` wildcards matches by leftmost search: linear, no backtracking,
+        # whatever a run's name holds.
+        first, *middle, last = self.parts
+        if not text.startswith(first) or len(text) < len(first) + len(last):
+            return False
+        position = len(first)
+        end = len(text) - len(last)
+        for part in middle:
+            found = text.find(part, position, end)
+            if found < 0:
+                return False
+            position = found + len(part)
+        return text.endswith(last)
+
+
+def wildcard_pattern(text: str) -> WildcardPattern | None:
+    """`text` with each `${{ }}` standing for any value, as GitHub's evaluated names read;
+    None when `text` has no expression, or nothing but expressions and punctuation (such a
+    pattern would match any name)."""
+    parts: list[str] = [""]
+    for piece in _split_template(text):
+        if isinstance(piece, str):
+            parts[-1] += piece
+        elif parts[-1] or len(parts) == 1:
+            parts.append("")
+    if len(parts) == 1 or not any(char.isalnum() for char in "".join(parts)):
+        return None
+    return WildcardPattern(tuple(parts))
+
+
 def render(value: Any, contexts: Contexts) -> Rendered:
     """Evaluate the expressions in one string; unresolved ones are kept verbatim."""
     if not contains_expression(value):
@@ -83,8 +137,8 @@ def render(value: Any, contexts: Contexts) -> Rendered:
     if len(pieces) == 1 and len(expressions) == 1:
         try:
             return Rendered(evaluate(expressions[0].body, contexts), True)
-        except Unresolved:
-            return Rendered(value, False)
+        except Unresolved as unresolved:
+            return Rendered(unresolved.verbatim or value, False)
     resolved = True
     parts: list[str] = []
     for piece in pieces:
@@ -93,9 +147,9 @@ def render(value: Any, contexts: Contexts) -> Rendered:
             continue
         try:
             parts.append(to_string(evaluate(piece.body, contexts)))
-        except Unresolved:
+        except Unresolved as unresolved:
             resolved = False
-            parts.append(piece.text)
+            parts.append(unresolved.verbatim or piece.text)
     return Rendered("".join(parts), resolved)
 
 
@@ -121,13 +175,27 @@ def render_deep(value: Any, contexts: Contexts) -> Rendered:
     return Rendered(value, True)
 
 
+Tree = tuple[Any, ...]
+
+
+def parse(text: str) -> Tree:
+    """The syntax tree of one expression; ValueError when it is not one, or is too long or
+    too deeply nested to be worth reading."""
+    if len(text) > MAX_EXPRESSION_CHARS:
+        raise ValueError("expression too long")
+    return _Parser(_tokenize(text)).parse()
+
+
 def evaluate(text: str, contexts: Contexts) -> Any:
     """The value of one expression (the text between `${{` and `}}`), or `Unresolved`."""
     if len(text) > MAX_EXPRESSION_CHARS:
         raise Unresolved("expression too long")
     try:
         tree = _Parser(_tokenize(text)).parse()
-        return _known(_evaluate(tree, contexts))
+        value = _evaluate(tree, contexts)
+        if isinstance(value, RunTimeValue):
+            raise Unresolved("known only at run time", verbatim=value.text)
+        return _known(value)
     except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError) as error:
         raise Unresolved(str(error)) from None
 
@@ -220,6 +288,8 @@ def _kind(value: Any) -> str:
 
 
 def _holds_unknown(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, RunTimeValue):
+        return True
     if value is UNKNOWN or isinstance(value, ContextObject):
         return value is UNKNOWN or value.missing is UNKNOWN or _holds_unknown(dict(value.values))
     if depth > MAX_EXPRESSION_DEPTH:
@@ -435,11 +505,11 @@ def _evaluate(tree: tuple[Any, ...], contexts: Contexts) -> Any:
     if kind == "not":
         return not is_truthy(_known(_evaluate(tree[1], contexts)))
     if kind == "index":
-        return _index(_evaluate(tree[1], contexts), _evaluate(tree[2], contexts))
+        return index(_evaluate(tree[1], contexts), _evaluate(tree[2], contexts))
     if kind == "wildcard":
         raise Unresolved("object filters are not evaluated")
     if kind == "call":
-        return _call(tree[1], [_evaluate(argument, contexts) for argument in tree[2]])
+        return call_function(tree[1], [_evaluate(argument, contexts) for argument in tree[2]])
     operator, left_tree, right_tree = tree[1], tree[2], tree[3]
     left = _known(_evaluate(left_tree, contexts))
     if operator == "&&":
@@ -451,7 +521,7 @@ def _evaluate(tree: tuple[Any, ...], contexts: Contexts) -> Any:
         return loose_equal(left, right)
     if operator == "!=":
         return not loose_equal(left, right)
-    return _compare(operator, left, right)
+    return compare(operator, left, right)
 
 
 def _known(value: Any) -> Any:
@@ -462,8 +532,8 @@ def _known(value: Any) -> Any:
     return value
 
 
-def _index(container: Any, key: Any) -> Any:
-    if container is UNKNOWN:
+def index(container: Any, key: Any) -> Any:
+    if container is UNKNOWN or isinstance(container, RunTimeValue):
         raise Unresolved("unknown object")
     if isinstance(container, ContextObject):
         value = container.get(to_string(key))
@@ -479,7 +549,7 @@ def _index(container: Any, key: Any) -> Any:
     return value
 
 
-def _compare(operator: str, left: Any, right: Any) -> bool:
+def compare(operator: str, left: Any, right: Any) -> bool:
     if isinstance(left, str) and isinstance(right, str):
         left_key, right_key = left.casefold(), right.casefold()
         return {
@@ -497,7 +567,7 @@ def _compare(operator: str, left: Any, right: Any) -> bool:
     }[operator]
 
 
-def _call(name: str, arguments: list[Any]) -> Any:
+def call_function(name: str, arguments: list[Any]) -> Any:
     arguments = [_known(argument) for argument in arguments]
     if name == "contains" and len(arguments) == 2:
         haystack, needle = arguments

@@ -9,8 +9,13 @@ job decides:
 2. the job's key, exactly (YAML id, `id (v1, v2)` for matrix instances, `caller / callee`
    for expanded reusable workflows);
 3. the display name, then 4. the key, ignoring case, repeated spaces and spaces around `/`;
-5. a job flagged `reusable_unexpanded` (its callee was not imported) whose name or key,
-   followed by ` / `, starts the run's name, exactly; then 6. the same, normalized as in 3.
+5. a display name or key holding an expression we could not evaluate (`Go ${{
+   needs.meta.outputs.go-version }} linux arm build`), read as a pattern where each
+   expression stands for any text, as GitHub's evaluated names read (`Go 1.22.3 linux arm
+   build`); then 6. the same, normalized as in 3. A name made only of expressions and
+   punctuation is no pattern: it would match anything;
+7. a job flagged `reusable_unexpanded` (its callee was not imported) whose name or key,
+   followed by ` / `, starts the run's name, exactly; then 8. the same, normalized as in 3.
 
 When a rule finds two or more jobs (e.g. two jobs share a display name), the run is
 *ambiguous*: it is reported with the candidates, never guessed. What no rule finds is
@@ -21,6 +26,7 @@ one run attempt are collapsed into one record spanning the earliest start to the
 """
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from itertools import groupby
 
@@ -28,6 +34,7 @@ from pydantic import BaseModel, Field
 
 from decider.engine.runs import DID_NOT_RUN
 from decider.engine.vocabulary import Conclusion
+from decider.importers.expressions import WildcardPattern, wildcard_pattern
 from decider.importers.records import JobRecord, JobRunRecord
 
 _SPACES_AROUND_SLASH = re.compile(r"\s*/\s*")
@@ -54,6 +61,9 @@ class MatchResult(BaseModel):
 
 def normalize(name: str) -> str:
     return _SPACES_AROUND_SLASH.sub(" / ", " ".join(name.split())).casefold()
+
+
+_AS_GIVEN_THEN_NORMALIZED: tuple[Callable[[str], str], ...] = (str, normalize)
 
 
 def match_job_runs(jobs: list[JobRecord], runs: list[JobRunRecord]) -> MatchResult:
@@ -88,6 +98,15 @@ class _JobFinder:
                 if job.key not in keys:
                     keys.append(job.key)
         self.unexpanded = [job for job in jobs if "reusable_unexpanded" in job.flags]
+        # (exact patterns, normalized patterns) of the jobs whose name or key holds an
+        # expression: their runs carry the evaluated value.
+        self.patterns: tuple[list[tuple[WildcardPattern, str]], ...] = ([], [])
+        for job in jobs:
+            for transform, patterns in zip(_AS_GIVEN_THEN_NORMALIZED, self.patterns, strict=True):
+                for text in dict.fromkeys([job.name, job.key]):
+                    pattern = wildcard_pattern(transform(text))
+                    if pattern is not None:
+                        patterns.append((pattern, job.key))
 
     def find(self, run_name: str) -> tuple[list[str], bool]:
         """The keys found by the first rule that finds any, and whether it was a prefix rule."""
@@ -98,6 +117,11 @@ class _JobFinder:
         keys = self.exact_rules[2].get(normalized) or self.exact_rules[3].get(normalized)
         if keys:
             return keys, False
+        for transform, patterns in zip(_AS_GIVEN_THEN_NORMALIZED, self.patterns, strict=True):
+            found = transform(run_name)
+            keys = list(dict.fromkeys(key for pattern, key in patterns if pattern.matches(found)))
+            if keys:
+                return keys, False
         for transform in (str, normalize):
             keys = [
                 job.key

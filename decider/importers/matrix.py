@@ -9,6 +9,13 @@ GitHub's rules (docs: "Running variations of jobs in a workflow"):
   overwritten); an entry that fits no combination becomes a new combination of its own, and
   later entries never extend those;
 - at most 256 combinations per job.
+
+Expressions only the run can evaluate (`${{ needs.meta.outputs.go-version }}`) are allowed
+as *values*: the shape (the axes, how many values each has, the include and exclude entries)
+is still static, so every combination is expanded and the expression's text stands in for
+its value. `exclude` and `include` compare such values by their text, the only thing known.
+Only when the shape itself is an expression (the whole matrix, one axis, or the include or
+exclude list or one of its entries) is the matrix *dynamic*: kept as one instance.
 """
 
 import itertools
@@ -16,7 +23,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from decider.importers.expressions import Contexts, format_number, loose_equal, render_deep
+from decider.importers.expressions import (
+    Contexts,
+    contains_expression,
+    format_number,
+    loose_equal,
+    render_deep,
+)
 
 MAX_INSTANCES = 256
 # Past this the product would take noticeable time and memory to build; GitHub would refuse
@@ -37,15 +50,17 @@ class MatrixError(Exception):
 @dataclass
 class MatrixExpansion:
     combinations: list[dict[str, Any]] = field(default_factory=list)
-    dynamic: bool = False  # values only known at run time: kept as one instance
+    dynamic: bool = False  # the shape is only known at run time: kept as one instance
+    # Some values are expressions only the run can evaluate; they are kept as their text.
+    run_time_values: bool = False
 
 
 def expand_matrix(matrix: Any, contexts: Contexts) -> MatrixExpansion:
     """The instances of one job's matrix; expressions are evaluated first (`inputs.*` etc.)."""
     rendered = render_deep(matrix, contexts)
-    if not rendered.resolved:
-        return MatrixExpansion(dynamic=True)
     matrix = rendered.value
+    if not rendered.resolved and _shape_is_dynamic(matrix):
+        return MatrixExpansion(dynamic=True)
     if not isinstance(matrix, dict):
         raise MatrixError(
             "strategy.matrix must be a mapping of axes to lists of values.",
@@ -88,7 +103,23 @@ def expand_matrix(matrix: Any, contexts: Contexts) -> MatrixExpansion:
             "per job.",
             "Split the job or trim the axes.",
         )
-    return MatrixExpansion(combinations=combinations)
+    return MatrixExpansion(combinations=combinations, run_time_values=not rendered.resolved)
+
+
+def _shape_is_dynamic(matrix: Any) -> bool:
+    """True when an expression decides which axes, values or entries there are."""
+    if not isinstance(matrix, dict):
+        return contains_expression(matrix)
+    for key, value in matrix.items():
+        if contains_expression(key) or contains_expression(value):
+            return True
+        if key in ("include", "exclude") and isinstance(value, list):
+            for entry in value:
+                if contains_expression(entry):
+                    return True
+                if isinstance(entry, dict) and any(contains_expression(k) for k in entry):
+                    return True
+    return False
 
 
 def instance_suffix(combination: dict[str, Any]) -> str:

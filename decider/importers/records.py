@@ -11,15 +11,21 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from decider.engine import limits
-from decider.engine.vocabulary import Conclusion, JobKind
+from decider.engine.inputs import RunsWhen
+from decider.engine.vocabulary import Conclusion, JobKind, Trigger
 
 # Why a job's data is not fully known statically; shown to the user next to the job.
 JobFlag = Literal[
     "runs_on_expression",  # runs-on holds an expression we could not resolve (labels kept verbatim)
     "dynamic_matrix",  # strategy.matrix comes from fromJSON(...) or similar: kept as one instance
+    "matrix_expression",  # a matrix value only the run can evaluate, shown as its expression
     "reusable_unexpanded",  # job-level `uses:` whose callee was not imported alongside
     "name_expression",  # the display name holds an expression we could not resolve
+    "timeout_expression",  # timeout-minutes holds an expression we could not resolve
 ]
+
+# `continue-on-error`: absent or false, true, or an expression only the run decides.
+ContinueOnError = Literal["no", "yes", "expression"]
 
 
 class JobRecord(BaseModel):
@@ -37,6 +43,12 @@ class JobRecord(BaseModel):
     caller_key: str | None = None  # the calling job's key when expanded from a reusable workflow
     line: int | None = None  # where the job is declared (1-based), for messages
     order: int = 0  # declaration order, used to break ties in the engine
+    condition: str = ""  # the job's `if:` as written ("" when it has none)
+    # Per trigger, whether `if:` (the calling job's too, for expanded calls) lets it run.
+    runs_when: dict[Trigger, RunsWhen] = Field(default_factory=dict)
+    # `timeout-minutes` as set; None: not set, GitHub's default of 360 applies.
+    timeout_minutes: float | None = None
+    continue_on_error: ContinueOnError = "no"
 
 
 class WorkflowRecord(BaseModel):
@@ -44,6 +56,7 @@ class WorkflowRecord(BaseModel):
     name: str  # the workflow's `name:`, or its path when it has none
     source: str  # the YAML text as given
     triggers: list[str] = Field(default_factory=list)  # event names from `on:`
+    trigger_notes: dict[Trigger, str] = Field(default_factory=dict)  # what `on:` filters say
     jobs: list[JobRecord]
     warnings: list[str] = Field(default_factory=list)
 

@@ -128,6 +128,7 @@ def _store_workflow(repository: Repository, record: WorkflowRecord) -> WorkflowS
             "name": record.name,
             "source": record.source,
             "triggers": record.triggers,
+            "trigger_notes": record.trigger_notes,
             "warnings": record.warnings,
         },
     )
@@ -164,6 +165,12 @@ def _copy_job_fields(job: Job, record: JobRecord) -> None:
     job.caller_key = record.caller_key or ""
     job.line = record.line
     job.order = record.order
+    job.condition = record.condition
+    job.runs_when = {
+        trigger: when.model_dump(mode="json") for trigger, when in record.runs_when.items()
+    }
+    job.timeout_minutes = record.timeout_minutes
+    job.continue_on_error = record.continue_on_error
 
 
 def job_records_for(workflow: Workflow) -> list[JobRecord]:
@@ -183,6 +190,10 @@ def job_records_for(workflow: Workflow) -> list[JobRecord]:
             caller_key=job.caller_key or None,
             line=job.line,
             order=job.order,
+            condition=job.condition,
+            runs_when=job.runs_when,
+            timeout_minutes=job.timeout_minutes,
+            continue_on_error=job.continue_on_error,
         )
         for job in jobs
     ]

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from decider.engine.graph import find_cycle
+from decider.engine.vocabulary import Trigger
 from decider.importers.problems import ImportRefused, Problem
+from decider.importers.trigger_filters import default_branch, trigger_notes
 from decider.importers.yaml_safety import LoadedYaml, load_workflow_yaml
 
 # GitHub's rule for job ids.
@@ -35,6 +37,9 @@ class JobSpec:
     matrix: Any  # `strategy.matrix` verbatim, None when the job has no matrix
     uses: str | None  # job-level `uses:` (a reusable workflow call)
     with_inputs: dict[str, Any]
+    condition: str | bool | int | float | None = None  # `if:` verbatim, None when absent
+    timeout_minutes: Any = None  # a number, or an expression string; None when absent
+    continue_on_error: Any = None  # a boolean, or an expression string; None when absent
 
 
 @dataclass
@@ -47,6 +52,8 @@ class WorkflowFile:
     inputs: dict[str, InputDeclaration]
     jobs: list[JobSpec]
     warnings: list[str] = field(default_factory=list)
+    trigger_notes: dict[Trigger, str] = field(default_factory=dict)  # what `on:` filters say
+    default_branch: str = "main"  # what its `if:` conditions are decided for
 
     @property
     def only_callable(self) -> bool:
@@ -85,6 +92,8 @@ def read_workflow_file(path: str, content: str | bytes) -> WorkflowFile:
         triggers=_triggers(data),
         inputs=_input_declarations(data),
         jobs=[],
+        trigger_notes=trigger_notes(_trigger_section(data)),
+        default_branch=default_branch(_trigger_section(data)),
     )
     if not workflow.triggers:
         workflow.warnings.append("The workflow has no `on:` triggers; GitHub would never run it.")
@@ -208,6 +217,24 @@ def _read_job(
         matrix = strategy  # a whole-strategy expression: only known at run time
     elif strategy is not None:
         problems.append(_field_problem(workflow, job_id, "strategy", "a mapping"))
+    condition = job.get("if")
+    if condition is not None and not isinstance(condition, str | bool | int | float):
+        problems.append(_field_problem(workflow, job_id, "if", "an expression"))
+        condition = None
+    timeout = job.get("timeout-minutes")
+    if timeout is not None and not _is_minutes(timeout):
+        problems.append(
+            _field_problem(
+                workflow, job_id, "timeout-minutes", "a positive number of minutes or `${{ }}`"
+            )
+        )
+        timeout = None
+    continue_on_error = job.get("continue-on-error")
+    if continue_on_error is not None and not isinstance(continue_on_error, bool | str):
+        problems.append(
+            _field_problem(workflow, job_id, "continue-on-error", "true, false or `${{ }}`")
+        )
+        continue_on_error = None
     runs_on = job.get("runs-on")
     if uses is None and runs_on is None:
         workflow.warnings.append(
@@ -223,7 +250,25 @@ def _read_job(
         matrix=matrix,
         uses=uses,
         with_inputs=with_inputs or {},
+        condition=condition,
+        timeout_minutes=timeout,
+        continue_on_error=continue_on_error,
     )
+
+
+def _is_minutes(value: Any) -> bool:
+    if isinstance(value, str):
+        return "${{" in value or _is_minutes(_number_or_none(value))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return 0 < value < float("inf")
+
+
+def _number_or_none(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _needs(workflow: WorkflowFile, job_id: str, needs: Any, problems: list[Problem]) -> list[str]:

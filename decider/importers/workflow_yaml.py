@@ -7,6 +7,9 @@ API reports for a run: same job names, same count. Names follow GitHub:
 - a matrix instance gets ` (v1, v2, ...)` appended, the values of all its matrix keys in order
   (axes first, then keys added by `include`), empty values left out, unless its `name` holds an
   expression, which is then evaluated per instance and gets no suffix;
+- a matrix value only the run can evaluate (`go: ["${{ needs.meta.outputs.go }}"]`) is shown
+  as its expression text, in the suffix and wherever the name refers to it; the instance is
+  flagged, and run imports match GitHub's evaluated names with that text as a wildcard;
 - a called workflow's job is shown as `caller / callee` (nesting: `a / b / c`).
 Keys are unique per workflow: the job id, the id plus the instance suffix for matrix instances,
 and `caller_key / callee_key` for expanded calls.
@@ -14,13 +17,16 @@ and `caller_key / callee_key` for expanded calls.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
-from decider.engine.vocabulary import JobKind
+from decider.engine.inputs import RunsWhen
+from decider.engine.vocabulary import ConditionOutcome, JobKind, Trigger
+from decider.importers.conditions import decide
 from decider.importers.expressions import (
     UNKNOWN,
     ContextObject,
     Contexts,
+    RunTimeValue,
     contains_expression,
     render,
     render_deep,
@@ -29,7 +35,7 @@ from decider.importers.expressions import (
 from decider.importers.job_kinds import job_kind
 from decider.importers.matrix import MatrixError, expand_matrix, instance_suffix
 from decider.importers.problems import ImportRefused, Problem
-from decider.importers.records import JobFlag, JobRecord, WorkflowRecord
+from decider.importers.records import ContinueOnError, JobFlag, JobRecord, WorkflowRecord
 from decider.importers.reusable import find_callee, parse_call
 from decider.importers.workflow_file import JobSpec, WorkflowFile, read_workflow_file
 
@@ -41,16 +47,21 @@ MAX_JOBS_PER_WORKFLOW = 2000
 _NeedsRef = tuple[int, str]  # (expansion scope, job id in that scope's file)
 
 
-def parse_workflow(name: str, content: str | bytes) -> WorkflowRecord:
+def parse_workflow(
+    name: str, content: str | bytes, repository: str | None = None
+) -> WorkflowRecord:
     """One workflow file on its own (a reusable callee imported alone is returned too)."""
-    return parse_workflow_files([(name, content)])[0]
+    return parse_workflow_files([(name, content)], repository=repository)[0]
 
 
-def parse_workflow_files(files: Sequence[tuple[str, str | bytes]]) -> list[WorkflowRecord]:
+def parse_workflow_files(
+    files: Sequence[tuple[str, str | bytes]], repository: str | None = None
+) -> list[WorkflowRecord]:
     """Every workflow in `files`, with calls between them expanded; `ImportRefused` otherwise.
 
     A file whose only trigger is `workflow_call` and that another file here calls is expanded
-    into its callers and not returned on its own.
+    into its callers and not returned on its own. `repository` (`owner/name`), when known,
+    decides `if:` conditions such as `github.repository == 'owner/name'`.
     """
     if not files:
         raise ImportRefused(
@@ -81,7 +92,7 @@ def parse_workflow_files(files: Sequence[tuple[str, str | bytes]]) -> list[Workf
         if workflow.only_callable and path in called:
             continue
         try:
-            records.append(_Expansion(workflows, calls).run(workflow))
+            records.append(_Expansion(workflows, calls, repository).run(workflow))
         except ImportRefused as refused:
             problems.extend(refused.problems)
     if problems:
@@ -118,6 +129,7 @@ class _CallSite:
     caller_words: tuple[str, ...]  # ids and names of the calling jobs, outermost first
     needs: tuple[_NeedsRef, ...]  # what the calling job waits for: the callee's first jobs wait too
     stack: tuple[str, ...]  # the files being expanded, outermost first, to catch call cycles
+    runs_when: dict[Trigger, RunsWhen]  # the calling job's `if:`, which every callee job obeys
 
 
 @dataclass
@@ -141,11 +153,14 @@ class _Expansion:
 
     workflows: dict[str, WorkflowFile]
     calls: dict[tuple[str, str], str | None]
+    repository: str | None = None
+    default_branch: str = "main"  # the top-level workflow's, for every file it calls
     pending: list[_PendingJob] = field(default_factory=list)
     keys_by_scope: list[dict[str, list[str]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def run(self, workflow: WorkflowFile) -> WorkflowRecord:
+        self.default_branch = workflow.default_branch
         if workflow.only_callable:
             self._warn(
                 "This workflow only runs when another workflow calls it and was imported on its "
@@ -164,6 +179,7 @@ class _Expansion:
             name=workflow.name,
             source=workflow.source,
             triggers=workflow.triggers,
+            trigger_notes=workflow.trigger_notes,
             jobs=jobs,
             warnings=list(dict.fromkeys(workflow.warnings + self.warnings)),
         )
@@ -192,6 +208,14 @@ class _Expansion:
                         (*_callers(site), _own_words(job)),
                         tuple(needs),
                         stack,
+                        _runs_when(
+                            job,
+                            _Condition(
+                                inputs if site else None, self.repository, self.default_branch
+                            ),
+                            site,
+                            inherits_needs=True,
+                        ),
                     )
                     produced.extend(self._call(workflow, job, callee, instance, callee_site))
                     continue
@@ -205,6 +229,9 @@ class _Expansion:
                 labels, group, runs_on_resolved = _runs_on(job.runs_on, instance.contexts)
                 if not runs_on_resolved:
                     flags = _merge_flags(flags, ["runs_on_expression"])
+                timeout = _timeout_minutes(job.timeout_minutes, instance.contexts)
+                if timeout == "expression":
+                    flags = _merge_flags(flags, ["timeout_expression"])
                 record = JobRecord(
                     key=key,
                     yaml_id=job.job_id,
@@ -217,6 +244,15 @@ class _Expansion:
                     caller_key=site.key if site else None,
                     line=job.line,
                     order=len(self.pending),
+                    condition=_condition_text(job.condition),
+                    runs_when=_runs_when(
+                        job,
+                        _Condition(inputs if site else None, self.repository, self.default_branch),
+                        site,
+                        inherits_needs=not own_needs,
+                    ),
+                    timeout_minutes=None if timeout == "expression" else timeout,
+                    continue_on_error=_continue_on_error(job.continue_on_error, instance.contexts),
                 )
                 self.pending.append(_PendingJob(record, needs))
                 produced.append(key)
@@ -266,6 +302,7 @@ class _Expansion:
             site.caller_words,
             site.needs,
             (*site.stack, callee_path),
+            site.runs_when,
         )
         return self._expand(callee, inputs, nested)
 
@@ -300,18 +337,121 @@ class _Expansion:
             contexts = Contexts({"inputs": inputs, "matrix": UNKNOWN})
             name, flags = _display_name(job, contexts, suffix="")
             return [_Instance(job.job_id, name, {}, ["dynamic_matrix", *flags], contexts)]
+        if expansion.run_time_values:
+            self._warn(
+                f"Job '{job.job_id}' in {workflow.path} has matrix values known only at run "
+                "time; every combination is kept, named with the expression's text where "
+                "GitHub shows its value."
+            )
         instances: list[_Instance] = []
         seen_keys: set[str] = set()
         for combination in expansion.combinations:
-            contexts = Contexts({"inputs": inputs, "matrix": ContextObject(combination)})
+            matrix = ContextObject(_run_time_values(combination))
+            contexts = Contexts({"inputs": inputs, "matrix": matrix})
             suffix = instance_suffix(combination)
             name, flags = _display_name(job, contexts, suffix)
+            if expansion.run_time_values and _holds_expression(combination):
+                flags = _merge_flags(["matrix_expression"], flags)
             key = _unique(job.job_id + suffix, seen_keys)
             instances.append(_Instance(key, name, combination, flags, contexts))
         return instances
 
     def _warn(self, message: str) -> None:
         self.warnings.append(message)
+
+
+_TRIGGERS: tuple[Trigger, ...] = get_args(Trigger)
+
+
+@dataclass(frozen=True)
+class _Condition:
+    """What an `if:` may use beyond the trigger: a called workflow's inputs, the repository."""
+
+    inputs: ContextObject | None
+    repository: str | None
+    default_branch: str
+
+
+def _runs_when(
+    job: JobSpec,
+    known: _Condition,
+    site: _CallSite | None,
+    *,
+    inherits_needs: bool,
+) -> dict[Trigger, RunsWhen]:
+    """Per trigger, whether the job's `if:` and its calling job's let it run.
+
+    A called job that needs nothing in its own file waits for what the calling job needs, so
+    a skipped need skips both; a later called job only obeys the calling job's trigger test.
+    """
+    if job.condition is None and site is None:
+        return {}
+    runs_when: dict[Trigger, RunsWhen] = {}
+    for trigger in _TRIGGERS:
+        own = RunsWhen(
+            needs_ran=decide(
+                job.condition,
+                trigger,
+                inputs=known.inputs,
+                repository=known.repository,
+                default_branch=known.default_branch,
+            ),
+            a_need_skipped=decide(
+                job.condition,
+                trigger,
+                inputs=known.inputs,
+                repository=known.repository,
+                default_branch=known.default_branch,
+                a_need_skipped=True,
+            ),
+        )
+        caller = site.runs_when.get(trigger, RunsWhen()) if site else RunsWhen()
+        caller_when_skipped = caller.a_need_skipped if inherits_needs else caller.needs_ran
+        runs_when[trigger] = RunsWhen(
+            needs_ran=_both(caller.needs_ran, own.needs_ran),
+            a_need_skipped=_both(caller_when_skipped, own.a_need_skipped),
+        )
+    return {trigger: when for trigger, when in runs_when.items() if when != RunsWhen()}
+
+
+def _both(first: ConditionOutcome, second: ConditionOutcome) -> ConditionOutcome:
+    if "skips" in (first, second):
+        return "skips"
+    return "undecidable" if "undecidable" in (first, second) else "runs"
+
+
+def _condition_text(condition: str | bool | int | float | None) -> str:
+    if condition is None:
+        return ""
+    return to_string(condition)
+
+
+def _timeout_minutes(value: Any, contexts: Contexts) -> float | str | None:
+    """The job's timeout in minutes, None when not set, "expression" when only the run knows."""
+    if value is None:
+        return None
+    rendered = render(value, contexts) if isinstance(value, str) else None
+    if rendered is not None:
+        if not rendered.resolved:
+            return "expression"
+        value = rendered.value
+    try:
+        minutes = float(value)
+    except (TypeError, ValueError):
+        return "expression"
+    return minutes if 0 < minutes < float("inf") else "expression"
+
+
+def _continue_on_error(value: Any, contexts: Contexts) -> ContinueOnError:
+    if value is None:
+        return "no"
+    rendered = render(value, contexts) if isinstance(value, str) else None
+    if rendered is not None and not rendered.resolved:
+        return "expression"
+    decided = rendered.value if rendered is not None else value
+    if isinstance(decided, str):
+        decided = decided.strip().lower() == "true"
+    return "yes" if decided is True else "no"
 
 
 def _own_words(job: JobSpec) -> str:
@@ -335,12 +475,36 @@ def _kind(site: _CallSite | None, job: JobSpec) -> JobKind:
 
 def _display_name(job: JobSpec, contexts: Contexts, suffix: str) -> tuple[str, list[JobFlag]]:
     if job.name is None:
-        return job.job_id + suffix, []
-    if not contains_expression(job.name):
-        return job.name + suffix, []
-    rendered = render(job.name, contexts)
-    name = to_string(rendered.value) if rendered.resolved else job.name
-    return name, [] if rendered.resolved else ["name_expression"]
+        name = job.job_id + suffix
+    elif not contains_expression(job.name):
+        name = job.name + suffix
+    else:
+        # Unresolved parts stay as written (or as the run-time value's expression text).
+        rendered = render(job.name, contexts)
+        name = rendered.value if isinstance(rendered.value, str) else to_string(rendered.value)
+        if not rendered.resolved:
+            return name, ["name_expression"]
+    return name, ["name_expression"] if contains_expression(name) else []
+
+
+def _run_time_values(value: Any) -> Any:
+    """Matrix values that are still expressions become `RunTimeValue`s, so an expression that
+    uses them is unresolved instead of comparing or concatenating their text."""
+    if isinstance(value, str) and contains_expression(value):
+        return RunTimeValue(value)
+    if isinstance(value, list):
+        return [_run_time_values(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _run_time_values(item) for key, item in value.items()}
+    return value
+
+
+def _holds_expression(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_holds_expression(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_expression(item) for item in value.values())
+    return contains_expression(value)
 
 
 def _runs_on(value: Any, contexts: Contexts) -> tuple[list[str], str | None, bool]:

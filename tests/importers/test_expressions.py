@@ -1,4 +1,5 @@
 import contextlib
+import re
 
 import pytest
 from hypothesis import given
@@ -8,9 +9,12 @@ from decider.importers.expressions import (
     UNKNOWN,
     ContextObject,
     Contexts,
+    Rendered,
+    RunTimeValue,
     Unresolved,
     evaluate,
     render,
+    wildcard_pattern,
 )
 
 CONTEXTS = Contexts(
@@ -110,3 +114,34 @@ def test_any_text_either_evaluates_or_is_unresolved(text: str) -> None:
     with contextlib.suppress(Unresolved):
         evaluate(text, CONTEXTS)
     render("${{ " + text + " }}", CONTEXTS)
+
+
+def test_a_wildcard_pattern_matches_any_value_where_an_expression_was() -> None:
+    pattern = wildcard_pattern("Go ${{ a }}${{ b }} linux ${{ c }} build")
+
+    assert pattern is not None
+    assert pattern.parts == ("Go ", " linux ", " build")
+    assert pattern.matches("Go 1.22 linux arm build")
+    assert pattern.matches("Go  linux  build")
+    assert not pattern.matches("Go 1.22 linux arm build!")
+    assert not pattern.matches("Go linux build")
+    assert wildcard_pattern("plain text") is None
+    assert wildcard_pattern("${{ a }} (${{ b }})") is None
+
+
+@given(st.text(max_size=200), st.text(max_size=200))
+def test_wildcard_matching_agrees_with_a_regular_expression(template: str, name: str) -> None:
+    pattern = wildcard_pattern(template)
+    if pattern is None:
+        return
+    regex = ".*".join(re.escape(part) for part in pattern.parts)
+    assert pattern.matches(name) == bool(re.fullmatch(regex, name, re.DOTALL))
+
+
+def test_a_bare_reference_to_a_run_time_value_renders_as_its_text() -> None:
+    contexts = Contexts({"matrix": ContextObject({"go": RunTimeValue("${{ needs.m.go }}")})})
+
+    assert render("${{ matrix.go }}", contexts) == Rendered("${{ needs.m.go }}", False)
+    assert render("Go ${{ matrix.go }}!", contexts) == Rendered("Go ${{ needs.m.go }}!", False)
+    # an operation on it cannot be decided: the expression is kept as written
+    assert render("${{ matrix.go == '1' }}", contexts) == Rendered("${{ matrix.go == '1' }}", False)

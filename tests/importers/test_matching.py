@@ -210,3 +210,61 @@ def test_it_does_not_collapse_callee_runs_without_a_run_id() -> None:
     result = match_job_runs(jobs, [timed("deploy / a", 0, 10), timed("deploy / b", 20, 30)])
 
     assert [record.job_name for _, record in result.matched] == ["deploy / a", "deploy / b"]
+
+
+def expression_job(key: str, name: str) -> JobRecord:
+    return JobRecord(key=key, yaml_id=key.split(" ")[0], name=name, flags=["matrix_expression"])
+
+
+GO = "${{ needs.meta.outputs.go-version }}"
+
+
+def test_it_matches_evaluated_names_to_jobs_whose_names_hold_run_time_values() -> None:
+    jobs = [
+        expression_job(f"build (linux, {arch}, {GO})", f"Go {GO} linux {arch} build")
+        for arch in ("arm", "arm64")
+    ]
+
+    result = match_job_runs(
+        jobs,
+        [run("Go 1.22.3 linux arm64 build"), run("go 1.22.3  LINUX arm build"), run("Go x")],
+    )
+
+    assert [(key, record.job_name) for key, record in result.matched] == [
+        (f"build (linux, arm64, {GO})", "Go 1.22.3 linux arm64 build"),
+        (f"build (linux, arm, {GO})", "go 1.22.3  LINUX arm build"),
+    ]
+    assert [record.job_name for record in result.unmatched] == ["Go x"]
+
+
+def test_it_matches_githubs_default_instance_names_by_the_key_pattern() -> None:
+    jobs = [expression_job(f"build ({GO}, {os})", f"build ({GO}, {os})") for os in ("a", "b")]
+
+    result = match_job_runs(jobs, [run("build (1.22, b)")])
+
+    assert [key for key, _ in result.matched] == [f"build ({GO}, b)"]
+
+
+def test_a_run_two_patterns_match_is_ambiguous_not_guessed() -> None:
+    jobs = [
+        expression_job("a", "Go ${{ x }} build"),
+        expression_job("b", "Go ${{ y }}"),
+    ]
+
+    result = match_job_runs(jobs, [run("Go 1 build")])
+
+    assert result.matched == []
+    assert result.ambiguous[0].candidate_keys == ["a", "b"]
+
+
+def test_an_exact_name_wins_over_a_pattern_and_a_bare_expression_is_no_pattern() -> None:
+    jobs = [
+        expression_job("pattern", "Go ${{ x }} build"),
+        job("exact", "Go 1 build"),
+        expression_job("anything", "${{ matrix.name }} (${{ matrix.os }})"),
+    ]
+
+    result = match_job_runs(jobs, [run("Go 1 build"), run("lint (ubuntu)")])
+
+    assert [key for key, _ in result.matched] == ["exact"]
+    assert [record.job_name for record in result.unmatched] == ["lint (ubuntu)"]

@@ -118,3 +118,22 @@ def test_the_instance_suffix_lists_values_in_order_and_skips_empty_ones() -> Non
     assert instance_suffix({"a": 3.0, "b": True, "c": None, "d": ""}) == " (3, true)"
     assert instance_suffix({"config": {"os": "x"}}) == ' ({"os":"x"})'
     assert instance_suffix({}) == ""
+
+
+def test_a_static_shape_with_run_time_values_expands_and_says_so() -> None:
+    expansion = expand_matrix(
+        {"os": ["a", "b"], "go": ["${{ needs.meta.outputs.go }}"]}, NO_CONTEXT
+    )
+
+    assert not expansion.dynamic
+    assert expansion.run_time_values
+    assert expansion.combinations == [
+        {"os": "a", "go": "${{ needs.meta.outputs.go }}"},
+        {"os": "b", "go": "${{ needs.meta.outputs.go }}"},
+    ]
+
+
+def test_include_and_exclude_entries_given_by_expressions_make_the_shape_dynamic() -> None:
+    assert expand_matrix({"os": ["a"], "include": "${{ fromJSON(vars.X) }}"}, NO_CONTEXT).dynamic
+    assert expand_matrix({"os": ["a"], "exclude": ["${{ vars.X }}"]}, NO_CONTEXT).dynamic
+    assert expand_matrix({"${{ vars.AXIS }}": ["a"]}, NO_CONTEXT).dynamic

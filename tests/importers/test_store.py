@@ -102,3 +102,40 @@ def test_run_objects_are_stored_in_bulk_and_take_newer_details_on_reimport() -> 
         (11, "release", "push"),
         (12, "release", "push"),
     ]
+
+
+RUN_TIME_MATRIX = b"""on: push
+jobs:
+  meta:
+    runs-on: small
+  build:
+    needs: meta
+    name: Go ${{ matrix.go }} ${{ matrix.goos }} build
+    runs-on: small
+    if: github.event_name == 'push'
+    timeout-minutes: 30
+    strategy:
+      matrix:
+        goos: [linux, darwin]
+        go: ["${{ needs.meta.outputs.go-version }}"]
+"""
+EVALUATED_RUNS = (
+    b"run_id,job,duration_s\n"
+    b"1,meta,5\n1,Go 1.22.3 linux build,300\n1,Go 1.22.3 darwin build,200\n1,Go 1.22.3 build,1\n"
+)
+
+
+def test_runs_named_with_evaluated_matrix_values_reach_their_instances() -> None:
+    repository = RepositoryFactory()
+    (report,) = store_workflows(repository, parse_workflow_files([("build.yml", RUN_TIME_MATRIX)]))
+
+    runs = store_runs(report.workflow, parse_runs([("runs.csv", EVALUATED_RUNS)]))
+
+    assert runs.added == 3
+    assert [record.job_name for record in runs.unmatched] == ["Go 1.22.3 build"]
+    durations = dict(JobRun.objects.values_list("job__name", "duration_s"))
+    assert durations["Go ${{ needs.meta.outputs.go-version }} darwin build"] == 200
+    stored = Job.objects.get(key="build (linux, ${{ needs.meta.outputs.go-version }})")
+    assert (stored.condition, stored.timeout_minutes) == ("github.event_name == 'push'", 30)
+    assert stored.runs_when["pull_request"] == {"needs_ran": "skips", "a_need_skipped": "skips"}
+    assert stored.flags == ["matrix_expression", "name_expression"]

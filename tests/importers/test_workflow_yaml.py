@@ -1,4 +1,5 @@
 import contextlib
+import json
 import time
 from pathlib import Path
 
@@ -6,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from decider.engine.inputs import RunsWhen
 from decider.importers.problems import ImportRefused, Problem
 from decider.importers.records import JobRecord, WorkflowRecord
 from decider.importers.workflow_yaml import parse_workflow, parse_workflow_files
@@ -572,3 +574,224 @@ def test_it_refuses_calls_of_matrices_that_multiply_past_2000_jobs() -> None:
     problem = refused.value.problems[0]
     assert problem.message == "The workflow expands to more than 2000 jobs."
     assert (problem.source, problem.line, problem.field) == ("callee.yml", 3, "jobs.a.strategy")
+
+
+# --- matrices with values known only at run time ----------------------------------------------
+
+
+def test_a_static_shaped_matrix_with_run_time_values_expands_every_combination() -> None:
+    builds = [job for job in parse_fixture("run_time_matrix.yml").jobs if job.yaml_id == "build"]
+
+    assert [job.name for job in builds] == [
+        "Go ${{ needs.meta.outputs.go-version }} linux 386 build",
+        "Go ${{ needs.meta.outputs.go-version }} linux arm build",
+        "Go ${{ needs.meta.outputs.go-version }} windows 386 build",
+    ]
+    assert builds[0].key == "build (linux, 386, ${{ needs.meta.outputs.go-version }})"
+    assert builds[0].matrix_values == {
+        "goos": "linux",
+        "goarch": "386",
+        "go": "${{ needs.meta.outputs.go-version }}",
+    }
+    assert builds[0].flags == ["matrix_expression", "name_expression"]
+
+
+def test_run_time_matrix_values_do_not_decide_expressions_that_use_them() -> None:
+    jobs = jobs_by_key(parse_fixture("run_time_matrix.yml"))
+
+    # runs-on compares goos, which is known, so it resolves per instance
+    assert jobs["build (linux, 386, ${{ needs.meta.outputs.go-version }})"].runs_on == ["big"]
+    # a bare reference to a run-time value shows the value's expression, flagged
+    unknown_os = jobs["unnamed (${{ needs.meta.outputs.os }})"]
+    assert unknown_os.runs_on == ["${{ needs.meta.outputs.os }}"]
+    assert unknown_os.flags == ["matrix_expression", "name_expression", "runs_on_expression"]
+    known_os = jobs["unnamed (ubuntu-24.04)"]
+    assert known_os.runs_on == ["ubuntu-24.04"]
+    assert known_os.flags == []
+
+
+def test_a_matrix_whose_shape_is_an_expression_stays_one_flagged_job() -> None:
+    jobs = jobs_by_key(parse_fixture("run_time_matrix.yml"))
+
+    assert jobs["one-axis-expression"].flags == ["dynamic_matrix"]
+    assert jobs["include-expression"].flags == ["dynamic_matrix"]
+
+
+def test_dependents_need_every_instance_of_a_run_time_valued_matrix() -> None:
+    workflow = parse_workflow(
+        "a.yml",
+        "on: push\njobs:\n  meta:\n    runs-on: x\n"
+        "  build:\n    needs: meta\n    runs-on: x\n    strategy:\n      matrix:\n"
+        "        os: [a, b]\n        v: ['${{ needs.meta.outputs.v }}']\n"
+        "  ship:\n    needs: build\n    runs-on: x\n",
+    )
+
+    assert jobs_by_key(workflow)["ship"].needs == [
+        "build (a, ${{ needs.meta.outputs.v }})",
+        "build (b, ${{ needs.meta.outputs.v }})",
+    ]
+
+
+REAL_WORKFLOWS = Path("/work/shared/data/real/workflows")
+
+
+@pytest.mark.skipif(not REAL_WORKFLOWS.exists(), reason="the shared real workflows are not here")
+def test_boundarys_build_workflow_keeps_all_its_go_builds() -> None:
+    path = REAL_WORKFLOWS / "hashicorp__boundary__build.yml"
+    workflow = parse_workflow(path.name, path.read_text())
+
+    go_builds = [job for job in workflow.jobs if job.name.startswith("Go ")]
+    by_job = {
+        yaml_id: sum(job.yaml_id == yaml_id for job in go_builds)
+        for yaml_id in ("build-other", "build-linux", "build-darwin")
+    }
+    # build-other: 5 systems x 3 architectures, less the 3 excluded pairs
+    assert by_job == {"build-other": 12, "build-linux": 4, "build-darwin": 2}
+    assert "Go ${{ needs.product-metadata.outputs.go-version }} linux arm64 build" in {
+        job.name for job in go_builds
+    }
+    docker = jobs_by_key(workflow)["build-docker (amd64)"]
+    assert set(docker.needs) >= {job.key for job in go_builds if job.yaml_id == "build-linux"}
+
+
+# --- if:, timeout-minutes, continue-on-error --------------------------------------------------
+
+
+def test_it_decides_each_jobs_if_for_every_trigger() -> None:
+    jobs = jobs_by_key(parse_workflow("conditions.yml", (WORKFLOWS / "conditions.yml").read_text()))
+
+    assert jobs["test"].condition == "" and jobs["test"].runs_when == {}
+    publish = jobs["publish"]
+    assert publish.condition == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert publish.runs_when["pull_request"] == RunsWhen(needs_ran="skips")
+    assert "push" not in publish.runs_when  # runs when its needs ran, like a job without if:
+    assert jobs["notify"].runs_when["push"] == RunsWhen(a_need_skipped="runs")
+    assert jobs["labelled"].runs_when["pull_request"] == RunsWhen(needs_ran="undecidable")
+    assert jobs["labelled"].runs_when["push"] == RunsWhen(needs_ran="skips")
+    # the repository is unknown here, so a repository guard cannot be decided
+    assert jobs["upstream-only (5, true)"].runs_when["push"].needs_ran == "undecidable"
+
+
+def test_the_repository_imported_into_decides_repository_guards() -> None:
+    content = (WORKFLOWS / "conditions.yml").read_text()
+
+    upstream = jobs_by_key(parse_workflow("conditions.yml", content, repository="acme/app"))
+    fork = jobs_by_key(parse_workflow("conditions.yml", content, repository="someone/app"))
+
+    assert "push" not in upstream["upstream-only (5, true)"].runs_when
+    assert fork["upstream-only (5, true)"].runs_when["push"].needs_ran == "skips"
+
+
+def test_it_reads_timeout_minutes_and_continue_on_error_per_instance() -> None:
+    jobs = jobs_by_key(parse_workflow("conditions.yml", (WORKFLOWS / "conditions.yml").read_text()))
+
+    assert jobs["test"].timeout_minutes == 20
+    assert jobs["publish"].timeout_minutes is None  # GitHub's default of 360 applies
+    assert jobs["upstream-only (5, true)"].timeout_minutes == 5
+    assert jobs["deploy"].continue_on_error == "yes"
+    assert jobs["publish"].continue_on_error == "no"
+    assert jobs["upstream-only (5, true)"].continue_on_error == "yes"
+    assert jobs["upstream-only (5, false)"].continue_on_error == "no"
+    labelled = jobs["labelled"]
+    assert labelled.timeout_minutes is None
+    assert labelled.continue_on_error == "expression"
+    assert labelled.flags == ["timeout_expression"]
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("timeout-minutes: soon", "jobs.a.timeout-minutes"),
+        ("timeout-minutes: -5", "jobs.a.timeout-minutes"),
+        ("continue-on-error: [true]", "jobs.a.continue-on-error"),
+        ("if: [a, b]", "jobs.a.if"),
+    ],
+)
+def test_it_refuses_if_timeout_and_continue_on_error_of_the_wrong_type(
+    line: str, field: str
+) -> None:
+    problem = refusal("a.yml", f"on: push\njobs:\n  a:\n    runs-on: x\n    {line}\n")
+
+    assert problem.field == field
+    assert problem.line == 5
+
+
+def test_called_jobs_obey_the_calling_jobs_if_and_see_its_inputs() -> None:
+    caller = (
+        "on: [push, pull_request]\njobs:\n  build:\n    runs-on: x\n"
+        "  release:\n    needs: build\n    if: github.event_name == 'push'\n"
+        "    uses: ./.github/workflows/callee.yml\n    with:\n      sign: true\n"
+    )
+    callee = (
+        "on:\n  workflow_call:\n    inputs:\n      sign: {type: boolean}\n"
+        "jobs:\n  package:\n    runs-on: x\n"
+        "  sign:\n    needs: package\n    if: inputs.sign\n    runs-on: x\n"
+    )
+
+    jobs = jobs_by_key(parse_workflow_files([("caller.yml", caller), ("callee.yml", callee)])[0])
+
+    package = jobs["release / package"]
+    assert package.runs_when["pull_request"] == RunsWhen(needs_ran="skips")
+    assert "push" not in package.runs_when
+    assert jobs["release / sign"].runs_when["pull_request"] == RunsWhen(needs_ran="skips")
+    assert "push" not in jobs["release / sign"].runs_when
+
+
+@pytest.mark.skipif(not REAL_WORKFLOWS.exists(), reason="the shared real workflows are not here")
+def test_real_workflows_conditions_are_decided_where_the_trigger_decides_them() -> None:
+    def jobs_of(name: str, repository: str) -> dict[str, JobRecord]:
+        path = REAL_WORKFLOWS / name
+        return jobs_by_key(parse_workflow(path.name, path.read_text(), repository=repository))
+
+    boundary = jobs_of("hashicorp__boundary__build.yml", "hashicorp/boundary")
+    # `github.event.pull_request.head.repo.fork != 'true'`: only a pull request's fork is unknown
+    assert boundary["e2e"].runs_when["pull_request"].needs_ran == "undecidable"
+    assert "push" not in boundary["e2e"].runs_when
+
+    paperless = jobs_of("paperless-ngx__paperless-ngx__ci.yml", "paperless-ngx/paperless-ngx")
+    assert paperless["build-release"].runs_when["pull_request"].needs_ran == "skips"
+    assert "push" not in paperless["build-release"].runs_when  # runs as if it had no if:
+
+    tailscale = jobs_of("tailscale__tailscale__test.yml", "tailscale/tailscale")
+    assert "pull_request" not in tailscale["fuzz"].runs_when
+    assert tailscale["fuzz"].runs_when["push"].needs_ran == "skips"
+    assert tailscale["merge_blocker"].runs_when["push"] == RunsWhen(a_need_skipped="runs")
+    assert "push" not in tailscale["vm"].runs_when  # `github.repository == 'tailscale/tailscale'`
+
+    tinygrad = jobs_of("tinygrad__tinygrad__benchmark.yml", "tinygrad/tinygrad")
+    assert all("push" not in job.runs_when for job in tinygrad.values())
+    assert {job.timeout_minutes for job in tinygrad.values()} >= {4, 60}
+
+
+_SCALARS = st.one_of(
+    st.text(max_size=60),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(["${{ matrix.a }}", "${{ inputs.x }}", "${{ always() }}", "${{ 1e999 }}"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SCALARS, _SCALARS, _SCALARS, st.lists(_SCALARS, min_size=1, max_size=3))
+def test_random_if_timeout_and_continue_on_error_never_raise_anything_but_import_refused(
+    condition: object, timeout: object, continue_on_error: object, values: list[object]
+) -> None:
+    document = {
+        "on": ["push"],
+        "jobs": {
+            "a": {
+                "runs-on": "x",
+                "if": condition,
+                "timeout-minutes": timeout,
+                "continue-on-error": continue_on_error,
+                "strategy": {"matrix": {"a": values}},
+            }
+        },
+    }
+    with contextlib.suppress(ImportRefused):
+        workflow = parse_workflow("fuzz.yml", json.dumps(document))
+        for job in workflow.jobs:
+            assert job.timeout_minutes is None or 0 < job.timeout_minutes < float("inf")
+            assert job.continue_on_error in ("no", "yes", "expression")

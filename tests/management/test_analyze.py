@@ -238,3 +238,22 @@ def test_simulate_uses_the_engines_default_run_length_when_not_told() -> None:
     assert pool["p90_wait_s"] == pytest.approx(
         erlang_c_wait_percentile(3, rate, 1 / 350, 0.90), rel=0.05
     )
+
+
+def test_a_trigger_decides_the_if_of_each_job(tmp_path) -> None:
+    workflow = tmp_path / "release.yml"
+    workflow.write_text(
+        "on: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+        "  publish:\n    needs: test\n    if: github.event_name == 'push'\n"
+        "    runs-on: ubuntu-latest\n"
+    )
+    out = StringIO()
+
+    call_command(
+        "analyze", "--workflow", str(workflow), "--trigger", "pull_request", "--json", stdout=out
+    )
+
+    result = json.loads(out.getvalue())
+    assert result["trigger"] == "pull_request"
+    assert [job["key"] for job in result["jobs"] if job["skipped"]] == ["publish"]
+    assert result["unmeasured"] == [0]

@@ -13,7 +13,7 @@ from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import Analysis, analyze
 from decider.engine.presets import APPLY, apply_preset
 from decider.engine.report import render_report
-from decider.engine.vocabulary import STATISTIC_VALUES
+from decider.engine.vocabulary import STATISTIC_VALUES, TRIGGERS
 from decider.management.commands._base import DatabaseCommand
 from decider.management.commands._engine_options import (
     add_source_arguments,
@@ -41,6 +41,11 @@ class Command(DatabaseCommand):
         parser.add_argument("--add-needs", action="append", default=[], metavar="JOB:NEED")
         parser.add_argument("--preset", action="append", default=[], choices=sorted(APPLY))
         parser.add_argument("--statistic", default="latest", choices=STATISTIC_VALUES)
+        parser.add_argument(
+            "--trigger",
+            choices=[value for value, _ in TRIGGERS],
+            help="decide each job's if: for this event (default: every job runs)",
+        )
         parser.add_argument(
             "--include-failed-runs",
             action="store_true",
@@ -95,6 +100,7 @@ class Command(DatabaseCommand):
         try:
             scenario = engine_inputs.Scenario(
                 statistic=options["statistic"],
+                trigger=options["trigger"],
                 include_failed_runs=options["include_failed_runs"],
                 remove_needs=edges(options["remove_needs"], "--remove-needs"),
                 add_needs=edges(options["add_needs"], "--add-needs"),

@@ -30,7 +30,7 @@ class Command(DatabaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         team = team_named(options["team"])
         try:
-            records = parse_workflow_files(read_files(options["paths"]))
+            records = parse_workflow_files(read_files(options["paths"]), repository=options["repo"])
         except ImportRefused as refused:
             raise refusal_error(refused) from refused
         repository, created = repository_named(team, options["repo"])

@@ -65,7 +65,7 @@ class Command(DatabaseCommand):
             for repo_name, workflow_file, github_path, runs_file in DEMO_REPOSITORIES:
                 repository, _ = Repository.objects.get_or_create(team=team, name=repo_name)
                 source = (FIXTURES / workflow_file).read_bytes()
-                records = parse_workflow_files([(github_path, source)])
+                records = parse_workflow_files([(github_path, source)], repository=repo_name)
                 (report,) = store_workflows(repository, records)
                 run_data = parse_runs([(runs_file, (FIXTURES / runs_file).read_bytes())])
                 runs_report = store_runs(report.workflow, run_data)

@@ -19,8 +19,10 @@ from pydantic import ValidationError
 from decider.engine import inputs as engine_inputs
 from decider.engine import limits
 from decider.engine.runs import counted
-from decider.engine.vocabulary import STATISTICS
+from decider.engine.vocabulary import STATISTICS, TRIGGERS
 
+EVERY_JOB = "Every job runs (if: conditions ignored)"
+TRIGGER_CHOICES = [("", EVERY_JOB), *TRIGGERS]
 CONCURRENCY = [
     ("one", "One pipeline at a time"),
     ("per_hour", "Pipelines arrive per hour"),
@@ -104,6 +106,13 @@ def format_overrides(overrides: list[engine_inputs.DurationOverride]) -> str:
 
 class ScenarioForm(forms.Form):
     statistic = forms.ChoiceField(choices=STATISTICS, initial="latest", label="Duration statistic")
+    trigger = forms.ChoiceField(
+        choices=TRIGGER_CHOICES,
+        required=False,
+        label="The pipeline runs for",
+        help_text="Jobs whose if: skips them for this event take no time and no runner; "
+        "conditions the workflow file cannot decide count as running and are listed.",
+    )
     include_failed_runs = forms.BooleanField(
         required=False,
         label="Include failed, cancelled and timed-out runs",
@@ -334,6 +343,7 @@ class ScenarioForm(forms.Form):
         mode = cleaned["concurrency"]
         data = {
             "statistic": cleaned["statistic"],
+            "trigger": cleaned.get("trigger") or None,
             "include_failed_runs": cleaned["include_failed_runs"],
             "remove_needs": cleaned["remove_needs"],
             "add_needs": cleaned["add_needs"],
@@ -398,6 +408,7 @@ def form_data(
         mode = "at_once"
     data: dict[str, Any] = {
         "statistic": scenario.statistic,
+        "trigger": scenario.trigger or "",
         "concurrency": mode,
         "pipelines_per_hour": scenario.pipelines_per_hour or "",
         "pipelines_at_once": scenario.pipelines_at_once or "",

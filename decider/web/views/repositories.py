@@ -96,7 +96,9 @@ def workflow_upload(request: AuthenticatedHttpRequest, repository_id: int) -> Ht
     if not form.is_valid():
         return _render_repository(request, repository, workflow_form=form)
     try:
-        records = parse_workflow_files(read_uploads(form.cleaned_data["files"]))
+        records = parse_workflow_files(
+            read_uploads(form.cleaned_data["files"]), repository=repository.name
+        )
     except ImportRefused as refused:
         return _render_repository(
             request, repository, workflow_form=form, workflow_problems=refused.problems

@@ -33,6 +33,7 @@ def test_a_scenario_survives_the_round_trip_through_the_form() -> None:
     scenario = scenario.model_copy(
         update={
             "statistic": "median",
+            "trigger": "pull_request",
             "runners": {"medium": 5},
             "utilization": {"small": 0.25},
             "usd_per_runner": {"medium": 120.0},

@@ -15,6 +15,7 @@ from tests.factories import (
     JobRunFactory,
     MembershipFactory,
     RepositoryFactory,
+    RunnerPoolFactory,
     WorkflowFactory,
 )
 
@@ -349,3 +350,53 @@ def test_identical_timed_uploads_at_the_same_moment_all_succeed_and_store_once(t
         thread.join()
     assert statuses == [302] * len(clients)
     assert JobRun.objects.count() == 600
+
+
+LIMITS_YAML = b"""name: limits
+on: [push, pull_request]
+jobs:
+  bounded:
+    runs-on: [self-hosted, small]
+    timeout-minutes: 20
+  unbounded:
+    runs-on: [self-hosted, small]
+  big-pool:
+    runs-on: [self-hosted, big]
+  hosted:
+    runs-on: ubuntu-24.04
+  flaky:
+    needs: bounded
+    if: github.event_name == 'push'
+    continue-on-error: true
+    runs-on: [self-hosted, big]
+"""
+
+
+def test_the_page_shows_timeouts_conditions_and_continue_on_error_per_job(
+    editor_client, team
+) -> None:
+    RunnerPoolFactory(team=team, name="small", labels=["self-hosted", "small"], runners=3)
+    RunnerPoolFactory(team=team, name="big", labels=["self-hosted", "big"], runners=5)
+    repository = RepositoryFactory(team=team)
+    editor_client.post(
+        reverse("workflow_upload", args=[repository.pk]),
+        {"files": [upload("limits.yml", LIMITS_YAML)]},
+    )
+
+    response = editor_client.get(reverse("repository", args=[repository.pk]))
+
+    (overview, _), *_ = response.context["sections"]
+    rows = {row.job.key: row for row in overview.rows}
+    assert rows["bounded"].timeout_s == 20 * 60 and not rows["bounded"].default_timeout_risk
+    assert rows["unbounded"].timeout_s == 360 * 60
+    assert rows["unbounded"].default_timeout_risk == (
+        "no timeout: a hung run holds one of the 3 runners it can run on for up to 6 h"
+    )
+    # 5 runners is not a small pool; GitHub-hosted runners are not ours to lose
+    assert not rows["big-pool"].default_timeout_risk
+    assert not rows["hosted"].default_timeout_risk
+    text = response.content.decode()
+    assert "1 job on small self-hosted pools (4 runners or fewer) set no timeout-minutes" in text
+    assert "timeout 20 min" in text and "timeout 6 h (GitHub's default)" in text
+    assert "continues on error" in text
+    assert "if: <code>github.event_name == &#x27;push&#x27;</code>" in text

@@ -7,7 +7,9 @@ from django.urls import reverse
 from decider.adapter.inputs import engine_pools, engine_workflow
 from decider.engine import inputs as engine_inputs
 from decider.engine.presets import apply_preset
-from decider.models import Scenario, Team, Workflow
+from decider.importers.store import store_workflows
+from decider.importers.workflow_yaml import parse_workflow
+from decider.models import Repository, Scenario, Team, Workflow
 from decider.web.forms.scenario import form_data
 from tests.factories import JobRunFactory, ScenarioFactory
 
@@ -424,3 +426,68 @@ def test_a_saved_scenario_of_a_workflow_without_jobs_says_there_is_nothing_to_si
     assert "this workflow has no jobs" in page.content.decode()
     verdict = editor_client.post(reverse("scenario_verdict", args=[row.workflow.pk]), {})
     assert verdict.status_code == 200
+
+
+CONDITIONAL = (
+    "name: release\non: [push, pull_request]\njobs:\n"
+    "  test:\n    runs-on: [self-hosted, small]\n"
+    "  publish:\n    needs: test\n    if: github.event_name == 'push'\n"
+    "    runs-on: [self-hosted, small]\n"
+    "  e2e:\n    needs: test\n    if: contains(github.event.pull_request.labels.*.name, 'e2e')\n"
+    "    runs-on: [self-hosted, small]\n"
+)
+
+
+def conditional_workflow(team: Team) -> Workflow:
+    repository = Repository.objects.create(team=team, name="acme/release")
+    (report,) = store_workflows(repository, [parse_workflow("release.yml", CONDITIONAL)])
+    return report.workflow
+
+
+def test_the_trigger_chosen_in_the_form_skips_and_flags_jobs(
+    demo_team: Team, demo_viewer: Client
+) -> None:
+    workflow = conditional_workflow(demo_team)
+    graph, pools = engine_workflow(workflow), engine_pools(demo_team)
+    data = form_data(engine_inputs.Scenario(trigger="pull_request"), graph, pools)
+
+    response = demo_viewer.post(
+        reverse("scenario_calculate", args=[workflow.pk]), data, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    analysis = response.context["results"].analysis
+    assert analysis.trigger == "pull_request"
+    assert [job.key for job in analysis.jobs if job.skipped] == ["publish"]
+    assert [job.key for job in analysis.jobs if job.condition_undecided] == ["e2e"]
+    text = response.content.decode()
+    assert "For a pull request, 1 of 3 jobs do not run" in text
+    assert "counted as running: e2e" in text
+
+
+def test_every_job_runs_when_no_trigger_is_chosen(demo_team: Team, demo_viewer: Client) -> None:
+    workflow = conditional_workflow(demo_team)
+    graph, pools = engine_workflow(workflow), engine_pools(demo_team)
+
+    response = demo_viewer.post(
+        reverse("scenario_calculate", args=[workflow.pk]),
+        form_data(engine_inputs.Scenario(), graph, pools),
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
+    assert not any(job.skipped for job in response.context["results"].analysis.jobs)
+
+
+def test_an_unknown_trigger_is_a_form_error_not_a_500(demo_team: Team, demo_viewer: Client) -> None:
+    workflow = conditional_workflow(demo_team)
+    graph, pools = engine_workflow(workflow), engine_pools(demo_team)
+    data = form_data(engine_inputs.Scenario(), graph, pools)
+    data["trigger"] = "release"
+
+    response = demo_viewer.post(
+        reverse("scenario_calculate", args=[workflow.pk]), data, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
