@@ -55,6 +55,11 @@ class WorkflowOverview:
     schedule: CurrentGraph | None = None
     timeout_note: str = ""  # the jobs with a default-timeout risk, counted
 
+    @property
+    def measured(self) -> bool:
+        """Whether any job has a run that counts: without one, every figure would be 0 s."""
+        return any(row.runs.used for row in self.rows)
+
 
 # GitHub cancels a job after `timeout-minutes`, 360 when the workflow does not say.
 DEFAULT_TIMEOUT_MINUTES = 360

@@ -6,6 +6,7 @@ from decider.engine.constrained import ScheduleError, constrained_schedule
 from decider.engine.durations import current_durations, proposed_durations
 from decider.engine.evidence import CacheEvidence, cache_evidence
 from decider.engine.explanations import Explanation, explain_seed
+from decider.engine.formatting import count
 from decider.engine.framework import FrameworkResult, apply_framework
 from decider.engine.inputs import (
     AppliedPreset,
@@ -129,6 +130,33 @@ def _skipped_take_no_runner(
     }
 
 
+# Names listed in one warning before the rest are counted: a 128-job workflow with no runs
+# imported gets one readable line, not a paragraph of names.
+LISTED_NAMES = 8
+
+
+def _some(names: list[str]) -> str:
+    """'a, b, c', or the first LISTED_NAMES and 'and N more'."""
+    if len(names) <= LISTED_NAMES:
+        return ", ".join(names)
+    return f"{', '.join(names[:LISTED_NAMES])} and {len(names) - LISTED_NAMES} more"
+
+
+def _unmeasured_warning(jobs: list[tuple[str, str]]) -> str:
+    """Few unmeasured jobs: each with its reason. Many: grouped by reason, with counts."""
+    if len(jobs) <= LISTED_NAMES:
+        names = ", ".join(f"{key} ({reason})" for key, reason in jobs)
+        return f"Unmeasured, counted as 0 s until estimated: {names}."
+    by_reason: dict[str, list[str]] = {}
+    for key, reason in jobs:
+        by_reason.setdefault(reason, []).append(key)
+    groups = "; ".join(
+        f"{count(len(keys), 'job')} with {reason}: {_some(keys)}"
+        for reason, keys in by_reason.items()
+    )
+    return f"Unmeasured, counted as 0 s until estimated, {count(len(jobs), 'job')}: {groups}."
+
+
 def _pct(saved: float, before: float) -> float:
     return saved / before * 100 if before else 0.0
 
@@ -216,10 +244,14 @@ def analyze(
     if scenario.trigger is not None:
         warnings += trigger_warnings(workflow, scenario.trigger, before_runs, after_runs)
     if unmeasured:
-        names = ", ".join(
-            f"{keys[job]} ({before_s.runs[job].unmeasured_reason})" for job in unmeasured
+        warnings.append(
+            _unmeasured_warning(
+                [
+                    (keys[job], before_s.runs[job].unmeasured_reason or "no usable run")
+                    for job in unmeasured
+                ]
+            )
         )
-        warnings.append(f"Unmeasured, counted as 0 s until estimated: {names}.")
         on_path = [
             keys[job]
             for job in unmeasured
@@ -233,7 +265,7 @@ def analyze(
                 else "lie on a critical path: each second they really take"
             )
             warnings.append(
-                f"{', '.join(on_path)} {lies} adds to that graph's wall clock. Estimate "
+                f"{_some(on_path)} {lies} adds to that graph's wall clock. Estimate "
                 f"{'it' if one else 'them'} to see the effect."
             )
     if any(pool.name == TOTAL for pool in pools):

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from django.db import transaction
 
+from decider.engine.formatting import count
 from decider.importers.bulk import insert_ignoring_conflicts
 from decider.importers.job_runs import BATCH_SIZE
 from decider.importers.matching import match_job_runs
@@ -39,7 +40,7 @@ class WorkflowStoreReport:
     def summary(self) -> str:
         verb = "imported" if self.created else "updated"
         parts = [f"{self.workflow.name} ({self.workflow.path}) {verb}:"]
-        parts.append(f"{len(self.jobs_added)} jobs added")
+        parts.append(f"{count(len(self.jobs_added), 'job')} added")
         if self.jobs_updated:
             parts.append(f"{len(self.jobs_updated)} updated")
         if self.jobs_removed:

@@ -400,3 +400,36 @@ def test_the_page_shows_timeouts_conditions_and_continue_on_error_per_job(
     assert "timeout 20 min" in text and "timeout 6 h (GitHub's default)" in text
     assert "continues on error" in text
     assert "if: <code>github.event_name == &#x27;push&#x27;</code>" in text
+
+
+def _big_workflow(team, jobs: int) -> Workflow:
+    workflow = WorkflowFactory(repository=RepositoryFactory(team=team))
+    first = JobFactory(workflow=workflow, key="setup", order=0)
+    for index in range(1, jobs):
+        job = JobFactory(workflow=workflow, key=f"shard-{index}", order=index)
+        job.needs.add(first)
+    return workflow
+
+
+def test_a_long_workflow_keeps_its_page_short(editor_client, team) -> None:
+    """A 128-job workflow with no runs: the uploads come first, the job table is folded behind
+    its count, and one sentence replaces 0 s figures and a list of 128 unmeasured jobs."""
+    workflow = _big_workflow(team, 128)
+    page = editor_client.get(reverse("repository", args=[workflow.repository.pk])).content.decode()
+    assert page.index('id="imports"') < page.index(f'id="workflow-{workflow.pk}"')
+    assert "128 jobs: show the table" in page
+    assert '<details class="job-list">' in page  # folded: no `open`
+    # One sentence says what is missing instead of 128 names (the engine counts them by reason
+    # where some jobs are measured: tests/engine/test_analysis.py).
+    assert "Unmeasured, counted as 0 s" not in page
+    assert "No measured runs yet, so no wall clock, compute or peak" in page
+    assert 'class="metrics"' not in page
+
+
+def test_a_short_measured_workflow_shows_its_figures_and_an_open_table(
+    demo_workflow, demo_editor
+) -> None:
+    page = demo_editor.get(reverse("repository", args=[demo_workflow.repository.pk]))
+    text = page.content.decode()
+    assert '<details class="job-list" open>' in text
+    assert 'class="metrics"' in text and "No measured runs yet" not in text
