@@ -95,9 +95,36 @@ def parse_workflow_files(
             records.append(_Expansion(workflows, calls, repository).run(workflow))
         except ImportRefused as refused:
             problems.extend(refused.problems)
+    problems.extend(_too_long(records))
     if problems:
         raise ImportRefused(problems)
     return records
+
+
+# Job keys and names are stored in columns of this many characters (`decider.models.Job`).
+MAX_JOB_NAME_CHARS = 300
+
+
+def _too_long(records: list[WorkflowRecord]) -> list[Problem]:
+    """Names a database column cannot hold, refused here with their place rather than as a
+    database error at the end (a matrix instance's name grows with every value, expressions
+    kept verbatim included)."""
+    return [
+        Problem(
+            message=(
+                f"The job {what} is {len(text):,} characters long; decider keeps at most "
+                f"{MAX_JOB_NAME_CHARS}."
+            ),
+            hint="Give the job a shorter `name:`, or shorter matrix values.",
+            source=record.path,
+            line=job.line,
+            field=f"jobs.{job.yaml_id}.name",
+        )
+        for record in records
+        for job in record.jobs
+        for what, text in (("key", job.key), ("name", job.name))
+        if len(text) > MAX_JOB_NAME_CHARS
+    ]
 
 
 def _resolve_calls(workflows: dict[str, WorkflowFile]) -> dict[tuple[str, str], str | None]:

@@ -795,3 +795,16 @@ def test_random_if_timeout_and_continue_on_error_never_raise_anything_but_import
         for job in workflow.jobs:
             assert job.timeout_minutes is None or 0 < job.timeout_minutes < float("inf")
             assert job.continue_on_error in ("no", "yes", "expression")
+
+
+def test_it_refuses_a_job_name_longer_than_the_database_keeps() -> None:
+    long_value = "v" * 320
+    yaml = (
+        "on: push\njobs:\n  ok:\n    runs-on: x\n  build:\n    runs-on: x\n"
+        f"    strategy:\n      matrix:\n        go: ['{long_value}']\n"
+    )
+    problem = refusal("long.yml", yaml)
+
+    assert problem.message.startswith("The job key is 3")
+    assert "decider keeps at most 300" in problem.message
+    assert (problem.source, problem.line, problem.field) == ("long.yml", 5, "jobs.build.name")
