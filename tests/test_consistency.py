@@ -97,6 +97,11 @@ def test_the_page_comparison_json_and_pdf_carry_the_demo_plans_figures(
     for figure in figures:
         assert figure in page
         assert figure in pdf
+    # Page 1 of the PDF names the idle saving the best case and gives the plan's loaded one.
+    assert plan.money.saved_s_per_pipeline is not None
+    assert _squeezed("One pipeline alone on idle runners (the best case)") in pdf
+    loaded = duration(plan.money.saved_s_per_pipeline)
+    assert _squeezed(f"the plan saves {loaded} per pipeline on average") in pdf
 
     out = io.StringIO()
     call_command("analyze", "--scenario", str(demo_scenario.pk), "--json", stdout=out)

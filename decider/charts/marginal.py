@@ -174,7 +174,9 @@ def _bar(x: float, y: float, width: float, height: float, fill: str, stroke: str
 
 
 def marginal_charts(plan: Plan, *, width: int = 960) -> list[tuple[str, str]]:
-    """(pool, chart) for every pool the plan sized, in the plan's order."""
+    """(pool, chart) for every pool the plan sized, in the plan's order. A series the work
+    budget cut short of the recommended count is left out: without its own bar the chart
+    would not show what the plan buys."""
     return [
         (
             pool.name,
@@ -188,5 +190,5 @@ def marginal_charts(plan: Plan, *, width: int = 960) -> list[tuple[str, str]]:
             ),
         )
         for index, pool in enumerate(plan.pools)
-        if pool.marginal
+        if any(step.runners == pool.recommended_runners for step in pool.marginal)
     ]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from decider.charts import marginal_charts
 from decider.engine.analysis import analyze
 from decider.engine.inputs import Scenario
 from decider.engine.limits import VERDICT_WORK_BUDGET
@@ -106,6 +107,17 @@ def test_a_runner_search_that_runs_out_of_budget_stops_and_says_so() -> None:
     # Six for the search and the plan; the runner charts take what the budget has left.
     charted = sum(1 for pool in plan.pools for step in pool.marginal if step.p90_wait_s is not None)
     assert simulator.runs == 6 + charted == plan.simulations_run
+    # The charts' runs stopped at the budget too: no series reaches two above its
+    # recommendation, and one cut short of the recommended count is not drawn.
+    assert all(
+        pool.marginal[-1].runners < pool.recommended_runners + 2
+        for pool in plan.pools
+        if pool.marginal
+    )
+    short = [
+        p.name for p in plan.pools if p.marginal and p.marginal[-1].runners < p.recommended_runners
+    ]
+    assert short and not {name for name, _ in marginal_charts(plan)} & set(short)
     stopped = {
         pool.name
         for pool in plan.pools
