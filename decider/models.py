@@ -251,6 +251,8 @@ class JobRun(models.Model):
         help_text="As GitHub reports it; empty when the source gave none (counted as success)",
     )
     runner_name = models.CharField(max_length=200, blank=True)
+    # GitHub's runner_group_name: with the labels, which pool served the job.
+    runner_group = models.CharField(max_length=200, blank=True)
     runner_labels = models.JSONField(default=list, blank=True)
 
     class Meta:

@@ -258,6 +258,7 @@ JOB_RUN_COLUMNS = [
     "duration_s",
     "conclusion",
     "runner_name",
+    "runner_group",
     "runner_labels",
 ]
 
@@ -274,6 +275,7 @@ def _job_run_row(job_id: int, record: JobRunRecord, run_ids: dict[int, int]) -> 
         record.seconds,
         record.conclusion or "",
         record.runner_name or "",
+        record.runner_group or "",
         record.runner_labels,
     )
 
