@@ -23,6 +23,8 @@ MAX_PIPELINES_PER_MONTH = 1_000_000.0
 MAX_PEOPLE_WAITING = 1000.0
 MAX_USD_PER_HOUR = 10_000.0  # a waiting person's loaded cost
 MAX_USD_PER_RUNNER_MONTH = 100_000.0  # a runner's price, even a large GPU machine
+# A per-minute rate: GitHub's dearest hosted size was under $1 a minute (Windows 96-core).
+MAX_USD_PER_MINUTE = 10.0
 # A duration someone types (estimate, override, target wait, background job length): three
 # days, far beyond GitHub's 6 h job limit on hosted runners.
 MAX_TYPED_DURATION_S = 72 * 3600.0
