@@ -55,6 +55,10 @@ class Rate(BaseModel):
             )
         return self
 
+    @property
+    def usd_per_hour(self) -> float:
+        return self.usd_per_minute * 60
+
     def in_force(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on < self.effective_to)
 
