@@ -49,6 +49,9 @@ FUTURE_SLACK = timedelta(days=1)
 SIMULATION_WORK_BUDGET = 6_000_000
 VERDICT_SIMULATION_WORK_BUDGET = 1_500_000
 VERDICT_WORK_BUDGET = 5_000_000
+# Which assumption matters (sensitivity.py) simulates the plan again at each end of three
+# ranges (twelve runs): its own budget, so the verdict's runs never crowd it out.
+SENSITIVITY_WORK_BUDGET = 2_000_000
 
 
 def latest_run_time(now: datetime) -> datetime:
