@@ -79,6 +79,7 @@ def test_the_page_comparison_json_and_pdf_carry_the_demo_plans_figures(
         "pipelines_per_month": 900,
         "pipelines_per_hour": 2,
         "loaded_usd_per_hour": 100,
+        "growth_pct_per_month": 10,
     }
     demo_scenario.snapshot = None  # recomputed from today's data with the money inputs
     demo_scenario.save()
@@ -98,6 +99,11 @@ def test_the_page_comparison_json_and_pdf_carry_the_demo_plans_figures(
     figures.append(_squeezed(analysis.sensitivity.summary))
     for swing in analysis.sensitivity.swings:
         figures += [_squeezed(swing.range_text), _squeezed(signed_usd(swing.net_at_high_usd))]
+
+    # When growth breaks it: its sentence and the last month's runners and price.
+    assert analysis.growth is not None and analysis.growth.months
+    figures.append(_squeezed(analysis.growth.summary))
+    figures.append(_squeezed(usd(analysis.growth.months[-1].usd_per_month)))
 
     page = _squeezed(
         html.unescape(
@@ -119,6 +125,7 @@ def test_the_page_comparison_json_and_pdf_carry_the_demo_plans_figures(
     reported = json.loads(out.getvalue())
     assert reported["plan"] == plan.model_dump(mode="json")
     assert reported["sensitivity"] == analysis.sensitivity.model_dump(mode="json")
+    assert reported["growth"] == analysis.growth.model_dump(mode="json")
 
     copy = demo_editor.post(reverse("scenario_duplicate", args=[demo_scenario.pk]))
     assert copy.status_code == 302

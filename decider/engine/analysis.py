@@ -8,6 +8,7 @@ from decider.engine.evidence import CacheEvidence, cache_evidence
 from decider.engine.explanations import Explanation, explain_seed
 from decider.engine.formatting import count
 from decider.engine.framework import FrameworkResult, apply_framework
+from decider.engine.growth import Growth, growth
 from decider.engine.inputs import (
     AppliedPreset,
     Pool,
@@ -98,6 +99,7 @@ class Analysis(BaseModel):
     decision: Decision | None  # None when asked not to simulate
     plan: Plan
     sensitivity: Sensitivity | None = None  # which assumption matters; None: not simulated
+    growth: Growth | None = None  # when growth breaks it; None: not simulated
     cache_evidence: CacheEvidence
     safety: Safety
     presets: list[AppliedPreset]
@@ -313,9 +315,10 @@ def analyze(
     )
     plan = make_plan(plan_inputs, simulate=simulator is not None)
     decision = None
-    assumptions = None
+    assumptions = projection = None
     if simulator is not None:
         assumptions = sensitivity(plan_inputs, plan)
+        projection = growth(plan_inputs, plan)
         decision = decide(
             plan,
             runner_pools,
@@ -371,6 +374,7 @@ def analyze(
         decision=decision,
         plan=plan,
         sensitivity=assumptions,
+        growth=projection,
         cache_evidence=cache_evidence(workflow, scenario),
         safety=gate_safety(workflow, before_needs, after_needs),
         presets=scenario.presets,

@@ -52,6 +52,11 @@ VERDICT_WORK_BUDGET = 5_000_000
 # Which assumption matters (sensitivity.py) simulates the plan again at each end of three
 # ranges (twelve runs): its own budget, so the verdict's runs never crowd it out.
 SENSITIVITY_WORK_BUDGET = 2_000_000
+# Growth (growth.py) confirms a year of monthly runner needs by simulation, one or two runs a
+# month: its own budget too; months past it keep their estimate and say so.
+GROWTH_WORK_BUDGET = 2_000_000
+# Pipelines growing by at most this share a month (a team doubling every month is 100%).
+MAX_GROWTH_PCT_PER_MONTH = 100.0
 
 
 def latest_run_time(now: datetime) -> datetime:
@@ -66,6 +71,10 @@ HELP = {
     "people_waiting": f"0 to {MAX_PEOPLE_WAITING:,.0f} people.",
     "usd_per_hour": f"$0 to ${MAX_USD_PER_HOUR:,.0f} per hour.",
     "usd_per_runner_month": f"$0 to ${MAX_USD_PER_RUNNER_MONTH:,.0f} per runner per month.",
+    "growth_pct_per_month": (
+        f"0 to {MAX_GROWTH_PCT_PER_MONTH:.0f}%: how much more pipelines arrive each month "
+        "(needs pipelines per hour). Empty: no projection."
+    ),
     "typed_duration": (
         f"0 to {MAX_TYPED_DURATION_S:,.0f} seconds ({MAX_TYPED_DURATION_S / 3600:.0f} h)."
     ),

@@ -36,9 +36,7 @@ from decider.engine.formatting import count, number, percent, signed_usd, usd
 from decider.engine.limits import SENSITIVITY_WORK_BUDGET
 from decider.engine.plan import Plan, PlanInputs
 from decider.engine.pool_simulation import (
-    BudgetedSimulator,
     GraphCase,
-    Simulate,
     SimulationSetup,
 )
 from decider.engine.simulation import WorkBudgetExceeded
@@ -242,11 +240,10 @@ def _simulated_swings(inputs: PlanInputs, plan: Plan) -> list[Swing]:
     per_second = money.pipelines_per_month * money.people_waiting_per_pipeline
     per_second *= money.loaded_usd_per_hour / 3600
     setup = replace(
-        inputs.setup,
+        inputs.setup.with_own_budget(SENSITIVITY_WORK_BUDGET),
         scenario=inputs.setup.scenario.model_copy(
             update={"simulated_pipelines": plan.simulated_pipelines}
         ),
-        simulator=BudgetedSimulator(_plain(inputs.setup), budget=SENSITIVITY_WORK_BUDGET),
     )
     inventory = {pool.name: pool.runners for pool in inputs.inventory}
     recommended = {pool.name: pool.recommended_runners for pool in plan.pools}
@@ -351,13 +348,6 @@ def _crossing(points: list[tuple[float, float | None]]) -> float | None:
         if (y0 > 0) != (y1 > 0) and y1 != y0:
             return x0 + (x1 - x0) * (0 - y0) / (y1 - y0)
     return None
-
-
-def _plain(setup: SimulationSetup) -> Simulate:
-    """The simulator without the verdict's budget (which it has spent): these runs have their
-    own."""
-    simulator = setup.simulator
-    return simulator.simulator if isinstance(simulator, BudgetedSimulator) else simulator
 
 
 def _scaled(case: GraphCase, scale: float) -> GraphCase:
