@@ -29,9 +29,8 @@ from decider.engine.formatting import usd
 from decider.engine.limits import GROWTH_WORK_BUDGET, MAX_RUNNERS
 from decider.engine.plan import Plan, PlanInputs, sized_pools
 from decider.engine.pool_simulation import GraphCase, SimulationSetup
-from decider.engine.queueing import erlang_c_wait_percentile
 from decider.engine.simulation import WorkBudgetExceeded
-from decider.engine.sizing import PoolSizing, pipeline_wait, run_with
+from decider.engine.sizing import PoolSizing, erlang_estimate, pipeline_wait, run_with
 
 MONTHS = 12
 
@@ -153,34 +152,6 @@ def _why_not(plan: Plan, rate_pct: float | None, per_hour: float | None) -> str 
             "number at once, which do not grow with arrivals."
         )
     return None
-
-
-def erlang_estimate(setup: SimulationSetup, case: GraphCase, pool_name: str) -> int:
-    """The fewest runners whose Erlang C p90 wait is at most the target: the pool as one
-    M/M/c queue of its other work and the pipelines' jobs on it, at their mean lengths."""
-    pool = next(p for p in setup.pools if p.name == pool_name)
-    target = setup.scenario.target_queue_wait_s
-    per_s = (setup.scenario.pipelines_per_hour or 0.0) / 3600
-    jobs = [
-        case.seconds[job]
-        for job, placement in case.placements.items()
-        if placement.pools and placement.pools[0] == pool_name and case.seconds[job] > 0
-    ]
-    background_s = setup.background_s.get(pool_name) or 0.0
-    background_rate = (
-        pool.baseline_utilization * pool.runners / background_s if background_s else 0.0
-    )
-    arrivals = background_rate + per_s * len(jobs)
-    busy = background_rate * background_s + per_s * sum(jobs)  # runners busy on average
-    if arrivals <= 0 or busy <= 0:
-        return 1
-    service_rate = arrivals / busy  # 1 / the mean job length of the mix
-    runners = max(1, int(busy) + 1)
-    while runners < MAX_RUNNERS:
-        if erlang_c_wait_percentile(runners, arrivals, service_rate, 0.9) <= target:
-            return runners
-        runners += 1
-    return MAX_RUNNERS
 
 
 def _confirmed(

@@ -14,9 +14,11 @@ from decider.engine import growth as growth_module
 from decider.engine.analysis import Analysis, analyze
 from decider.engine.inputs import Pool, Scenario
 from decider.engine.pool_simulation import GraphCase, SimulationSetup
+from decider.engine.pools import Placement
 from decider.engine.presets import apply_preset
 from decider.engine.queueing import erlang_c_wait_percentile
 from decider.engine.simulation import Percentiles, PoolStats, SimulationInput, SimulationResult
+from decider.engine.sizing import erlang_estimate, lower_bound, size_pools
 from tests.engine.seed import seed_pools, seed_workflow
 
 RUNNERS_PER_PIPELINE_AN_HOUR = 10
@@ -147,7 +149,7 @@ def test_the_erlang_estimate_is_the_fewest_runners_within_the_target(
     empty = GraphCase(
         needs={}, seconds={}, placements={}, unconstrained_wall_clock_s=0, peak_runners={}
     )
-    estimate = growth_module.erlang_estimate(setup, empty, "p")
+    estimate = erlang_estimate(setup, empty, "p")
     arrivals = utilization * runners / job_s
     if arrivals == 0:
         assert estimate == 1
@@ -155,3 +157,43 @@ def test_the_erlang_estimate_is_the_fewest_runners_within_the_target(
     assert erlang_c_wait_percentile(estimate, arrivals, 1 / job_s, 0.9) <= target
     if estimate > 1 and estimate - 1 > utilization * runners:
         assert erlang_c_wait_percentile(estimate - 1, arrivals, 1 / job_s, 0.9) > target
+
+
+class RecordsRunners(WaitsUnderLoad):
+    """WaitsUnderLoad that notes the runner counts of each simulation, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: list[int] = []
+
+    def __call__(self, inp: SimulationInput) -> SimulationResult:
+        self.counts.append(inp.pools[0].runners)
+        return super().__call__(inp)
+
+
+def test_the_runner_search_starts_where_erlang_c_puts_the_need() -> None:
+    """Issue 12, "size from a wait target": the plan's search starts from Erlang C's count
+    (here far above the stability bound) and the simulation confirms or moves it."""
+    pool = Pool(name="p", labels=["p"], runners=40, baseline_utilization=0.5)
+    simulator = RecordsRunners()
+    setup = SimulationSetup(
+        pools=(pool,),
+        background_s={"p": 600.0},
+        scenario=Scenario(pipelines_per_hour=3, target_queue_wait_s=5),
+        seed=1,
+        simulator=simulator,
+    )
+    case = GraphCase(
+        needs={0: []},
+        seconds={0: 300.0},
+        placements={0: Placement(group="p", pools=["p"])},
+        unconstrained_wall_clock_s=300,
+        peak_runners={"p": 1},
+    )
+    start = erlang_estimate(setup, case, "p")
+    assert start > lower_bound(setup, case, "p") + 2  # a 5 s p90 target needs headroom
+    (sized,), rounds = size_pools(setup, case, ["p"])
+    assert simulator.counts[0] == start
+    # The known queue meets the target from 30 runners (3 pipelines an hour x 10).
+    assert sized.needed == max(need_at(3), sized.lower_bound)
+    assert rounds == len(simulator.counts)
