@@ -72,9 +72,7 @@ def run_once(history: int) -> None:
         from decider.adapter.whatif import WhatIf
         from decider.models import Scenario
 
-        row = Scenario.objects.select_related("workflow__repository__team").get(
-            name=DEMO_SCENARIO
-        )
+        row = Scenario.objects.select_related("workflow__repository__team").get(name=DEMO_SCENARIO)
         user = get_user_model().objects.get(username="demo")
         today = WhatIf.of(row.workflow)
         scenario = analyse_saved(row).scenario
@@ -83,7 +81,10 @@ def run_once(history: int) -> None:
         def save() -> None:
             content = new_version(row, scenario, today, name=row.name, note=row.note)
             assert row.save_version(
-                user, edited_version=row.version, name=row.name, note=row.note,
+                user,
+                edited_version=row.version,
+                name=row.name,
+                note=row.note,
                 **content.as_fields(),
             )
 
@@ -105,7 +106,9 @@ def run_once(history: int) -> None:
             lambda: client.get(f"/scenarios/{row.pk}/").status_code == 200
         )
         print(f"\n== history: {runs:,} job runs in the workflow's snapshot ==")
-        print(f"snapshot stored          {size / 1_000_000:8.2f} MB ({size / max(runs, 1):.0f} bytes per job run)")
+        print(
+            f"snapshot stored          {size / 1_000_000:8.2f} MB ({size / max(runs, 1):.0f} bytes per job run)"
+        )
         print(f"save a version           {save_median:8.1f} ms (best {save_best:.1f})")
         print(f"analyse_saved (re-open)  {open_median:8.1f} ms (best {open_best:.1f})")
         print(f"GET the saved page       {page_median:8.1f} ms (best {page_best:.1f})")
