@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from decider.adapter.saved import stored_scenario
 from decider.adapter.snapshots import take_snapshot
 from decider.adapter.whatif import WhatIf
+from decider.engine.formatting import count
 from decider.models import Repository, RunnerPool, Scenario, ScenarioVersion, Workflow
 
 
@@ -43,6 +44,14 @@ def kept_by_deleting(scenarios: QuerySet[Scenario]) -> Kept:
         versions=versions.count(),
         given_snapshots=versions.filter(snapshot__isnull=True).count(),
     )
+
+
+def kept_sentence(kept: int) -> str:
+    """' 2 saved scenarios of it stay, with the same figures.' ('' when none)."""
+    if not kept:
+        return ""
+    stay = "stays" if kept == 1 else "stay"
+    return f" {count(kept, 'saved scenario')} of it {stay}, with the same figures."
 
 
 class _Today:

@@ -116,10 +116,11 @@ def take_snapshot(whatif: WhatIf) -> dict[str, Any]:
 
 
 # Per process: a snapshot's digest -> the WhatIf read from it, up to CACHED_RUNS job runs in
-# all. Reading 100k runs back into engine samples is most of what opening a saved version
-# costs; a version never changes once saved, so it is read once per process.
+# all (about 63 MB; the newest one is kept whatever its size). Reading 100k runs back into
+# engine samples is most of what opening a saved version costs; a version never changes once
+# saved, so it is read once per process.
 _CACHE: OrderedDict[str, WhatIf] = OrderedDict()
-CACHED_RUNS = 200_000
+CACHED_RUNS = 100_000
 _LOCK = threading.Lock()
 
 

@@ -14,11 +14,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from decider.adapter.deletions import delete_repository, delete_workflow, kept_by_deleting
+from decider.adapter.deletions import (
+    delete_repository,
+    delete_workflow,
+    kept_by_deleting,
+    kept_sentence,
+)
 from decider.adapter.overview import repository_overviews
 from decider.adapter.saved import listed_scenarios
 from decider.adapter.whatif import WhatIf
-from decider.engine.formatting import count
 from decider.importers.job_runs import open_runs
 from decider.importers.problems import ImportRefused, Problem
 from decider.importers.store import (
@@ -169,7 +173,7 @@ def workflow_delete(request: AuthenticatedHttpRequest, workflow_id: int) -> Http
         }
         return _delete_page(request, context)
     kept = delete_workflow(workflow)
-    messages.success(request, f"Deleted workflow {workflow.name}.{_kept_words(kept)}")
+    messages.success(request, f"Deleted workflow {workflow.name}.{kept_sentence(kept)}")
     return redirect("repository", repository_id=workflow.repository_id)
 
 
@@ -191,15 +195,8 @@ def repository_delete(request: AuthenticatedHttpRequest, repository_id: int) -> 
         }
         return _delete_page(request, context)
     kept = delete_repository(repository)
-    messages.success(request, f"Deleted repository {repository.name}.{_kept_words(kept)}")
+    messages.success(request, f"Deleted repository {repository.name}.{kept_sentence(kept)}")
     return redirect("dashboard")
-
-
-def _kept_words(kept: int) -> str:
-    if not kept:
-        return ""
-    stay = "stays" if kept == 1 else "stay"
-    return f" {count(kept, 'saved scenario')} of it {stay}, with the same figures."
 
 
 def _declared_length(request: AuthenticatedHttpRequest) -> int:

@@ -323,7 +323,11 @@ def scenario_delete(request: HtmxHttpRequest, scenario_id: int) -> HttpResponse:
 @require_GET
 def workflow_scenarios(request: HtmxHttpRequest, workflow_id: int) -> HttpResponse:
     workflow = access.workflow_or_404(request, workflow_id)
-    rows = list(workflow.scenarios.select_related("created_by", "updated_by"))
+    rows = list(
+        access.scenarios(request)
+        .filter(workflow=workflow)
+        .select_related("workflow__repository", "created_by", "updated_by")
+    )
     context = {
         "workflow": workflow,
         "scenarios": listed_scenarios(rows, LISTED_WITH_FIGURES),
