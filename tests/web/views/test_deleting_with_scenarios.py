@@ -236,3 +236,19 @@ def _copy_of_detached(row: Scenario) -> Scenario:
         repository_name=kept.repository_name,
         workflow_deleted_at=kept.workflow_deleted_at,
     )
+
+
+def test_a_version_without_data_left_says_why_instead_of_failing(
+    demo_scenario: Scenario, demo_editor: Client
+) -> None:
+    """Only a workflow deleted some other way (the admin) can leave a version without a
+    snapshot and without its workflow: it says so in plain words, never a 500."""
+    _forget_snapshots(demo_scenario)
+    Scenario.objects.filter(pk=demo_scenario.pk).update(workflow=None)
+    page = demo_editor.get(reverse("scenario", args=[demo_scenario.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "its workflow was deleted, and this version was saved before decider kept" in text
+    assert "No figures can be shown for this version" in text
+    pdf = demo_editor.get(reverse("scenario_pdf", args=[demo_scenario.pk]))
+    assert pdf.status_code == 409
