@@ -368,6 +368,7 @@ class ScenarioQuerySet(models.QuerySet["Scenario"]):
             scenario = self.create(
                 team=workflow.repository.team,
                 workflow=workflow,
+                **Scenario.names_of(workflow),
                 name=name,
                 note=note,
                 inputs=inputs,
@@ -391,10 +392,22 @@ class ScenarioQuerySet(models.QuerySet["Scenario"]):
 
 
 class Scenario(models.Model):
-    """A saved what-if; its fields are its latest version (the history is in `versions`)."""
+    """A saved what-if; its fields are its latest version (the history is in `versions`).
+
+    It outlives its workflow: deleting the workflow (or its repository) leaves `workflow`
+    empty, and the scenario is shown from its snapshots under the names kept here. Who may see
+    it is decided by `team`, never through the workflow."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="scenarios")
-    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="scenarios")
+    workflow = models.ForeignKey(
+        Workflow, on_delete=models.SET_NULL, null=True, blank=True, related_name="scenarios"
+    )
+    # The workflow's names when the scenario was saved (and when the workflow was deleted):
+    # what its pages, lists and PDFs say once the workflow is gone.
+    workflow_name = models.CharField(max_length=200, blank=True)
+    workflow_path = models.CharField(max_length=300, blank=True)
+    repository_name = models.CharField(max_length=200, blank=True)
+    workflow_deleted_at = models.DateTimeField(null=True, blank=True)
     name = models.CharField(max_length=200)
     note = models.TextField(blank=True)
     inputs = models.JSONField(default=dict, help_text="The engine's scenario input model as JSON")
@@ -424,6 +437,48 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def names_of(workflow: Workflow) -> dict[str, str]:
+        """The names a scenario keeps of its workflow, as fields."""
+        return {
+            "workflow_name": workflow.name,
+            "workflow_path": workflow.path,
+            "repository_name": workflow.repository.name,
+        }
+
+    @property
+    def workflow_deleted(self) -> bool:
+        return self.workflow_id is None
+
+    @property
+    def workflow_label(self) -> str:
+        """The workflow's name: today's, or the one kept when it was deleted."""
+        return self.workflow.name if self.workflow is not None else self.workflow_name
+
+    @property
+    def workflow_file(self) -> str:
+        return self.workflow.path if self.workflow is not None else self.workflow_path
+
+    @property
+    def repository_label(self) -> str:
+        if self.workflow is not None:
+            return self.workflow.repository.name
+        return self.repository_name
+
+    @property
+    def deleted_workflow_notice(self) -> str:
+        """What every view of a scenario whose workflow is gone says first ('' otherwise)."""
+        if not self.workflow_deleted:
+            return ""
+        when = (
+            f" on {timezone.localtime(self.workflow_deleted_at):%Y-%m-%d}"
+            if self.workflow_deleted_at
+            else ""
+        )
+        name = self.workflow_name or "(name not kept)"
+        where = f" in {self.repository_name}" if self.repository_name else ""
+        return f"Its workflow {name}{where} was deleted{when}; these are the figures as saved."
 
     def save_version(
         self,

@@ -69,7 +69,7 @@ class Comparison:
         """Each distinct workflow compared, 'repository · workflow', in column order."""
         return list(
             dict.fromkeys(
-                f"{c.row.workflow.repository.name} · {c.row.workflow.name}" for c in self.columns
+                f"{c.row.repository_label} · {c.row.workflow_label}" for c in self.columns
             )
         )
 

@@ -1,5 +1,8 @@
-"""A saved scenario against today's workflow: the one way the page, the comparison, the PDF
-and `export_pdf` analyse it."""
+"""A saved scenario against today's workflow: the one way the page, the comparison, the PDF,
+`export_pdf` and `analyze --scenario` analyse it.
+
+A scenario whose workflow was deleted has no "today": it is shown from its snapshot alone,
+says so first (`Scenario.deleted_workflow_notice`), and cannot be edited or recalculated."""
 
 from __future__ import annotations
 
@@ -30,6 +33,10 @@ class ScenarioNoLongerFits(Exception):
         )
 
 
+NO_SNAPSHOT_LEFT = (
+    "its workflow was deleted, and this version was saved before decider kept the data its "
+    "figures come from"
+)
 LEGACY_NOTICE = (
     "This version was saved before decider kept snapshots: its figures use today's data. "
     "Save it again to keep them."
@@ -43,10 +50,20 @@ class SavedAnalysis:
     computed_from: WhatIf  # the version's snapshot (today's data for versions before them)
     scenario: engine_inputs.Scenario  # the version's inputs, on computed_from's job ids
     results: ScenarioResults
-    today: WhatIf
-    # The inputs mapped onto today's jobs, for the what-if form; None when they no longer fit.
+    today: WhatIf | None  # None: the workflow was deleted
+    # The inputs mapped onto today's jobs, for the what-if form; None when they no longer fit
+    # (or the workflow is gone).
     editable: engine_inputs.Scenario | None
     changes: list[str]  # how today's data differs from the version's, in words
+
+    @property
+    def workflow_deleted(self) -> bool:
+        return self.today is None
+
+    @property
+    def notices(self) -> list[str]:
+        """What a reader must know first about where the figures come from."""
+        return [self.row.deleted_workflow_notice] if self.workflow_deleted else []
 
     @property
     def number(self) -> int:
@@ -96,6 +113,11 @@ def _job_keys(graph: engine_inputs.Workflow) -> list[str]:
     return [job.key for job in sorted(graph.jobs, key=lambda job: job.id)]
 
 
+def todays_data(row: Scenario) -> WhatIf | None:
+    """The scenario's workflow's data as it is now; None when the workflow was deleted."""
+    return WhatIf.of(row.workflow) if row.workflow is not None else None
+
+
 def analyse_saved(
     row: Scenario, version: ScenarioVersion | None = None, *, today: WhatIf | None = None
 ) -> SavedAnalysis:
@@ -105,8 +127,12 @@ def analyse_saved(
     Raises ScenarioNoLongerFits when its inputs do not validate against its own data.
     """
     content: Scenario | ScenarioVersion = version or row
-    today = today or WhatIf.of(row.workflow)
+    if today is None:
+        today = todays_data(row)
+    if today is None and content.snapshot is None:
+        raise ScenarioNoLongerFits(row, NO_SNAPSHOT_LEFT)
     if content.snapshot is None:
+        assert today is not None
         try:
             stored = stored_scenario(content.inputs, content.job_keys, today.graph, today.pools)
         except ValidationError as error:
@@ -128,12 +154,6 @@ def analyse_saved(
         )
     except ValidationError as error:
         raise ScenarioNoLongerFits(row, validation_problems(error)) from error
-    try:
-        editable: engine_inputs.Scenario | None = stored_scenario(
-            content.inputs, _job_keys(then.graph), today.graph, today.pools
-        ).scenario
-    except ValidationError:
-        editable = None
     return SavedAnalysis(
         row=row,
         version=content,
@@ -141,9 +161,24 @@ def analyse_saved(
         scenario=scenario,
         results=then.results(scenario, verdict=True),
         today=today,
-        editable=editable,
-        changes=data_changes(then, today),
+        editable=_editable(content, then, today),
+        changes=data_changes(then, today) if today is not None else [],
     )
+
+
+def _editable(
+    content: Scenario | ScenarioVersion, then: WhatIf, today: WhatIf | None
+) -> engine_inputs.Scenario | None:
+    """The version's inputs on today's jobs and pools; None when they no longer fit them or
+    there is no today (the workflow was deleted)."""
+    if today is None:
+        return None
+    try:
+        return stored_scenario(
+            content.inputs, _job_keys(then.graph), today.graph, today.pools
+        ).scenario
+    except ValidationError:
+        return None
 
 
 def analyse_saved_rows(rows: list[Scenario]) -> list[SavedAnalysis]:
@@ -151,11 +186,11 @@ def analyse_saved_rows(rows: list[Scenario]) -> list[SavedAnalysis]:
     scenarios of one workflow reads it once, not four times).
 
     Raises ScenarioNoLongerFits for the first row that no longer fits."""
-    todays: dict[int, WhatIf] = {}
+    todays: dict[int | None, WhatIf | None] = {}
     analyses = []
     for row in rows:
         if row.workflow_id not in todays:
-            todays[row.workflow_id] = WhatIf.of(row.workflow)
+            todays[row.workflow_id] = todays_data(row)
         analyses.append(analyse_saved(row, today=todays[row.workflow_id]))
     return analyses
 
@@ -168,20 +203,21 @@ class ListedScenario:
 
 
 def listed_scenarios(
-    rows: list[Scenario], limit: int, todays: dict[int, WhatIf] | None = None
+    rows: list[Scenario], limit: int, todays: dict[int | None, WhatIf | None] | None = None
 ) -> list[ListedScenario]:
     """Every row, the first `limit` with their key figures: each needs an analysis (cached,
     but a simulation the first time), so a long list does not analyse them all.
     `todays`: workflows' data already read, by workflow id."""
     listed = []
     # Scenarios of one workflow share its data: read it once.
-    workflows: dict[int, WhatIf] = dict(todays or {})
+    workflows: dict[int | None, WhatIf | None] = dict(todays or {})
     for index, row in enumerate(rows):
         if index >= limit:
             listed.append(ListedScenario(row, None))
             continue
-        today = workflows.get(row.workflow_id) or WhatIf.of(row.workflow)
-        workflows[row.workflow_id] = today
+        if row.workflow_id not in workflows:
+            workflows[row.workflow_id] = todays_data(row)
+        today = workflows[row.workflow_id]
         try:
             analysed = analyse_saved(row, today=today)
             listed.append(ListedScenario(row, key_figures(analysed.results)))

@@ -5,37 +5,166 @@ run it came from and its conclusion) and the pools as they were. Recomputing fro
 same figures whatever has been imported or edited since; `data_changes` says what has.
 Snapshots saved before conclusions were kept have none on their runs: those count as
 successful, as every run did when they were saved, so their figures stay the same.
+
+Formats. 1 (until issue 10) stored every run as a JSON object inside its job: about 106 bytes
+a run, 10.6 MB for a workflow with 100k job runs, written on every save and read on every
+visit. 2 stores the runs apart, as columns (per job: durations, creation times in integer
+microseconds, run ids, conclusions as indexes into one table) compressed with zlib: the same
+four values per run, exactly (floats round-trip through JSON, times are whole microseconds,
+as the database keeps them), so the same figures, at a few bytes a run. Both are read.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+import threading
+import zlib
+from collections import OrderedDict
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from decider.adapter.whatif import WhatIf
 from decider.engine import inputs as engine_inputs
 from decider.engine.runs import counted
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 # Past this many changed jobs or pools, the notice counts them instead of naming each one.
 NAMED_CHANGES = 6
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_SAMPLES = TypeAdapter(list[engine_inputs.Sample])
 
 
 class Snapshot(BaseModel):
-    format: int = SNAPSHOT_FORMAT
+    """Format 1: the runs inside the workflow's jobs."""
+
+    format: int = 1
     workflow: engine_inputs.Workflow
     pools: list[engine_inputs.Pool]
 
 
+def _microseconds(moment: datetime | None) -> int | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # the database gives aware times; a naive one is taken as UTC
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _packed_runs(graph: engine_inputs.Workflow) -> str:
+    """Every job's runs as compressed columns, in the graph's job order."""
+    conclusions: dict[str | None, int] = {}
+    jobs = []
+    for job in graph.jobs:
+        jobs.append(
+            {
+                "duration_s": [sample.duration_s for sample in job.samples],
+                "created_at_us": [_microseconds(sample.created_at) for sample in job.samples],
+                "run_id": [sample.run_id for sample in job.samples],
+                "conclusion": [
+                    conclusions.setdefault(sample.conclusion, len(conclusions))
+                    for sample in job.samples
+                ],
+            }
+        )
+    columns = {"conclusions": list(conclusions), "jobs": jobs}
+    text = json.dumps(columns, separators=(",", ":"), allow_nan=False)
+    return base64.b64encode(zlib.compress(text.encode(), 6)).decode("ascii")
+
+
+def _unpacked_runs(packed: str) -> list[list[engine_inputs.Sample]]:
+    """Each job's samples, validated as any engine input is."""
+    columns = json.loads(zlib.decompress(base64.b64decode(packed)))
+    table = columns["conclusions"]
+    runs = []
+    for job in columns["jobs"]:
+        runs.append(
+            _SAMPLES.validate_python(
+                [
+                    {
+                        "duration_s": duration,
+                        "created_at": None if created is None else _EPOCH + created * _MICROSECOND,
+                        "run_id": run_id,
+                        "conclusion": table[conclusion],
+                    }
+                    for duration, created, run_id, conclusion in zip(
+                        job["duration_s"],
+                        job["created_at_us"],
+                        job["run_id"],
+                        job["conclusion"],
+                        strict=True,
+                    )
+                ]
+            )
+        )
+    return runs
+
+
 def take_snapshot(whatif: WhatIf) -> dict[str, Any]:
-    """The JSON stored with a version."""
-    return Snapshot(workflow=whatif.graph, pools=whatif.pools).model_dump(mode="json")
+    """The JSON stored with a version (format 2)."""
+    graph = whatif.graph.model_dump(mode="json", exclude={"jobs": {"__all__": {"samples"}}})
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "workflow": graph,
+        "pools": [pool.model_dump(mode="json") for pool in whatif.pools],
+        "runs": _packed_runs(whatif.graph),
+    }
+
+
+# Per process: a snapshot's digest -> the WhatIf read from it, up to CACHED_RUNS job runs in
+# all (about 63 MB; the newest one is kept whatever its size). Reading 100k runs back into
+# engine samples is most of what opening a saved version costs; a version never changes once
+# saved, so it is read once per process.
+_CACHE: OrderedDict[str, WhatIf] = OrderedDict()
+CACHED_RUNS = 100_000
+_LOCK = threading.Lock()
+
+
+def _digest(data: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _size(whatif: WhatIf) -> int:
+    return sum(len(job.samples) for job in whatif.graph.jobs)
 
 
 def whatif_from_snapshot(data: dict[str, Any]) -> WhatIf:
-    snapshot = Snapshot.model_validate(data)
-    return WhatIf(graph=snapshot.workflow, pools=snapshot.pools)
+    """The data a version was computed from, whichever format it was stored in."""
+    digest = _digest(data)
+    with _LOCK:
+        cached = _CACHE.get(digest)
+        if cached is not None:
+            _CACHE.move_to_end(digest)
+            return cached
+    whatif = _read(data, runs_key=f"snapshot:{digest}")
+    with _LOCK:
+        _CACHE[digest] = whatif
+        while len(_CACHE) > 1 and sum(_size(kept) for kept in _CACHE.values()) > CACHED_RUNS:
+            _CACHE.popitem(last=False)
+    return whatif
+
+
+def _read(data: dict[str, Any], runs_key: str) -> WhatIf:
+    if data.get("format", 1) == 1:
+        snapshot = Snapshot.model_validate(data)
+        return WhatIf(graph=snapshot.workflow, pools=snapshot.pools, runs_key=runs_key)
+    runs = _unpacked_runs(data["runs"])
+    jobs = data["workflow"]["jobs"]
+    if len(runs) != len(jobs):
+        raise ValueError("a snapshot's runs do not match its jobs")
+    # The samples are validated already: pydantic takes model instances as they are.
+    graph = engine_inputs.Workflow.model_validate(
+        {
+            **data["workflow"],
+            "jobs": [{**job, "samples": samples} for job, samples in zip(jobs, runs, strict=True)],
+        }
+    )
+    pools = [engine_inputs.Pool.model_validate(pool) for pool in data["pools"]]
+    return WhatIf(graph=graph, pools=pools, runs_key=runs_key)
 
 
 def _listed(names: list[str]) -> str:

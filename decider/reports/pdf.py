@@ -81,9 +81,11 @@ class ScenarioReport:
     def warnings(self) -> list[str]:
         """What a reader must know about the data behind the figures."""
         changes = self.saved.changes
-        if not self.saved.from_snapshot or not changes:
-            return changes
-        return ["The figures are as saved. Since then the data changed: " + " ".join(changes)]
+        if self.saved.from_snapshot and changes:
+            changes = [
+                f"The figures are as saved. Since then the data changed: {' '.join(changes)}"
+            ]
+        return [*self.saved.notices, *changes]
 
     @property
     def verdict_title(self) -> str:

@@ -122,12 +122,18 @@ class Command(DatabaseCommand):
 
 
 def _saved(scenario_id: int) -> Analysis:
-    row = Scenario.objects.filter(pk=scenario_id).select_related("workflow").first()
+    """The saved scenario's figures; a deleted workflow's scenario says so first among the
+    warnings (its figures are those saved, from its snapshot)."""
+    row = Scenario.objects.filter(pk=scenario_id).select_related("workflow__repository").first()
     if row is None:
         raise CommandError(f"No saved scenario has id {scenario_id}.")
     try:
-        return analyse_saved(row).results.analysis
+        saved = analyse_saved(row)
     except ScenarioNoLongerFits as error:
         raise CommandError(
             f"Scenario {scenario_id} no longer fits its workflow: {error.problems}"
         ) from error
+    analysis = saved.results.analysis
+    if not saved.notices:
+        return analysis
+    return analysis.model_copy(update={"warnings": [*saved.notices, *analysis.warnings]})

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from decider.adapter.comparison import comparison_table
 from decider.adapter.saved import ScenarioNoLongerFits, analyse_saved_rows
+from decider.models import Scenario
 from decider.web import access
 from decider.web.forms.compare import UNKNOWN, CompareForm
 from decider.web.request import AuthenticatedHttpRequest
@@ -37,10 +38,18 @@ def _way_back(request: AuthenticatedHttpRequest) -> str:
     ):
         back = urlsplit(came_from).path
     else:
-        first = access.scenarios(request).filter(pk__in=ids).select_related("workflow").first()
-        back = reverse("workflow_scenarios", args=[first.workflow_id]) if first else "/"
+        first = access.scenarios(request).filter(pk__in=ids).select_related("team").first()
+        back = _list_of(first) if first else "/"
     known = access.scenarios(request).filter(pk__in=ids).values_list("pk", flat=True)
     return f"{back}?{urlencode({'id': sorted(known)}, doseq=True)}" if known else back
+
+
+def _list_of(row: Scenario) -> str:
+    """The scenario list a scenario is found in: its workflow's, or its team's once the
+    workflow was deleted."""
+    if row.workflow_id is None:
+        return reverse("team_scenarios", args=[row.team.slug])
+    return reverse("workflow_scenarios", args=[row.workflow_id])
 
 
 def _refused(request: AuthenticatedHttpRequest, error: str) -> HttpResponse:

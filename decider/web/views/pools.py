@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from decider.adapter.deletions import delete_pool, kept_by_deleting
 from decider.importers.pools_csv import parse_pools_csv
 from decider.importers.problems import ImportRefused, Problem
 from decider.importers.store import store_pools
@@ -92,13 +93,14 @@ def pools_upload(request: AuthenticatedHttpRequest, team_slug: str) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def pool_delete(request: AuthenticatedHttpRequest, team_slug: str, pool_id: int) -> HttpResponse:
     """GET asks for confirmation, saying what goes and what stays; POST deletes. Saved
-    scenarios keep the pools they were computed with in their snapshots."""
+    scenarios keep the pools they were computed with in their snapshots; versions saved
+    before snapshots get one of today's data first (`adapter.deletions`)."""
     team = access.team_or_404(request, team_slug)
     pool = get_object_or_404(RunnerPool, team=team, pk=pool_id)
     access.require_editor(request, team)
     if request.method == "GET":
-        context = {"team": team, "pool": pool, "scenario_count": team.scenarios.count()}
+        context = {"team": team, "pool": pool, "kept": kept_by_deleting(team.scenarios.all())}
         return render(request, "decider/pool_delete.html", context)
-    pool.delete()
+    delete_pool(pool)
     messages.success(request, f"Deleted pool {pool.name}. Saved scenarios keep their figures.")
     return redirect("pools", team_slug=team.slug)

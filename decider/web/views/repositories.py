@@ -14,8 +14,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from decider.adapter.deletions import (
+    delete_repository,
+    delete_workflow,
+    kept_by_deleting,
+    kept_sentence,
+)
 from decider.adapter.overview import repository_overviews
 from decider.adapter.saved import listed_scenarios
+from decider.adapter.whatif import WhatIf
 from decider.importers.job_runs import open_runs
 from decider.importers.problems import ImportRefused, Problem
 from decider.importers.store import (
@@ -56,11 +63,13 @@ def _render_repository(
     )
     analysed = repository_overviews(workflows)
     overviews = [overview for overview, _ in analysed]
-    todays = {overview.workflow.pk: whatif for overview, whatif in analysed}
+    todays: dict[int | None, WhatIf | None] = {
+        overview.workflow.pk: whatif for overview, whatif in analysed
+    }
     # The latest few saved scenarios per workflow with their key figures; the full list is a
     # link away. One query for every workflow's scenarios.
-    scenarios: dict[int, list[Scenario]] = {workflow.pk: [] for workflow in workflows}
-    for row in Scenario.objects.filter(workflow__in=workflows).select_related(
+    scenarios: dict[int | None, list[Scenario]] = {workflow.pk: [] for workflow in workflows}
+    for row in Scenario.objects.filter(team=repository.team, workflow__in=workflows).select_related(
         "workflow__repository__team", "created_by", "updated_by"
     ):
         scenarios[row.workflow_id].append(row)
@@ -141,58 +150,52 @@ def runs_upload(request: AuthenticatedHttpRequest, repository_id: int) -> HttpRe
     return redirect("repository", repository_id=repository.pk)
 
 
-def _delete_page(
-    request: AuthenticatedHttpRequest, context: dict[str, object], status: int = 200
-) -> HttpResponse:
-    return render(request, "decider/inventory_delete.html", context, status=status)
+def _delete_page(request: AuthenticatedHttpRequest, context: dict[str, object]) -> HttpResponse:
+    return render(request, "decider/inventory_delete.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def workflow_delete(request: AuthenticatedHttpRequest, workflow_id: int) -> HttpResponse:
-    """Deleting a workflow would delete the saved scenarios of it (and their versions), so it
-    is refused while any exist: nothing a saved snapshot needs is lost by a click."""
+    """GET asks for confirmation, saying what goes and what stays; POST deletes. Saved
+    scenarios of the workflow stay, with the figures they show now (`adapter.deletions`)."""
     workflow = access.workflow_or_404(request, workflow_id)
-    access.require_editor(request, workflow.repository.team)
-    scenario_count = workflow.scenarios.count()
-    context = {
-        "what": f"workflow {workflow.name} ({workflow.path})",
-        "goes": f"the workflow with its jobs ({workflow.jobs.count()}) and imported workflow "
-        f"runs ({workflow.runs.count()}) with their job runs",
-        "scenario_count": scenario_count,
-        "scenarios_url": reverse("workflow_scenarios", args=[workflow.pk]),
-        "back_url": reverse("repository", args=[workflow.repository_id]),
-    }
-    if request.method == "GET" or scenario_count:
-        return _delete_page(
-            request, context, status=409 if scenario_count and request.method == "POST" else 200
-        )
-    workflow.delete()
-    messages.success(request, f"Deleted workflow {workflow.name}.")
+    team = workflow.repository.team
+    access.require_editor(request, team)
+    if request.method == "GET":
+        context = {
+            "what": f"workflow {workflow.name} ({workflow.path})",
+            "goes": f"the workflow with its jobs ({workflow.jobs.count()}) and imported "
+            f"workflow runs ({workflow.runs.count()}) with their job runs",
+            "kept": kept_by_deleting(Scenario.objects.filter(team=team, workflow=workflow)),
+            "scenarios_url": reverse("workflow_scenarios", args=[workflow.pk]),
+            "back_url": reverse("repository", args=[workflow.repository_id]),
+        }
+        return _delete_page(request, context)
+    kept = delete_workflow(workflow)
+    messages.success(request, f"Deleted workflow {workflow.name}.{kept_sentence(kept)}")
     return redirect("repository", repository_id=workflow.repository_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def repository_delete(request: AuthenticatedHttpRequest, repository_id: int) -> HttpResponse:
-    """Like a workflow: refused while saved scenarios of its workflows exist."""
+    """Like a workflow: its workflows go, their saved scenarios stay."""
     repository = access.repository_or_404(request, repository_id)
     access.require_editor(request, repository.team)
-    scenario_count = Scenario.objects.filter(workflow__repository=repository).count()
-    context = {
-        "what": f"repository {repository.name}",
-        "goes": f"the repository with its workflows ({repository.workflows.count()}), their "
-        "jobs and imported runs",
-        "scenario_count": scenario_count,
-        "scenarios_url": reverse("team_scenarios", args=[repository.team.slug]),
-        "back_url": reverse("repository", args=[repository.pk]),
-    }
-    if request.method == "GET" or scenario_count:
-        return _delete_page(
-            request, context, status=409 if scenario_count and request.method == "POST" else 200
-        )
-    repository.delete()
-    messages.success(request, f"Deleted repository {repository.name}.")
+    if request.method == "GET":
+        scenarios = Scenario.objects.filter(team=repository.team, workflow__repository=repository)
+        context = {
+            "what": f"repository {repository.name}",
+            "goes": f"the repository with its workflows ({repository.workflows.count()}), "
+            "their jobs and imported runs",
+            "kept": kept_by_deleting(scenarios),
+            "scenarios_url": reverse("team_scenarios", args=[repository.team.slug]),
+            "back_url": reverse("repository", args=[repository.pk]),
+        }
+        return _delete_page(request, context)
+    kept = delete_repository(repository)
+    messages.success(request, f"Deleted repository {repository.name}.{kept_sentence(kept)}")
     return redirect("dashboard")
 
 

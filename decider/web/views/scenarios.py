@@ -182,6 +182,8 @@ def _saved_page(
     request: HtmxHttpRequest, row: Scenario, version: ScenarioVersion | None
 ) -> HttpResponse:
     """A saved version's figures as saved; its form on today's data, ready to edit."""
+    if row.workflow is None:
+        return _deleted_workflow_page(request, row, version)
     save_form = ScenarioSaveForm(
         initial={"name": row.name, "note": row.note, "version": row.version}, prefix="save"
     )
@@ -204,11 +206,12 @@ def _saved_page(
             "These inputs no longer fit today's workflow or pools; the form starts from the "
             "current graph."
         )
-    editable = saved.editable or saved.today.starting_point()[0]
+    today = saved.today or WhatIf.of(row.workflow)
+    editable = saved.editable or today.starting_point()[0]
     return _page(
         request,
         row.workflow,
-        _form_for(saved.today, editable),
+        _form_for(today, editable),
         save_form,
         results=saved.results,
         scenario_row=row,
@@ -217,9 +220,41 @@ def _saved_page(
     )
 
 
+def _deleted_workflow_page(
+    request: HtmxHttpRequest, row: Scenario, version: ScenarioVersion | None
+) -> HttpResponse:
+    """A scenario whose workflow was deleted: its figures from its snapshot, no form."""
+    context: dict[str, object] = {
+        "scenario_row": row,
+        "team": row.team,
+        "can_edit": access.is_editor(request, row.team),
+        "results": None,
+        "warnings": [],
+    }
+    try:
+        saved = analyse_saved(row, version)
+    except ScenarioNoLongerFits as error:
+        context["warnings"] = [str(error)]
+    else:
+        context |= {"shown_version": saved, "results": saved.results}
+    return render(request, PAGE, context)
+
+
+def _deleted_workflow_refused(request: HtmxHttpRequest, row: Scenario) -> HttpResponse:
+    """Scenarios of a deleted workflow keep their figures; nothing can be computed anew."""
+    messages.error(
+        request,
+        f"{row.deleted_workflow_notice} It cannot be edited, duplicated or recalculated: "
+        "there is no workflow left to compute with.",
+    )
+    return redirect("scenario", scenario_id=row.pk)
+
+
 def _save_version(request: HtmxHttpRequest, row: Scenario) -> HttpResponse:
     """The save names the version it edited; a newer one refuses it (409, inputs kept)."""
     access.require_editor(request, row.team)
+    if row.workflow is None:
+        return _deleted_workflow_refused(request, row)
     whatif = WhatIf.of(row.workflow)
     form, save_form = _forms(request, whatif)
     if not (form.is_valid() and save_form.is_valid()):
@@ -253,6 +288,8 @@ def _save_version(request: HtmxHttpRequest, row: Scenario) -> HttpResponse:
 def scenario_duplicate(request: HtmxHttpRequest, scenario_id: int) -> HttpResponse:
     row = access.scenario_or_404(request, scenario_id)
     access.require_editor(request, row.team)
+    if row.workflow is None:
+        return _deleted_workflow_refused(request, row)
     copy = Scenario.objects.create_for(
         request.user,
         row.workflow,
@@ -277,6 +314,8 @@ def scenario_delete(request: HtmxHttpRequest, scenario_id: int) -> HttpResponse:
     workflow_id = row.workflow_id
     row.delete()
     messages.success(request, f"Deleted scenario “{row.name}”.")
+    if workflow_id is None:
+        return redirect("team_scenarios", team_slug=row.team.slug)
     return redirect("workflow_scenarios", workflow_id=workflow_id)
 
 
@@ -284,7 +323,11 @@ def scenario_delete(request: HtmxHttpRequest, scenario_id: int) -> HttpResponse:
 @require_GET
 def workflow_scenarios(request: HtmxHttpRequest, workflow_id: int) -> HttpResponse:
     workflow = access.workflow_or_404(request, workflow_id)
-    rows = list(workflow.scenarios.select_related("created_by", "updated_by"))
+    rows = list(
+        access.scenarios(request)
+        .filter(workflow=workflow)
+        .select_related("workflow__repository", "created_by", "updated_by")
+    )
     context = {
         "workflow": workflow,
         "scenarios": listed_scenarios(rows, LISTED_WITH_FIGURES),
@@ -367,12 +410,14 @@ def scenario_refresh(request: HtmxHttpRequest, scenario_id: int) -> HttpResponse
     """The latest version's inputs recomputed on today's data, as a new version."""
     row = access.scenario_or_404(request, scenario_id)
     access.require_editor(request, row.team)
+    if row.workflow is None:
+        return _deleted_workflow_refused(request, row)
     try:
         saved = analyse_saved(row)
     except ScenarioNoLongerFits as error:
         messages.error(request, str(error))
         return redirect("scenario", scenario_id=row.pk)
-    if saved.editable is None:
+    if saved.editable is None or saved.today is None:
         messages.error(request, "These inputs no longer fit today's workflow or pools.")
         return redirect("scenario", scenario_id=row.pk)
     content = new_version(row, saved.editable, saved.today, name=row.name, note=row.note)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from decider.models import Job, JobRun, Repository, Scenario, ScenarioVersion, Workflow
+from decider.models import Job, Repository, Workflow
 from tests.factories import JobFactory, RepositoryFactory, WorkflowFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,21 +27,6 @@ def test_an_editor_deletes_a_repository_without_saved_scenarios(editor_client, t
     response = editor_client.post(reverse("repository_delete", args=[repository.pk]))
     assert response.status_code == 302
     assert not Repository.objects.filter(pk=repository.pk).exists()
-
-
-def test_a_workflow_or_repository_with_saved_scenarios_is_kept(demo_scenario, demo_editor) -> None:
-    workflow = demo_scenario.workflow
-    before = (Workflow.objects.count(), JobRun.objects.count(), ScenarioVersion.objects.count())
-    for url in (
-        reverse("workflow_delete", args=[workflow.pk]),
-        reverse("repository_delete", args=[workflow.repository_id]),
-    ):
-        page = demo_editor.get(url)
-        assert "cannot be deleted while 1 saved scenario" in page.content.decode()
-        assert demo_editor.post(url).status_code == 409
-    assert Scenario.objects.filter(pk=demo_scenario.pk).exists()
-    after = (Workflow.objects.count(), JobRun.objects.count(), ScenarioVersion.objects.count())
-    assert after == before
 
 
 def test_only_editors_of_the_team_delete(demo_scenario, demo_viewer, outsider) -> None:
