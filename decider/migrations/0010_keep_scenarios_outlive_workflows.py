@@ -19,7 +19,7 @@ def keep_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("decider", "0007_semantics_job_conditions"),
+        ("decider", "0009_price_book"),
     ]
 
     operations = [
