@@ -25,7 +25,7 @@ from decider.importers.store import (
     workflow_for_runs,
 )
 from decider.importers.workflow_yaml import parse_workflow_files
-from decider.models import Repository, Scenario
+from decider.models import Repository, Scenario, WebhookEndpoint
 from decider.web import access
 from decider.web.forms.uploads import (
     MAX_REQUEST_UPLOAD_BYTES,
@@ -38,6 +38,18 @@ from decider.web.forms.uploads import (
 from decider.web.request import AuthenticatedHttpRequest
 
 RECENT_SCENARIOS = 3
+RECENT_DELIVERIES = 20
+
+
+def _webhook(request: AuthenticatedHttpRequest, repository: Repository) -> dict[str, object]:
+    endpoint = WebhookEndpoint.objects.serving(repository)
+    return {
+        "endpoint": endpoint,
+        "url": request.build_absolute_uri(reverse("github_webhook", args=[endpoint.token]))
+        if endpoint
+        else "",
+        "deliveries": list(repository.webhook_deliveries.all()[:RECENT_DELIVERIES]),
+    }
 
 
 def _render_repository(
@@ -77,6 +89,7 @@ def _render_repository(
         "runs_form": runs_form or RunsUploadForm(workflows=repository.workflows.all()),
         "workflow_problems": workflow_problems or [],
         "runs_problems": runs_problems or [],
+        "webhook": _webhook(request, repository),
     }
     return render(request, "decider/repository.html", context)
 
