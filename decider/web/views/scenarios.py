@@ -39,14 +39,16 @@ LISTED_WITH_FIGURES = 10
 
 
 def _forms(request: HtmxHttpRequest, whatif: WhatIf) -> tuple[ScenarioForm, ScenarioSaveForm]:
-    form = ScenarioForm(request.POST, workflow=whatif.graph, pools=whatif.pools)
+    form = ScenarioForm(
+        request.POST, workflow=whatif.graph, pools=whatif.pools, measured=whatif.measured
+    )
     return form, ScenarioSaveForm(request.POST, prefix="save")
 
 
 def _form_for(whatif: WhatIf, scenario: EngineScenario) -> ScenarioForm:
     """The form filled in as a browser would post it back."""
     data = form_data(scenario, whatif.graph, whatif.pools)
-    return ScenarioForm(data, workflow=whatif.graph, pools=whatif.pools)
+    return ScenarioForm(data, workflow=whatif.graph, pools=whatif.pools, measured=whatif.measured)
 
 
 def _valid_results(form: ScenarioForm, whatif: WhatIf) -> ScenarioResults | None:
@@ -129,7 +131,9 @@ def scenario_verdict(request: HtmxHttpRequest, workflow_id: int) -> HttpResponse
     """The decision panel: verdict, ask, framework and costs, from the simulation."""
     workflow = access.workflow_or_404(request, workflow_id)
     whatif = WhatIf.of(workflow)
-    form = ScenarioForm(request.POST, workflow=whatif.graph, pools=whatif.pools)
+    form = ScenarioForm(
+        request.POST, workflow=whatif.graph, pools=whatif.pools, measured=whatif.measured
+    )
     if not form.is_valid():
         return render(request, f"{PAGE}#decision", {"results": None, "invalid": True})
     results = whatif.results(form.cleaned_data["scenario"], verdict=True)

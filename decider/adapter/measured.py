@@ -1,0 +1,222 @@
+"""Measured load from the stored job runs: the pools' table and heatmaps, and the what-if's
+measured defaults (baseline utilization, pipelines per hour, background job length).
+
+The window is the last `days` days of data: it ends at the latest job start (or now, if
+that is earlier), so an import of last month's runs is still measured over the days it covers,
+and the sentences give the dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from decider.adapter.inputs import engine_pools
+from decider.charts.heatmap import heatmap_svg
+from decider.engine import inputs as engine_inputs
+from decider.engine.formatting import count, duration, percent
+from decider.engine.measured_load import (
+    DEFAULT_WINDOW_DAYS,
+    LoadJob,
+    MeasuredLoad,
+    PoolLoad,
+    Window,
+    measure,
+    pipelines_per_hour,
+)
+from decider.models import JobRun, Team, WorkflowRun
+
+WINDOW_CHOICES = (7, 14, 30)
+# Rounded as the form shows them, so a default left alone is recognised as measured.
+UTILIZATION_DIGITS = 3  # 0.1 %
+PIPELINES_DIGITS = 2
+MIN_PIPELINES_PER_HOUR = 0.01
+
+
+def _window(team: Team, days: int, now: datetime | None) -> Window | None:
+    latest = JobRun.objects.filter(job__workflow__repository__team=team).aggregate(
+        started=Max("started_at"), created=Max("created_at")
+    )
+    moments = [moment for moment in latest.values() if moment is not None]
+    if not moments:
+        return None
+    end = min(max(moments), now or timezone.now())
+    # Just after the latest start, so that job is inside [start, end).
+    return Window.ending(end.replace(microsecond=0) + timedelta(seconds=1), days)
+
+
+def _load_jobs(team: Team, window: Window, exclude_workflow_id: int | None) -> list[LoadJob]:
+    rows = JobRun.objects.filter(job__workflow__repository__team=team).filter(
+        Q(started_at__gte=window.start, started_at__lt=window.end)
+        | Q(created_at__gte=window.start, created_at__lt=window.end)
+    )
+    if exclude_workflow_id is not None:
+        rows = rows.exclude(job__workflow_id=exclude_workflow_id)
+    fields = (
+        "created_at",
+        "started_at",
+        "completed_at",
+        "conclusion",
+        "runner_labels",
+        "job__runs_on",
+        "runner_group",
+        "runner_name",
+    )
+    return [
+        LoadJob(
+            created_at=created,
+            started_at=started,
+            completed_at=completed,
+            conclusion=conclusion or None,
+            # What the job asked for; runs imported without labels use the workflow's runs-on.
+            labels=list(labels or runs_on or []),
+            runner_group=group,
+            runner_name=name,
+        )
+        for created, started, completed, conclusion, labels, runs_on, group, name in (
+            rows.values_list(*fields)
+        )
+    ]
+
+
+def window_words(window: Window) -> str:
+    first, last = window.start, window.end
+    return f"{window.days:g} days ({first:%-d %b %Y} to {last:%-d %b %Y})"
+
+
+@dataclass(frozen=True)
+class PoolLoadView:
+    """One pool's measured load as the page shows it."""
+
+    load: PoolLoad
+    heatmap_svg: str
+
+    @property
+    def utilization_text(self) -> str:
+        return percent(self.load.served_utilization)
+
+    @property
+    def offered_text(self) -> str:
+        return percent(self.load.offered_utilization)
+
+
+@dataclass(frozen=True)
+class TeamLoad:
+    measured: MeasuredLoad
+    pools: list[PoolLoadView]
+    jobs: int
+
+    @property
+    def sentence(self) -> str:
+        return f"Measured over {window_words(self.measured.window)} from {count(self.jobs, 'job')}"
+
+
+def team_load(
+    team: Team, days: int = DEFAULT_WINDOW_DAYS, now: datetime | None = None
+) -> TeamLoad | None:
+    """Every pool of the team over the last `days` days of its runs; None without any run."""
+    window = _window(team, days, now)
+    if window is None:
+        return None
+    jobs = _load_jobs(team, window, None)
+    measured = measure(jobs, engine_pools(team), window)
+    return TeamLoad(
+        measured=measured,
+        pools=[PoolLoadView(load, heatmap_svg(load)) for load in measured.pools],
+        jobs=sum(load.jobs + load.cancelled_in_queue for load in measured.pools)
+        + measured.unattributed,
+    )
+
+
+@dataclass
+class MeasuredDefaults:
+    """What the what-if starts from when the data says it: per pool, the load of the team's
+    other workflows (the background this workflow's pipelines share the pool with) and its
+    job length; the workflow's own pipelines per hour. `sources` says where each came from
+    (keyed like `MeasuredInput.key`), `missing` what could not be measured, and why."""
+
+    utilization: dict[str, float] = field(default_factory=dict)
+    background_job_s: dict[str, float] = field(default_factory=dict)
+    pipelines_per_hour: float | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+    def inputs(self) -> list[engine_inputs.MeasuredInput]:
+        found: list[engine_inputs.MeasuredInput] = []
+        for pool, value in self.utilization.items():
+            found.append(_input("utilization", pool, value, self.sources))
+        for pool, value in self.background_job_s.items():
+            found.append(_input("background_job_s", pool, value, self.sources))
+        if self.pipelines_per_hour is not None:
+            found.append(_input("pipelines_per_hour", None, self.pipelines_per_hour, self.sources))
+        return found
+
+
+def _input(
+    kind: engine_inputs.MeasuredKind, pool: str | None, value: float, sources: dict[str, str]
+) -> engine_inputs.MeasuredInput:
+    key = engine_inputs.MeasuredInput.key_of(kind, pool)
+    return engine_inputs.MeasuredInput(kind=kind, pool=pool, value=value, source=sources[key])
+
+
+def measured_defaults(
+    team: Team, workflow_id: int, days: int = DEFAULT_WINDOW_DAYS, now: datetime | None = None
+) -> MeasuredDefaults:
+    """The what-if's measured defaults for the workflow; `missing` says what has none."""
+    window = _window(team, days, now)
+    if window is None:
+        return MeasuredDefaults(missing=["No measured load: no job run of the team has times yet."])
+    defaults = MeasuredDefaults()
+    span = window_words(window)
+    background = measure(_load_jobs(team, window, workflow_id), engine_pools(team), window)
+    for load in background.pools:
+        if (
+            load.jobs == 0
+            or load.served_utilization is None
+            or load.mean_job_s is None
+            or round(load.mean_job_s) < 1
+        ):
+            defaults.missing.append(
+                f"No measured load for {load.pool}: no job of the team's other workflows ran "
+                f"on it in the last {span}."
+            )
+            continue
+        source = f"measured over {span} from {count(load.jobs, 'job')} of other workflows"
+        utilization = round(min(1.0, load.served_utilization), UTILIZATION_DIGITS)
+        defaults.utilization[load.pool] = utilization
+        defaults.sources[f"utilization:{load.pool}"] = source
+        defaults.background_job_s[load.pool] = float(round(load.mean_job_s))
+        defaults.sources[f"background_job_s:{load.pool}"] = source
+    created = list(
+        WorkflowRun.objects.filter(
+            workflow_id=workflow_id, created_at__gte=window.start, created_at__lt=window.end
+        ).values_list("created_at", flat=True)
+    )
+    rate = round(
+        pipelines_per_hour([c for c in created if c is not None], window), PIPELINES_DIGITS
+    )
+    if rate >= MIN_PIPELINES_PER_HOUR:
+        defaults.pipelines_per_hour = rate
+        defaults.sources["pipelines_per_hour"] = (
+            f"measured over {span} from {count(len(created), 'run')} of this workflow"
+        )
+    else:
+        defaults.missing.append(
+            f"No measured pipeline rate: {count(len(created), 'run')} of this workflow in the "
+            f"last {span}."
+        )
+    return defaults
+
+
+def measured_words(value: engine_inputs.MeasuredInput) -> str:
+    """'small baseline utilization 23.4%: measured over 14 days (…) from 3,412 jobs'."""
+    if value.kind == "utilization":
+        what = f"{value.pool} baseline utilization {percent(value.value)}"
+    elif value.kind == "background_job_s":
+        what = f"{value.pool} background job length {duration(value.value)}"
+    else:
+        what = f"pipelines per hour {value.value:g}"
+    return f"{what}: {value.source}"
