@@ -1,23 +1,24 @@
 """Measured load from the stored job runs: the pools' table and heatmaps, and the what-if's
 measured defaults (baseline utilization, pipelines per hour, background job length).
 
-The window is the last `days` days of data: it ends at the latest job start (or now, if
-that is earlier), so an import of last month's runs is still measured over the days it covers,
-and the sentences give the dates.
+The window is the last `days` days of data: it ends at the midnight (UTC) after the latest job
+(or now, if that is earlier), so an import of last month's runs is still measured over the days
+it covers, and the sentences give the dates.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from decider.adapter.inputs import engine_pools
 from decider.charts.heatmap import heatmap_svg
 from decider.engine import inputs as engine_inputs
-from decider.engine.formatting import count, duration, percent
+from decider.engine.formatting import duration, noun, percent
 from decider.engine.measured_load import (
     DEFAULT_WINDOW_DAYS,
     LoadJob,
@@ -43,9 +44,9 @@ def _window(team: Team, days: int, now: datetime | None) -> Window | None:
     moments = [moment for moment in latest.values() if moment is not None]
     if not moments:
         return None
-    end = min(max(moments), now or timezone.now())
-    # Just after the latest start, so that job is inside [start, end).
-    return Window.ending(end.replace(microsecond=0) + timedelta(seconds=1), days)
+    # Whole days up to the midnight (UTC) after the latest job, or up to now.
+    latest_day = max(moments).astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return Window.ending(min(latest_day + timedelta(days=1), now or timezone.now()), days)
 
 
 def _load_jobs(team: Team, window: Window, exclude_workflow_id: int | None) -> list[LoadJob]:
@@ -83,24 +84,29 @@ def _load_jobs(team: Team, window: Window, exclude_workflow_id: int | None) -> l
 
 
 def window_words(window: Window) -> str:
-    first, last = window.start, window.end
+    first, last = window.start, window.end - timedelta(microseconds=1)  # the end is excluded
     return f"{window.days:g} days ({first:%-d %b %Y} to {last:%-d %b %Y})"
+
+
+def many(value: int, singular_and_plural: str) -> str:
+    """'3,412 jobs': a count with thousands separators, as the sentences quote them."""
+    return f"{value:,} {noun(value, singular_and_plural)}"
 
 
 @dataclass(frozen=True)
 class PoolLoadView:
-    """One pool's measured load as the page shows it."""
+    """One pool's measured load as the page shows it (the heatmap is our own escaped SVG)."""
 
     load: PoolLoad
-    heatmap_svg: str
+    heatmap_svg: SafeString
 
     @property
     def utilization_text(self) -> str:
-        return percent(self.load.served_utilization)
+        return percent(self.load.served_utilization, 1)
 
     @property
     def offered_text(self) -> str:
-        return percent(self.load.offered_utilization)
+        return percent(self.load.offered_utilization, 1)
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,7 @@ class TeamLoad:
 
     @property
     def sentence(self) -> str:
-        return f"Measured over {window_words(self.measured.window)} from {count(self.jobs, 'job')}"
+        return f"Measured over {window_words(self.measured.window)} from {many(self.jobs, 'job')}"
 
 
 def team_load(
@@ -125,7 +131,7 @@ def team_load(
     measured = measure(jobs, engine_pools(team), window)
     return TeamLoad(
         measured=measured,
-        pools=[PoolLoadView(load, heatmap_svg(load)) for load in measured.pools],
+        pools=[PoolLoadView(load, mark_safe(heatmap_svg(load))) for load in measured.pools],
         jobs=sum(load.jobs + load.cancelled_in_queue for load in measured.pools)
         + measured.unattributed,
     )
@@ -184,7 +190,7 @@ def measured_defaults(
                 f"on it in the last {span}."
             )
             continue
-        source = f"measured over {span} from {count(load.jobs, 'job')} of other workflows"
+        source = f"measured over {span} from {many(load.jobs, 'job')} of other workflows"
         utilization = round(min(1.0, load.served_utilization), UTILIZATION_DIGITS)
         defaults.utilization[load.pool] = utilization
         defaults.sources[f"utilization:{load.pool}"] = source
@@ -201,22 +207,48 @@ def measured_defaults(
     if rate >= MIN_PIPELINES_PER_HOUR:
         defaults.pipelines_per_hour = rate
         defaults.sources["pipelines_per_hour"] = (
-            f"measured over {span} from {count(len(created), 'run')} of this workflow"
+            f"measured over {span} from {many(len(created), 'run')} of this workflow"
         )
     else:
         defaults.missing.append(
-            f"No measured pipeline rate: {count(len(created), 'run')} of this workflow in the "
+            f"No measured pipeline rate: {many(len(created), 'run')} of this workflow in the "
             f"last {span}."
         )
     return defaults
 
 
+def window_days(text: str | None) -> int:
+    """The window a page asks for (`?days=`), one of the choices, else the default."""
+    return int(text) if text in {str(days) for days in WINDOW_CHOICES} else DEFAULT_WINDOW_DAYS
+
+
 def measured_words(value: engine_inputs.MeasuredInput) -> str:
     """'small baseline utilization 23.4%: measured over 14 days (…) from 3,412 jobs'."""
     if value.kind == "utilization":
-        what = f"{value.pool} baseline utilization {percent(value.value)}"
+        what = f"{value.pool} baseline utilization {percent(value.value, 1)}"
     elif value.kind == "background_job_s":
         what = f"{value.pool} background job length {duration(value.value)}"
     else:
         what = f"pipelines per hour {value.value:g}"
     return f"{what}: {value.source}"
+
+
+def load_sources(
+    scenario: engine_inputs.Scenario, pools: list[engine_inputs.Pool]
+) -> tuple[list[str], list[str]]:
+    """The load inputs a scenario used, in words: those measured (with where from) and those
+    typed (in the scenario, or on the team's pools page)."""
+    measured = {value.key: value for value in scenario.measured}
+    typed: list[str] = []
+    for pool in pools:
+        if f"utilization:{pool.name}" not in measured:
+            share = scenario.utilization.get(pool.name)
+            where = "typed in the scenario" if share is not None else "the team's pools page"
+            value = pool.baseline_utilization if share is None else share
+            typed.append(f"{pool.name} baseline utilization {percent(value, 1)}: {where}")
+        seconds = scenario.background_job_s.get(pool.name)
+        if seconds is not None and f"background_job_s:{pool.name}" not in measured:
+            typed.append(f"{pool.name} background job length {duration(seconds)}: typed")
+    if scenario.pipelines_per_hour is not None and "pipelines_per_hour" not in measured:
+        typed.append(f"pipelines per hour {scenario.pipelines_per_hour:g}: typed")
+    return [measured_words(value) for value in scenario.measured], typed

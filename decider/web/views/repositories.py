@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from decider.adapter.measured import WINDOW_CHOICES, team_load, window_days
 from decider.adapter.overview import repository_overviews
 from decider.adapter.saved import listed_scenarios
 from decider.importers.job_runs import open_runs
@@ -61,6 +62,7 @@ def _render_repository(
     workflow_problems: list[Problem] | None = None,
     runs_problems: list[Problem] | None = None,
 ) -> HttpResponse:
+    days = window_days(request.GET.get("days"))
     workflows = list(
         repository.workflows.select_related("repository__team").annotate(
             scenario_count=Count("scenarios")
@@ -90,6 +92,9 @@ def _render_repository(
         "workflow_problems": workflow_problems or [],
         "runs_problems": runs_problems or [],
         "webhook": _webhook(request, repository),
+        "load": team_load(repository.team, days),
+        "window_days": days,
+        "window_choices": WINDOW_CHOICES,
     }
     return render(request, "decider/repository.html", context)
 
