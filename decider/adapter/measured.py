@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from django.core import signing
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from pydantic import ValidationError
 
 from decider.adapter.inputs import engine_pools
 from decider.charts.heatmap import heatmap_svg
@@ -159,6 +161,36 @@ class MeasuredDefaults:
         if self.pipelines_per_hour is not None:
             found.append(_input("pipelines_per_hour", None, self.pipelines_per_hour, self.sources))
         return found
+
+
+_SIGNING_SALT = "decider.measured-defaults"
+
+
+def signed_defaults(defaults: MeasuredDefaults) -> str:
+    """The defaults as a signed token the what-if form carries, so a recalculation knows
+    which values were measured without measuring again (and nobody can forge one)."""
+    inputs = [value.model_dump(mode="json") for value in defaults.inputs()]
+    return signing.dumps({"inputs": inputs, "missing": defaults.missing}, salt=_SIGNING_SALT)
+
+
+def defaults_from_signed(token: str) -> MeasuredDefaults:
+    """What `signed_defaults` gave; nothing measured when the token is missing or altered."""
+    try:
+        data = signing.loads(token, salt=_SIGNING_SALT)
+        inputs = [engine_inputs.MeasuredInput.model_validate(v) for v in data["inputs"]]
+        missing = [str(sentence) for sentence in data["missing"]]
+    except (signing.BadSignature, ValidationError, KeyError, TypeError):
+        return MeasuredDefaults()
+    defaults = MeasuredDefaults(missing=missing)
+    for value in inputs:
+        defaults.sources[value.key] = value.source
+        if value.kind == "utilization" and value.pool is not None:
+            defaults.utilization[value.pool] = value.value
+        elif value.kind == "background_job_s" and value.pool is not None:
+            defaults.background_job_s[value.pool] = value.value
+        elif value.kind == "pipelines_per_hour":
+            defaults.pipelines_per_hour = value.value
+    return defaults
 
 
 def _input(

@@ -191,3 +191,24 @@ def test_the_repository_page_shows_each_pools_load_and_heatmap(history: Any, vie
     assert '<td class="num">14.6%</td>' in page
     week = client_for(viewer).get(url, {"days": "7"}).content.decode()
     assert "Measured over 7 days (9 Mar 2026 to 15 Mar 2026)" in week
+
+
+@pytest.mark.django_db
+def test_a_posted_form_knows_its_measured_defaults_from_the_signed_token_only(
+    history: Any,
+) -> None:
+    from decider.adapter.measured import signed_defaults
+    from decider.web.forms.scenario import ScenarioForm, form_data
+
+    whatif = WhatIf.of(history)
+    scenario, _ = whatif.starting_point()
+    data = form_data(scenario, whatif.graph, whatif.pools)
+    data["measured"] = signed_defaults(whatif.measured)
+    form = ScenarioForm(data, workflow=whatif.graph, pools=whatif.pools)
+    assert form.is_valid(), form.errors
+    assert len(form.cleaned_data["scenario"].measured) == 3
+    assert "No measured load for medium" in " ".join(form.measured_notes())
+    data["measured"] += "x"  # altered: nothing is measured
+    form = ScenarioForm(data, workflow=whatif.graph, pools=whatif.pools)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["scenario"].measured == []

@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 from pydantic import ValidationError
 
-from decider.adapter.measured import MeasuredDefaults, measured_words
+from decider.adapter.measured import MeasuredDefaults, defaults_from_signed, measured_words
 from decider.engine import inputs as engine_inputs
 from decider.engine import limits
 from decider.engine.runs import counted
@@ -182,6 +182,8 @@ class ScenarioForm(forms.Form):
         help_text=limits.HELP["typed_duration"],
     )
     presets = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The measured defaults the page opened with, signed (adapter.measured.signed_defaults).
+    measured = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -195,9 +197,12 @@ class ScenarioForm(forms.Form):
         super().__init__(data, **kwargs)
         self.workflow = workflow
         self.pools = pools
-        # The measured defaults: a value posted back unchanged is recorded as measured.
-        self.measured_defaults = measured or MeasuredDefaults()
-        self.measured = self.measured_defaults.inputs()
+        # The measured defaults: a value posted back unchanged is recorded as measured. A
+        # posted form carries them signed, so a recalculation does not measure again.
+        if measured is None:
+            measured = defaults_from_signed(str((data or {}).get("measured") or ""))
+        self.measured_defaults = measured
+        self.measured_inputs = measured.inputs()
         self.jobs = {job.id: job for job in workflow.jobs}
         milestone = self.fields["milestone"]
         assert isinstance(milestone, forms.MultipleChoiceField)
@@ -259,7 +264,9 @@ class ScenarioForm(forms.Form):
 
     def measured_notes(self) -> list[str]:
         """Where the load's defaults came from, and what could not be measured."""
-        return [measured_words(value) for value in self.measured] + self.measured_defaults.missing
+        return [
+            measured_words(value) for value in self.measured_inputs
+        ] + self.measured_defaults.missing
 
     def pool_help(self) -> str:
         return (
@@ -416,7 +423,7 @@ class ScenarioForm(forms.Form):
         """The measured defaults the user left as they were; a changed one is typed."""
         index_of = {pool.name: index for index, pool in enumerate(self.pools)}
         kept = []
-        for value in self.measured:
+        for value in self.measured_inputs:
             if value.kind == "pipelines_per_hour":
                 given = (
                     cleaned["pipelines_per_hour"] if cleaned["concurrency"] == "per_hour" else None

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from decider.adapter.measured import signed_defaults
 from decider.adapter.results import ScenarioResults
 from decider.adapter.saved import (
     SavedAnalysis,
@@ -39,15 +40,14 @@ LISTED_WITH_FIGURES = 10
 
 
 def _forms(request: HtmxHttpRequest, whatif: WhatIf) -> tuple[ScenarioForm, ScenarioSaveForm]:
-    form = ScenarioForm(
-        request.POST, workflow=whatif.graph, pools=whatif.pools, measured=whatif.measured
-    )
+    form = ScenarioForm(request.POST, workflow=whatif.graph, pools=whatif.pools)
     return form, ScenarioSaveForm(request.POST, prefix="save")
 
 
 def _form_for(whatif: WhatIf, scenario: EngineScenario) -> ScenarioForm:
     """The form filled in as a browser would post it back."""
     data = form_data(scenario, whatif.graph, whatif.pools)
+    data["measured"] = signed_defaults(whatif.measured)
     return ScenarioForm(data, workflow=whatif.graph, pools=whatif.pools, measured=whatif.measured)
 
 
@@ -131,9 +131,7 @@ def scenario_verdict(request: HtmxHttpRequest, workflow_id: int) -> HttpResponse
     """The decision panel: verdict, ask, framework and costs, from the simulation."""
     workflow = access.workflow_or_404(request, workflow_id)
     whatif = WhatIf.of(workflow)
-    form = ScenarioForm(
-        request.POST, workflow=whatif.graph, pools=whatif.pools, measured=whatif.measured
-    )
+    form = ScenarioForm(request.POST, workflow=whatif.graph, pools=whatif.pools)
     if not form.is_valid():
         return render(request, f"{PAGE}#decision", {"results": None, "invalid": True})
     results = whatif.results(form.cleaned_data["scenario"], verdict=True)
