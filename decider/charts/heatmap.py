@@ -31,7 +31,7 @@ def _rate(value: float) -> str:
     return count(round(value, 1), "job") + " an hour"
 
 
-def heatmap_svg(load: PoolLoad, *, width: int = 720) -> str:
+def heatmap_svg(load: PoolLoad, *, width: int = 560) -> str:
     busiest = max((cell for day in load.heatmap for cell in day), default=0.0)
     cell_width = (width - 2 * PAD - DAY_LABEL_WIDTH) / 24
     top = PAD + HOUR_LABEL_HEIGHT

@@ -116,7 +116,7 @@ def test_the_what_if_opens_on_the_measured_load_and_says_where_it_came_from(
     # The window ends at the data, not today: the history is in the past.
     page = client_for(editor).get(reverse("scenario_new", args=[history.pk])).content.decode()
     assert 'name="utilization_1" value="12.5"' in page  # pools in name order: medium, small
-    assert 'name="background_1" value="1800.0"' in page
+    assert 'name="background_1" value="1800"' in page
     assert 'name="pipelines_per_hour" value="0.5"' in page
     assert "small baseline utilization 12.5%: measured over 14 days" in page
     assert "small background job length 30 min: measured over 14 days" in page

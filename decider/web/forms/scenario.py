@@ -484,7 +484,11 @@ def form_data(
         data[f"utilization_{index}"] = round(utilization * 100, 4)
         data[f"price_{index}"] = scenario.usd_per_runner.get(pool.name, pool.monthly_usd_per_runner)
         background = scenario.background_job_s.get(pool.name, pool.mean_background_job_s)
-        data[f"background_{index}"] = _blank(background)
+        # Whole seconds (as measured) read "1041", not "1041.0", in a narrow field.
+        if background is not None and background.is_integer():
+            data[f"background_{index}"] = int(background)
+        else:
+            data[f"background_{index}"] = _blank(background)
     for job in workflow.jobs:
         steps = [override for override in scenario.overrides if override.job == job.id]
         data[f"override_{job.id}"] = format_overrides(steps)
