@@ -270,7 +270,10 @@ def load_sources(
 ) -> tuple[list[str], list[str]]:
     """The load inputs a scenario used, in words: those measured (with where from) and those
     typed (in the scenario, or on the team's pools page)."""
-    measured = {value.key: value for value in scenario.measured}
+    inventory = {pool.name: pool for pool in pools}
+    measured = {
+        value.key: value for value in scenario.measured if _still_used(value, scenario, inventory)
+    }
     typed: list[str] = []
     for pool in pools:
         if f"utilization:{pool.name}" not in measured:
@@ -283,4 +286,22 @@ def load_sources(
             typed.append(f"{pool.name} background job length {duration(seconds)}: typed")
     if scenario.pipelines_per_hour is not None and "pipelines_per_hour" not in measured:
         typed.append(f"pipelines per hour {scenario.pipelines_per_hour:g}: typed")
-    return [measured_words(value) for value in scenario.measured], typed
+    return [measured_words(value) for value in measured.values()], typed
+
+
+def _still_used(
+    value: engine_inputs.MeasuredInput,
+    scenario: engine_inputs.Scenario,
+    pools: dict[str, engine_inputs.Pool],
+) -> bool:
+    """Whether the scenario still uses the measured value (an edit makes it typed)."""
+    pool = pools.get(value.pool or "")
+    if value.kind == "pipelines_per_hour":
+        used = scenario.pipelines_per_hour
+    elif pool is None:
+        return False
+    elif value.kind == "utilization":
+        used = scenario.utilization.get(pool.name, pool.baseline_utilization)
+    else:
+        used = scenario.background_job_s.get(pool.name, pool.mean_background_job_s)
+    return used is not None and abs(used - value.value) <= 1e-6 * max(1.0, value.value)

@@ -162,9 +162,14 @@ def test_the_pdf_says_which_load_figures_were_measured_and_which_typed(
 
     whatif = WhatIf.of(history)
     scenario, _ = whatif.starting_point()
-    # The user types medium's load (nothing measured it) and keeps small's as measured.
+    # The user types medium's load (nothing measured it) and keeps small's as measured; the
+    # pipeline rate is changed without going through the form, and still counts as typed.
     scenario = scenario.model_copy(
-        update={"utilization": {**scenario.utilization, "medium": 0.3}, "simulated_pipelines": 10}
+        update={
+            "utilization": {**scenario.utilization, "medium": 0.3},
+            "pipelines_per_hour": 2.0,
+            "simulated_pipelines": 10,
+        }
     )
     row = Scenario.objects.create_for(
         editor,
@@ -176,8 +181,11 @@ def test_the_pdf_says_which_load_figures_were_measured_and_which_typed(
     reader = PdfReader(io.BytesIO(render_scenario_pdf(row)))
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
     assert "Load measured small baseline utilization 12.5%: measured over 14 days" in text
-    assert "pipelines per hour 0.5: measured over 14 days (2 Mar 2026 to 15 Mar 2026)" in text
-    assert "Load typed medium baseline utilization 30.0%: typed in the scenario" in text
+    assert "pipelines per hour 0.5: measured" not in text
+    assert (
+        "Load typed medium baseline utilization 30.0%: typed in the scenario; pipelines per "
+        "hour 2: typed" in text
+    )
 
 
 @pytest.mark.django_db
