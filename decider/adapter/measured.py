@@ -8,11 +8,15 @@ it covers, and the sentences give the dates.
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.core import signing
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from pydantic import ValidationError
@@ -30,7 +34,7 @@ from decider.engine.measured_load import (
     measure,
     pipelines_per_hour,
 )
-from decider.models import JobRun, Team, WorkflowRun
+from decider.models import Job, JobRun, Team, WorkflowRun
 
 WINDOW_CHOICES = (7, 14, 30)
 # Rounded as the form shows them, so a default left alone is recognised as measured.
@@ -39,16 +43,56 @@ PIPELINES_DIGITS = 2
 MIN_PIPELINES_PER_HOUR = 0.01
 
 
-def _window(team: Team, days: int, now: datetime | None) -> Window | None:
+@dataclass(frozen=True)
+class _Data:
+    """The window of a team's runs, and what identifies those runs (their newest row id and
+    count change with every import, webhook or deletion): the key measurements are cached on."""
+
+    window: Window
+    key: tuple[int, int]
+
+
+def _window(team: Team, days: int, now: datetime | None) -> _Data | None:
     latest = JobRun.objects.filter(job__workflow__repository__team=team).aggregate(
-        started=Max("started_at"), created=Max("created_at")
+        started=Max("started_at"), created=Max("created_at"), newest=Max("id"), rows=Count("id")
     )
-    moments = [moment for moment in latest.values() if moment is not None]
+    moments = [latest[name] for name in ("started", "created") if latest[name] is not None]
     if not moments:
         return None
     # Whole days up to the midnight (UTC) after the latest job, or up to now.
     latest_day = max(moments).astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    return Window.ending(min(latest_day + timedelta(days=1), now or timezone.now()), days)
+    window = Window.ending(min(latest_day + timedelta(days=1), now or timezone.now()), days)
+    return _Data(window=window, key=(latest["newest"], latest["rows"]))
+
+
+# Measured loads per process, keyed on the team, window, pools and the runs' identity: a
+# page viewed again, or a what-if opened twice, reads no job run. Small: a few teams' worth.
+_CACHE: OrderedDict[tuple[object, ...], MeasuredLoad] = OrderedDict()
+_CACHE_SIZE = 32
+_LOCK = threading.Lock()  # gunicorn threads share the cache
+
+
+def _measured(
+    team: Team, data: _Data, pools: list[engine_inputs.Pool], exclude_workflow_id: int | None
+) -> MeasuredLoad:
+    pools_key = tuple((pool.name, tuple(pool.labels), pool.runners) for pool in pools)
+    key = (team.pk, data.window.start, data.window.end, data.key, pools_key, exclude_workflow_id)
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    measured = measure(_load_jobs(team, data.window, exclude_workflow_id), pools, data.window)
+    with _LOCK:
+        _CACHE[key] = measured
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return measured
+
+
+def forget_measured() -> None:
+    """Empty the cache (tests: a rolled-back test database hands out the same ids again)."""
+    with _LOCK:
+        _CACHE.clear()
 
 
 def _load_jobs(team: Team, window: Window, exclude_workflow_id: int | None) -> list[LoadJob]:
@@ -58,31 +102,49 @@ def _load_jobs(team: Team, window: Window, exclude_workflow_id: int | None) -> l
     )
     if exclude_workflow_id is not None:
         rows = rows.exclude(job__workflow_id=exclude_workflow_id)
-    fields = (
+    # Labels are read as text and decoded once per distinct set (a team has a handful), and
+    # each job's runs-on once per job: a window can hold hundreds of thousands of runs.
+    runs_on = dict(Job.objects.filter(workflow__repository__team=team).values_list("pk", "runs_on"))
+    decoded: dict[str, tuple[str, ...]] = {}
+    jobs: list[LoadJob] = []
+    for created, started, completed, conclusion, labels_text, job_id, group, name in rows.annotate(
+        labels_text=Cast("runner_labels", TextField())
+    ).values_list(
         "created_at",
         "started_at",
         "completed_at",
         "conclusion",
-        "runner_labels",
-        "job__runs_on",
+        "labels_text",
+        "job_id",
         "runner_group",
         "runner_name",
+    ):
+        labels = decoded.get(labels_text)
+        if labels is None:
+            labels = decoded[labels_text] = _labels(labels_text)
+        jobs.append(
+            LoadJob(
+                created_at=created,
+                started_at=started,
+                completed_at=completed,
+                conclusion=conclusion or None,
+                # What the job asked for; runs imported without labels use its runs-on.
+                labels=labels or tuple(runs_on.get(job_id) or ()),
+                runner_group=group,
+                runner_name=name,
+            )
+        )
+    return jobs
+
+
+def _labels(text: str | None) -> tuple[str, ...]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return ()
+    return (
+        tuple(label for label in value if isinstance(label, str)) if isinstance(value, list) else ()
     )
-    return [
-        LoadJob(
-            created_at=created,
-            started_at=started,
-            completed_at=completed,
-            conclusion=conclusion or None,
-            # What the job asked for; runs imported without labels use the workflow's runs-on.
-            labels=list(labels or runs_on or []),
-            runner_group=group,
-            runner_name=name,
-        )
-        for created, started, completed, conclusion, labels, runs_on, group, name in (
-            rows.values_list(*fields)
-        )
-    ]
 
 
 def window_words(window: Window) -> str:
@@ -126,11 +188,10 @@ def team_load(
     team: Team, days: int = DEFAULT_WINDOW_DAYS, now: datetime | None = None
 ) -> TeamLoad | None:
     """Every pool of the team over the last `days` days of its runs; None without any run."""
-    window = _window(team, days, now)
-    if window is None:
+    data = _window(team, days, now)
+    if data is None:
         return None
-    jobs = _load_jobs(team, window, None)
-    measured = measure(jobs, engine_pools(team), window)
+    measured = _measured(team, data, engine_pools(team), None)
     return TeamLoad(
         measured=measured,
         pools=[PoolLoadView(load, mark_safe(heatmap_svg(load))) for load in measured.pools],
@@ -204,12 +265,13 @@ def measured_defaults(
     team: Team, workflow_id: int, days: int = DEFAULT_WINDOW_DAYS, now: datetime | None = None
 ) -> MeasuredDefaults:
     """The what-if's measured defaults for the workflow; `missing` says what has none."""
-    window = _window(team, days, now)
-    if window is None:
+    data = _window(team, days, now)
+    if data is None:
         return MeasuredDefaults(missing=["No measured load: no job run of the team has times yet."])
+    window = data.window
     defaults = MeasuredDefaults()
     span = window_words(window)
-    background = measure(_load_jobs(team, window, workflow_id), engine_pools(team), window)
+    background = _measured(team, data, engine_pools(team), workflow_id)
     for load in background.pools:
         if (
             load.jobs == 0

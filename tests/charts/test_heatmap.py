@@ -8,14 +8,14 @@ START = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
 
 
 def _load(name: str, jobs: list[LoadJob]):  # type: ignore[no-untyped-def]
-    pool = Pool(name=name, labels=["self-hosted"], runners=2)
+    pool = Pool(name=name, labels=("self-hosted",), runners=2)
     return measure(jobs, [pool], Window.ending(START + timedelta(days=7), 7)).pools[0]
 
 
 def test_each_hour_of_the_week_is_a_cell_with_its_rate_in_the_tooltip() -> None:
     started = START + timedelta(hours=9)  # Monday 09:00
     job = LoadJob(
-        started_at=started, completed_at=started + timedelta(minutes=5), labels=["self-hosted"]
+        started_at=started, completed_at=started + timedelta(minutes=5), labels=("self-hosted",)
     )
     svg = heatmap_svg(_load("small", [job, job]))
     assert svg.count("<rect") == 7 * 24

@@ -32,7 +32,7 @@ def _job(created: datetime, wait_s: float, length_s: float, **fields: object) ->
     started = created + timedelta(seconds=wait_s)
     given: dict[str, object] = {
         "conclusion": "success",
-        "labels": ["self-hosted", "small"],
+        "labels": ("self-hosted", "small"),
         "runner_name": "small-1",
         **fields,
     }
@@ -94,7 +94,7 @@ def test_jobs_cancelled_in_the_queue_count_in_offered_load_only() -> None:
         LoadJob(
             created_at=START + timedelta(hours=12 * day),
             conclusion="cancelled",
-            labels=["self-hosted", "small"],
+            labels=("self-hosted", "small"),
         )
         for day in range(28)
     ]
@@ -120,22 +120,24 @@ def test_only_jobs_started_in_the_window_count_and_busy_time_is_clipped_to_it() 
 
 def test_jobs_go_to_a_pool_by_runner_group_then_runner_name_then_labels() -> None:
     pools = [SMALL, MEDIUM]
-    by_labels = LoadJob(labels=["self-hosted", "medium"])
+    by_labels = LoadJob(labels=("self-hosted", "medium"))
     assert pool_of(by_labels, pools) == MEDIUM
-    by_group = LoadJob(labels=["self-hosted", "small"], runner_group="Medium")
+    by_group = LoadJob(labels=("self-hosted", "small"), runner_group="Medium")
     assert pool_of(by_group, pools) == MEDIUM
-    by_name = LoadJob(labels=["self-hosted"], runner_name="medium-runner-3")
+    by_name = LoadJob(labels=("self-hosted",), runner_name="medium-runner-3")
     assert pool_of(by_name, pools) == MEDIUM
     # A name that merely begins like a pool's is not that pool's runner.
-    assert pool_of(LoadJob(labels=["self-hosted", "small"], runner_name="mediumish"), pools) == (
+    assert pool_of(LoadJob(labels=("self-hosted", "small"), runner_name="mediumish"), pools) == (
         SMALL
     )
-    assert pool_of(LoadJob(labels=["ubuntu-latest"], runner_name="GitHub Actions 5"), pools) is None
+    assert (
+        pool_of(LoadJob(labels=("ubuntu-latest",), runner_name="GitHub Actions 5"), pools) is None
+    )
     assert pool_of(LoadJob(), pools) is None
 
 
 def test_jobs_no_pool_claims_are_counted_apart() -> None:
-    hosted = _job(START, 0, 60, labels=["ubuntu-latest"], runner_name="GitHub Actions 2")
+    hosted = _job(START, 0, 60, labels=("ubuntu-latest",), runner_name="GitHub Actions 2")
     load = measure([hosted, *_history()[:2]], [SMALL], WINDOW)
     assert (load.unattributed, load.pools[0].jobs) == (1, 2)
 
