@@ -561,3 +561,89 @@ class ScenarioVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.number}"
+
+
+class WebhookEndpointQuerySet(models.QuerySet["WebhookEndpoint"]):
+    def serving(self, repository: Repository) -> WebhookEndpoint | None:
+        """The endpoint whose deliveries reach `repository`: its own, else its team's."""
+        own = self.filter(repository=repository).first()
+        return own or self.filter(team_id=repository.team_id, repository=None).first()
+
+
+class WebhookEndpoint(models.Model):
+    """Where GitHub sends workflow_job and workflow_run deliveries, and the secret they are
+    signed with: one per repository, or one for every repository of a team (repository
+    empty). The URL carries `token`, which says whose secret checks the signature; the
+    secret is stored encrypted (decider/encryption.py) and shown once, when created."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    repository = models.ForeignKey(
+        Repository,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        null=True,
+        blank=True,
+    )
+    token = models.CharField(max_length=64, unique=True)
+    secret_encrypted = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    secret_set_at = models.DateTimeField(default=timezone.now)
+
+    objects = WebhookEndpointQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(repository__isnull=True),
+                name="webhookendpoint_one_per_team",
+            ),
+            models.UniqueConstraint(
+                fields=["repository"],
+                condition=Q(repository__isnull=False),
+                name="webhookendpoint_one_per_repository",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"webhook of {self.repository or self.team}"
+
+
+class WebhookDelivery(models.Model):
+    """One delivery as GitHub sent it (after its signature was checked), and what became of
+    it. Unique per endpoint on GitHub's delivery id, so a redelivery is stored once."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    # The team's repository the payload names; empty when the team has none of that name.
+    repository = models.ForeignKey(
+        Repository, on_delete=models.CASCADE, related_name="webhook_deliveries", null=True
+    )
+    delivery_id = models.CharField(max_length=100)
+    event = models.CharField(max_length=100)
+    action = models.CharField(max_length=100, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    payload = models.JSONField(default=dict)
+    # The workflow_job's id: the deliveries of one job are read together, whatever their order.
+    github_job_id = models.BigIntegerField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "delivery_id"], name="webhookdelivery_unique_delivery"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["repository", "github_job_id"], name="webhookdelivery_job"),
+            models.Index(fields=["repository", "-received_at"], name="webhookdelivery_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.delivery_id}"

@@ -24,6 +24,8 @@ ALLOWED_HOSTS = [
     for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if host.strip()
 ]
+# Fernet keys (comma-separated, newest first) that encrypt stored secrets: decider/encryption.py.
+ENCRYPTION_KEY = os.environ.get("ENCRYPTION_KEY", "")
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
@@ -191,3 +193,7 @@ LOGGING = {
 # refused with 503 and Retry-After instead of queueing behind them.
 PDF_MAX_CONCURRENT_RENDERS = int(os.environ.get("PDF_MAX_CONCURRENT_RENDERS", "2"))
 PDF_RETRY_AFTER_S = 10
+
+# Webhook deliveries: GitHub caps a payload at 25 MB; workflow_job and workflow_run deliveries
+# are a few tens of kB, so anything far larger is refused before it is read.
+WEBHOOK_MAX_BODY_BYTES = int(os.environ.get("WEBHOOK_MAX_BODY_BYTES", str(1024 * 1024)))

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from decider.adapter.inputs import forget_samples
+from decider.adapter.measured import forget_measured
 from decider.models import Membership, Scenario, Team, Workflow
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
@@ -15,8 +16,9 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 @pytest.fixture(autouse=True)
 def fresh_samples_cache() -> None:
-    # Rolled-back tests reuse row ids, which the per-process cache of runs is keyed on.
+    # Rolled-back tests reuse row ids, which the per-process caches of runs are keyed on.
     forget_samples()
+    forget_measured()
 
 
 @pytest.fixture(autouse=True)

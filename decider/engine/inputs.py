@@ -7,7 +7,7 @@ validation context: `Scenario.model_validate(data, context={"workflow": workflow
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Protocol, Self
+from typing import Literal, Protocol, Self
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
@@ -134,6 +134,28 @@ class AppliedPreset(BaseModel):
     params: dict[str, float | int | str | list[int]] = Field(default_factory=dict)
 
 
+MeasuredKind = Literal["utilization", "background_job_s", "pipelines_per_hour"]
+
+
+class MeasuredInput(BaseModel):
+    """A load input the scenario took from measured runs, not from a person: what it is, its
+    value, and where it came from ("measured over 14 days (...) from 3,412 jobs"). Kept with
+    the scenario so a report says which figures were measured and which typed."""
+
+    kind: MeasuredKind
+    pool: str | None = None
+    value: float
+    source: str = Field(max_length=300)
+
+    @staticmethod
+    def key_of(kind: MeasuredKind, pool: str | None) -> str:
+        return f"{kind}:{pool}" if pool is not None else kind
+
+    @property
+    def key(self) -> str:
+        return self.key_of(self.kind, self.pool)
+
+
 class Scenario(BaseModel):
     statistic: Statistic = "latest"
     # The event the pipeline runs for (DESIGN.md semantics 16); None: every job runs.
@@ -148,6 +170,10 @@ class Scenario(BaseModel):
     # Per-pool what-ifs on the inventory's baseline load and price, both graphs.
     utilization: dict[str, float] = Field(default_factory=dict)
     usd_per_runner: dict[str, float] = Field(default_factory=dict)
+    # Per pool, the simulation's background job length (s), instead of the inventory's.
+    background_job_s: dict[str, float] = Field(default_factory=dict)
+    # The load inputs above that were measured and left as measured (the rest were typed).
+    measured: list[MeasuredInput] = Field(default_factory=list)
     milestone: list[int] = Field(default_factory=list)
     pipelines_per_hour: float | None = Field(default=None, gt=0, le=limits.MAX_PIPELINES_PER_HOUR)
     pipelines_at_once: int | None = Field(default=None, ge=1, le=limits.MAX_PIPELINES_AT_ONCE)
@@ -176,6 +202,14 @@ class Scenario(BaseModel):
             raise ValueError(
                 f"$/month per runner must be between 0 and {limits.MAX_USD_PER_RUNNER_MONTH:,.0f}"
             )
+        if any(
+            not 0 < seconds <= limits.MAX_TYPED_DURATION_S
+            for seconds in self.background_job_s.values()
+        ):
+            raise ValueError(
+                "background job length per pool must be more than 0 s and at most "
+                f"{limits.MAX_TYPED_DURATION_S / 3600:.0f} h"
+            )
         if self.pipelines_per_hour is not None and self.pipelines_at_once is not None:
             raise ValueError("give pipelines per hour or pipelines at once, not both")
         workflow = (info.context or {}).get("workflow") if info.context else None
@@ -184,7 +218,12 @@ class Scenario(BaseModel):
         pools = (info.context or {}).get("pools") if info.context else None
         if pools is not None:
             known = {pool.name for pool in pools}
-            named = set(self.runners) | set(self.utilization) | set(self.usd_per_runner)
+            named = (
+                set(self.runners)
+                | set(self.utilization)
+                | set(self.usd_per_runner)
+                | set(self.background_job_s)
+            )
             unknown = sorted(named - known)
             if unknown:
                 raise ValueError(f"the scenario names unknown pools: {', '.join(unknown)}")

@@ -99,6 +99,9 @@ def effective_pools(pools: list[Pool], scenario: Scenario) -> list[Pool]:
                     "monthly_usd_per_runner": scenario.usd_per_runner.get(
                         pool.name, pool.monthly_usd_per_runner
                     ),
+                    "mean_background_job_s": scenario.background_job_s.get(
+                        pool.name, pool.mean_background_job_s
+                    ),
                 }
             )
         )

@@ -14,6 +14,7 @@ per statement as the driver takes parameters.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -49,7 +50,12 @@ def _copy_then_insert(
         for position, model_field in enumerate(fields)
         if isinstance(model_field, models.JSONField)
     ]
-    staging = connection.ops.quote_name("staging_" + table.strip('"'))
+    # One staging table per column set: two inserts into the same table with different
+    # columns in one transaction (a run's details, then the runs its jobs mention) must not
+    # share one, which has the first insert's columns only.
+    columns_key = hashlib.sha1(names.encode(), usedforsecurity=False).hexdigest()[:8]
+    bare_table = table.strip('"')
+    staging = connection.ops.quote_name(f"staging_{bare_table}_{columns_key}")
     with transaction.atomic(), connection.cursor() as cursor:
         # A table of the same columns without constraints, private to this session and
         # gone at commit; emptied after each batch.

@@ -307,8 +307,10 @@ def _store_run_details(
         given = details.setdefault(record.github_run_id, {})
         for name in RUN_DETAILS:
             value = getattr(record, name)
-            if value is not None and value != "":
+            if name != "run_attempt" and value is not None and value != "":
                 given[name] = value
+        if record.run_attempt is not None:
+            given["run_attempt"] = max(record.run_attempt, given.get("run_attempt", 0))
     if not details:
         return {}
     report.runs_added += insert_ignoring_conflicts(
@@ -334,6 +336,10 @@ def _store_run_details(
         for run in WorkflowRun.objects.filter(workflow=workflow, github_run_id__in=chunk):
             run_ids[run.github_run_id] = run.pk
             given = details[run.github_run_id]
+            # Attempts only go up: an earlier attempt's details read later (a webhook
+            # delivered out of order) do not take the run back.
+            if run.run_attempt is not None and "run_attempt" in given:
+                given["run_attempt"] = max(given["run_attempt"], run.run_attempt)
             if any(getattr(run, name) != value for name, value in given.items()):
                 for name, value in given.items():
                     setattr(run, name, value)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from decider.adapter.measured import load_sources
 from decider.adapter.saved import SavedAnalysis
 from decider.adapter.scenario_words import STATISTIC_TEXTS, load_text, override_text
 from decider.engine.formatting import count, percent, usd
@@ -31,6 +32,8 @@ class Provenance:
     milestone: list[str]
     concurrency: str
     changed_pool_inputs: list[str] = field(default_factory=list)
+    measured_load: list[str] = field(default_factory=list)  # load inputs measured, with source
+    typed_load: list[str] = field(default_factory=list)  # load inputs a person gave
 
 
 def provenance(saved: SavedAnalysis) -> Provenance:
@@ -52,6 +55,7 @@ def provenance(saved: SavedAnalysis) -> Provenance:
             for pool, price in scenario.usd_per_runner.items()
         ),
     ]
+    measured_load, typed_load = load_sources(scenario, saved.computed_from.pools)
     return Provenance(
         workflow_runs=len({sample.run_id for sample in samples if sample.run_id is not None}),
         job_runs=len(samples),
@@ -70,4 +74,6 @@ def provenance(saved: SavedAnalysis) -> Provenance:
         milestone=[names[job] for job in analysis.milestone],
         concurrency=load_text(scenario, analysis),
         changed_pool_inputs=changed,
+        measured_load=measured_load,
+        typed_load=typed_load,
     )

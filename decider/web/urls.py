@@ -14,6 +14,7 @@ from decider.web.views import (
     repositories,
     scenarios,
     teams,
+    webhooks,
 )
 
 urlpatterns = [
@@ -44,6 +45,12 @@ urlpatterns = [
         repositories.runs_upload,
         name="runs_upload",
     ),
+    path(
+        "repositories/<int:repository_id>/webhook/secret/",
+        webhooks.webhook_secret,
+        name="webhook_secret",
+    ),
+    path("webhooks/github/<str:token>/", webhooks.github_webhook, name="github_webhook"),
     path("teams/new/", teams.team_create, name="team_create"),
     path("teams/<slug:team_slug>/members/", teams.team_members, name="team_members"),
     path(

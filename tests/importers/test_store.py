@@ -164,3 +164,27 @@ def test_the_runner_group_and_runner_of_a_rest_job_are_stored() -> None:
     stored = JobRun.objects.get()
     assert (stored.runner_name, stored.runner_group) == ("rack-2-runner-9", "linux-large")
     assert stored.runner_labels == ["self-hosted", "linux"]
+
+
+@pytest.mark.django_db
+def test_two_inserts_into_one_table_with_different_columns_share_a_transaction() -> None:
+    from django.db import transaction
+
+    from decider.importers.bulk import insert_ignoring_conflicts
+    from decider.models import WorkflowRun
+    from tests.factories import WorkflowFactory
+
+    workflow = WorkflowFactory()
+    with transaction.atomic():
+        first = insert_ignoring_conflicts(
+            WorkflowRun,
+            ["workflow_id", "github_run_id", "branch", "event"],
+            [(workflow.pk, 1, "", "")],
+        )
+        second = insert_ignoring_conflicts(
+            WorkflowRun,
+            ["workflow_id", "github_run_id", "run_attempt", "branch", "event"],
+            [(workflow.pk, 2, 3, "", "")],
+        )
+    assert (first, second) == (1, 1)
+    assert WorkflowRun.objects.get(github_run_id=2).run_attempt == 3

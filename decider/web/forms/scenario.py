@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from pydantic import ValidationError
 
+from decider.adapter.measured import MeasuredDefaults, defaults_from_signed, measured_words
 from decider.engine import inputs as engine_inputs
 from decider.engine import limits
 from decider.engine.runs import counted
@@ -104,6 +105,10 @@ def format_overrides(overrides: list[engine_inputs.DurationOverride]) -> str:
     return ", ".join(parts)
 
 
+# Per pool, in the table's column order.
+POOL_FIELDS = ("runners", "utilization", "background", "price")
+
+
 class ScenarioForm(forms.Form):
     statistic = forms.ChoiceField(choices=STATISTICS, initial="latest", label="Duration statistic")
     trigger = forms.ChoiceField(
@@ -184,6 +189,8 @@ class ScenarioForm(forms.Form):
         help_text=limits.HELP["growth_pct_per_month"],
     )
     presets = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The measured defaults the page opened with, signed (adapter.measured.signed_defaults).
+    measured = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -191,11 +198,18 @@ class ScenarioForm(forms.Form):
         *,
         workflow: engine_inputs.Workflow,
         pools: list[engine_inputs.Pool],
+        measured: MeasuredDefaults | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(data, **kwargs)
         self.workflow = workflow
         self.pools = pools
+        # The measured defaults: a value posted back unchanged is recorded as measured. A
+        # posted form carries them signed, so a recalculation does not measure again.
+        if measured is None:
+            measured = defaults_from_signed(str((data or {}).get("measured") or ""))
+        self.measured_defaults = measured
+        self.measured_inputs = measured.inputs()
         self.jobs = {job.id: job for job in workflow.jobs}
         milestone = self.fields["milestone"]
         assert isinstance(milestone, forms.MultipleChoiceField)
@@ -213,6 +227,14 @@ class ScenarioForm(forms.Form):
                 max_value=100,
                 initial=round(pool.baseline_utilization * 100, 2),
                 label=f"{pool.name} baseline utilization (%)",
+            )
+            self.fields[f"background_{index}"] = forms.FloatField(
+                required=False,
+                min_value=1,
+                max_value=limits.MAX_TYPED_DURATION_S,
+                initial=pool.mean_background_job_s,
+                label=f"{pool.name} background job length (s)",
+                help_text="Blank: the mean of this workflow's measured jobs on the pool.",
             )
             self.fields[f"price_{index}"] = forms.FloatField(
                 min_value=0,
@@ -243,9 +265,15 @@ class ScenarioForm(forms.Form):
     # Grouped fields for the template, which cannot build field names itself.
     def pool_rows(self) -> list[tuple[engine_inputs.Pool, list[forms.BoundField]]]:
         return [
-            (pool, [self[f"{kind}_{index}"] for kind in ("runners", "utilization", "price")])
+            (pool, [self[f"{kind}_{index}"] for kind in POOL_FIELDS])
             for index, pool in enumerate(self.pools)
         ]
+
+    def measured_notes(self) -> list[str]:
+        """Where the load's defaults came from, and what could not be measured."""
+        return [
+            measured_words(value) for value in self.measured_inputs
+        ] + self.measured_defaults.missing
 
     def pool_help(self) -> str:
         return (
@@ -374,6 +402,12 @@ class ScenarioForm(forms.Form):
             "usd_per_runner": self._changed(
                 "price", lambda pool: pool.monthly_usd_per_runner, cleaned
             ),
+            "background_job_s": {
+                pool.name: cleaned[f"background_{index}"]
+                for index, pool in enumerate(self.pools)
+                if cleaned.get(f"background_{index}") is not None
+                and cleaned[f"background_{index}"] != pool.mean_background_job_s
+            },
             "milestone": [int(job_id) for job_id in cleaned["milestone"]],
             "pipelines_per_hour": cleaned["pipelines_per_hour"] if mode == "per_hour" else None,
             "pipelines_at_once": cleaned["pipelines_at_once"] if mode == "at_once" else None,
@@ -388,9 +422,30 @@ class ScenarioForm(forms.Form):
                 if name
             ],
         }
+        data["measured"] = self._still_measured(cleaned)
         return engine_inputs.Scenario.model_validate(
             data, context={"workflow": self.workflow, "pools": self.pools}
         )
+
+    def _still_measured(self, cleaned: dict[str, Any]) -> list[engine_inputs.MeasuredInput]:
+        """The measured defaults the user left as they were; a changed one is typed."""
+        index_of = {pool.name: index for index, pool in enumerate(self.pools)}
+        kept = []
+        for value in self.measured_inputs:
+            if value.kind == "pipelines_per_hour":
+                given = (
+                    cleaned["pipelines_per_hour"] if cleaned["concurrency"] == "per_hour" else None
+                )
+            elif value.pool not in index_of:
+                continue
+            elif value.kind == "utilization":
+                percent = cleaned.get(f"utilization_{index_of[value.pool]}")
+                given = None if percent is None else percent / 100
+            else:
+                given = cleaned.get(f"background_{index_of[value.pool]}")
+            if given is not None and abs(given - value.value) <= 1e-6 * max(1.0, value.value):
+                kept.append(value)
+        return kept
 
     def _changed(self, kind: str, inventory: Any, cleaned: dict[str, Any]) -> dict[str, Any]:
         """Only what differs from the inventory is stored, so pool edits elsewhere still apply."""
@@ -437,6 +492,12 @@ def form_data(
         utilization = scenario.utilization.get(pool.name, pool.baseline_utilization)
         data[f"utilization_{index}"] = round(utilization * 100, 4)
         data[f"price_{index}"] = scenario.usd_per_runner.get(pool.name, pool.monthly_usd_per_runner)
+        background = scenario.background_job_s.get(pool.name, pool.mean_background_job_s)
+        # Whole seconds (as measured) read "1041", not "1041.0", in a narrow field.
+        if background is not None and background.is_integer():
+            data[f"background_{index}"] = int(background)
+        else:
+            data[f"background_{index}"] = _blank(background)
     for job in workflow.jobs:
         steps = [override for override in scenario.overrides if override.job == job.id]
         data[f"override_{job.id}"] = format_overrides(steps)

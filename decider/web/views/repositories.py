@@ -20,6 +20,7 @@ from decider.adapter.deletions import (
     kept_by_deleting,
     kept_sentence,
 )
+from decider.adapter.measured import WINDOW_CHOICES, team_load, window_days
 from decider.adapter.overview import repository_overviews
 from decider.adapter.saved import listed_scenarios
 from decider.adapter.whatif import WhatIf
@@ -32,7 +33,7 @@ from decider.importers.store import (
     workflow_for_runs,
 )
 from decider.importers.workflow_yaml import parse_workflow_files
-from decider.models import Repository, Scenario
+from decider.models import Repository, Scenario, WebhookEndpoint
 from decider.web import access
 from decider.web.forms.uploads import (
     MAX_REQUEST_UPLOAD_BYTES,
@@ -45,6 +46,18 @@ from decider.web.forms.uploads import (
 from decider.web.request import AuthenticatedHttpRequest
 
 RECENT_SCENARIOS = 3
+RECENT_DELIVERIES = 20
+
+
+def _webhook(request: AuthenticatedHttpRequest, repository: Repository) -> dict[str, object]:
+    endpoint = WebhookEndpoint.objects.serving(repository)
+    return {
+        "endpoint": endpoint,
+        "url": request.build_absolute_uri(reverse("github_webhook", args=[endpoint.token]))
+        if endpoint
+        else "",
+        "deliveries": list(repository.webhook_deliveries.all()[:RECENT_DELIVERIES]),
+    }
 
 
 def _render_repository(
@@ -56,6 +69,7 @@ def _render_repository(
     workflow_problems: list[Problem] | None = None,
     runs_problems: list[Problem] | None = None,
 ) -> HttpResponse:
+    days = window_days(request.GET.get("days"))
     workflows = list(
         repository.workflows.select_related("repository__team").annotate(
             scenario_count=Count("scenarios")
@@ -86,6 +100,10 @@ def _render_repository(
         "runs_form": runs_form or RunsUploadForm(workflows=repository.workflows.all()),
         "workflow_problems": workflow_problems or [],
         "runs_problems": runs_problems or [],
+        "webhook": _webhook(request, repository),
+        "load": team_load(repository.team, days),
+        "window_days": days,
+        "window_choices": WINDOW_CHOICES,
     }
     return render(request, "decider/repository.html", context)
 

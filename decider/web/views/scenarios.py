@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from decider.adapter.measured import signed_defaults
 from decider.adapter.results import ScenarioResults
 from decider.adapter.saved import (
     SavedAnalysis,
@@ -46,7 +47,8 @@ def _forms(request: HtmxHttpRequest, whatif: WhatIf) -> tuple[ScenarioForm, Scen
 def _form_for(whatif: WhatIf, scenario: EngineScenario) -> ScenarioForm:
     """The form filled in as a browser would post it back."""
     data = form_data(scenario, whatif.graph, whatif.pools)
-    return ScenarioForm(data, workflow=whatif.graph, pools=whatif.pools)
+    data["measured"] = signed_defaults(whatif.measured)
+    return ScenarioForm(data, workflow=whatif.graph, pools=whatif.pools, measured=whatif.measured)
 
 
 def _valid_results(form: ScenarioForm, whatif: WhatIf) -> ScenarioResults | None:
