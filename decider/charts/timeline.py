@@ -16,8 +16,9 @@ _STEPS = (1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600, 720
 _HOURS_FROM_S = 7200
 _MIN_TICK_SPACING = 64.0
 _EMPTY_DOMAIN_S = 60.0
-# In the Gantt chart, a column naming each job's runner when drawn on the pools' runners.
-LANE_COLUMN = 64.0
+# In the Gantt chart, a column naming each job's runner when drawn on the pools' runners
+# (wide enough for "runner 12" beside its bracket).
+LANE_COLUMN = 76.0
 # Room for tick labels repeated above a tall chart's rows.
 TOP_AXIS = 16.0
 
