@@ -6,6 +6,7 @@ import pytest
 
 from decider.charts import concurrency_parts, gantt_parts, gantt_svg
 from decider.charts.lanes import MAX_JOB_ROWS, own_rows
+from decider.charts.svg import text_width, truncate
 from decider.engine.analysis import Analysis, analyze
 from decider.engine.inputs import Job, Pool, Scenario, Workflow
 from decider.engine.schedule import JobTiming
@@ -143,3 +144,16 @@ def test_runners_busy_is_cut_between_pools_never_inside_one() -> None:
         assert "time since the run started" in _text(root)
         groups += [band.get("data-group") for band in _with_class(root, "g", "pool-band")]
     assert groups == list("abcdefgh")
+
+
+def test_matrix_names_keep_the_start_of_their_values_when_cut() -> None:
+    names = [
+        f"test-user-interface / User Interface Tests (tests/{test}_test.py, debian, false)"
+        for test in ("close_old_findings", "dashboard", "finding")
+    ]
+    cut = [truncate(name, 200, 12) for name in names]
+    assert len(set(cut)) == 3  # siblings stay apart
+    for short in cut:
+        assert text_width(short, 12) <= 200
+        assert short.startswith("test-user-i") and "…(tests/" in short
+    assert truncate("race-root-integration (1/4)", 100, 12) == "race-root-…(1/4)"
