@@ -125,25 +125,27 @@
   }
 
   function applyFilter(box) {
-    var words = box.querySelector("input.filter-text").value.toLowerCase().split(/\s+/)
-      .filter(Boolean);
+    // The typed text as one phrase ("stage 3 job 1" finds "Stage 3 job 1" and "Stage 3 job
+    // 12", not every row holding a 3 and a 1), spaces collapsed, case ignored.
+    var phrase = box.querySelector("input.filter-text").value.toLowerCase().trim()
+      .replace(/\s+/g, " ");
     var only = Array.prototype.map.call(
       box.querySelectorAll("input[data-only]:checked"),
       function (tick) { return "data-" + tick.dataset.only; });
     var items = filterItems(box);
     var shown = 0;
     items.forEach(function (item) {
-      var text = item.dataset.filterText.toLowerCase();
+      var text = item.dataset.filterText.toLowerCase().replace(/\s+/g, " ");
       // A row with a refused input stays in sight whatever the filter says.
       var refused = item.querySelector(".field-error:not(:empty)") !== null;
       var match = refused || (
-        words.every(function (word) { return text.indexOf(word) !== -1; }) &&
+        text.indexOf(phrase) !== -1 &&
         only.every(function (flag) { return item.hasAttribute(flag); }));
       item.hidden = !match;
       if (match) shown += 1;
     });
     var noun = box.dataset.noun + (items.length === 1 ? "" : "s");
-    box.querySelector(".filter-count").textContent = words.length || only.length
+    box.querySelector(".filter-count").textContent = phrase || only.length
       ? "showing " + shown + " of " + items.length + " " + noun
       : items.length + " " + noun;
   }
