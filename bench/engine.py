@@ -117,6 +117,24 @@ def main() -> list[str]:
         )
     )
 
+    weighed = scenario.model_copy(
+        update={
+            "pipelines_per_month": 900,
+            "loaded_usd_per_hour": 100,
+            "pipelines_per_hour": 2,
+            "growth_pct_per_month": 10,
+        }
+    )
+    lines.append(
+        line(
+            "demo verdict with money, busy-hour rate and growth (adds which assumption matters "
+            "and when growth breaks it)",
+            best_of(lambda: analyze(workflow, pools, weighed), 3),
+            baseline_s,
+            target_ms=5000,
+        )
+    )
+
     needs, durations, dag_placed = random_dag(DAG_JOBS, DAG_SEED)
     dag_groups = {job: placement.group for job, placement in dag_placed.items()}
     dag_runners = {"small": 4, "medium": 3, "large": 2}

@@ -4,6 +4,7 @@ from decider.models import (
     Job,
     JobRun,
     Membership,
+    PriceRate,
     Repository,
     RunnerPool,
     Scenario,
@@ -82,3 +83,12 @@ class JobRunAdmin(admin.ModelAdmin):
 class ScenarioAdmin(admin.ModelAdmin):
     list_display = ["name", "workflow", "team", "version", "updated_at"]
     list_filter = ["team"]
+
+
+@admin.register(PriceRate)
+class PriceRateAdmin(admin.ModelAdmin):
+    """The book's rows (no team) are GitHub's rates: admins correct them or add new dated rows."""
+
+    list_display = ["size", "team", "usd_per_minute", "effective_from", "effective_to", "kind"]
+    list_filter = ["kind", "team"]
+    search_fields = ["size", "label", "vendor"]

@@ -212,6 +212,66 @@ class RunnerPool(models.Model):
         return float(self.monthly_cost_usd_per_runner) * self.runners
 
 
+RATE_KINDS = [
+    ("github_hosted", "GitHub-hosted runner"),
+    ("vendor", "Runner vendor"),
+    ("platform_charge", "GitHub platform charge on self-hosted minutes"),
+]
+
+
+class PriceRate(models.Model):
+    """A dated per-minute rate of a runner size (engine/prices.Rate). Without a team it is the
+    book every team starts from: GitHub's rows, loaded by a migration and kept by admins. A
+    team's rows replace the book's for the same size on the days they cover."""
+
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="price_rates", null=True, blank=True
+    )
+    size = models.CharField(max_length=100, help_text="e.g. linux-2-core, or a vendor's size")
+    label = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=RATE_KINDS, default="github_hosted")
+    vendor = models.CharField(max_length=100, blank=True)
+    usd_per_minute = models.DecimalField(
+        max_digits=10,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(limits.MAX_USD_PER_MINUTE)],
+    )
+    effective_from = models.DateField()
+    effective_to = models.DateField(
+        null=True, blank=True, help_text="The first day it no longer holds; empty: still in force"
+    )
+    source = models.CharField(max_length=500, blank=True, help_text="Where the figure comes from")
+    on_by_default = models.BooleanField(
+        default=True, help_text="Off: counted only when a scenario asks (the platform charge)"
+    )
+
+    class Meta:
+        ordering = ["size", "effective_from"]
+        constraints = [
+            # NULLs are distinct in a unique constraint: the book's rows need their own.
+            models.UniqueConstraint(
+                fields=["size", "effective_from"],
+                condition=Q(team__isnull=True),
+                name="pricerate_unique_book_row",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "size", "effective_from"],
+                condition=Q(team__isnull=False),
+                name="pricerate_unique_team_row",
+            ),
+            models.CheckConstraint(
+                condition=Q(usd_per_minute__gte=0), name="pricerate_price_nonnegative"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gt=F("effective_from")),
+                name="pricerate_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.size} from {self.effective_from}"
+
+
 class WorkflowRun(models.Model):
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="runs")
     github_run_id = models.BigIntegerField()
@@ -251,6 +311,8 @@ class JobRun(models.Model):
         help_text="As GitHub reports it; empty when the source gave none (counted as success)",
     )
     runner_name = models.CharField(max_length=200, blank=True)
+    # GitHub's runner_group_name: with the labels, which pool served the job.
+    runner_group = models.CharField(max_length=200, blank=True)
     runner_labels = models.JSONField(default=list, blank=True)
 
     class Meta:

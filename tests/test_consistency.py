@@ -4,6 +4,7 @@ the same plan, for the demo scenario, every preset and generated inputs."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 
@@ -78,6 +79,7 @@ def test_the_page_comparison_json_and_pdf_carry_the_demo_plans_figures(
         "pipelines_per_month": 900,
         "pipelines_per_hour": 2,
         "loaded_usd_per_hour": 100,
+        "growth_pct_per_month": 10,
     }
     demo_scenario.snapshot = None  # recomputed from today's data with the money inputs
     demo_scenario.save()
@@ -92,7 +94,22 @@ def test_the_page_comparison_json_and_pdf_carry_the_demo_plans_figures(
         figures.append(_squeezed(f"{usd(pool.recommended_usd_per_month)}/month"))
         figures.append(_squeezed(duration(plan.planned.p90_wait_s[pool.name])))
 
-    page = _squeezed(demo_editor.get(reverse("scenario", args=[demo_scenario.pk])).content.decode())
+    # Which assumption matters: its sentence and every swing's figures.
+    assert analysis.sensitivity is not None and analysis.sensitivity.swings
+    figures.append(_squeezed(analysis.sensitivity.summary))
+    for swing in analysis.sensitivity.swings:
+        figures += [_squeezed(swing.range_text), _squeezed(signed_usd(swing.net_at_high_usd))]
+
+    # When growth breaks it: its sentence and the last month's runners and price.
+    assert analysis.growth is not None and analysis.growth.months
+    figures.append(_squeezed(analysis.growth.summary))
+    figures.append(_squeezed(usd(analysis.growth.months[-1].usd_per_month)))
+
+    page = _squeezed(
+        html.unescape(
+            demo_editor.get(reverse("scenario", args=[demo_scenario.pk])).content.decode()
+        )
+    )
     pdf = _pdf_text(render_scenario_pdf(demo_scenario))
     for figure in figures:
         assert figure in page
@@ -105,7 +122,10 @@ def test_the_page_comparison_json_and_pdf_carry_the_demo_plans_figures(
 
     out = io.StringIO()
     call_command("analyze", "--scenario", str(demo_scenario.pk), "--json", stdout=out)
-    assert json.loads(out.getvalue())["plan"] == plan.model_dump(mode="json")
+    reported = json.loads(out.getvalue())
+    assert reported["plan"] == plan.model_dump(mode="json")
+    assert reported["sensitivity"] == analysis.sensitivity.model_dump(mode="json")
+    assert reported["growth"] == analysis.growth.model_dump(mode="json")
 
     copy = demo_editor.post(reverse("scenario_duplicate", args=[demo_scenario.pk]))
     assert copy.status_code == 302

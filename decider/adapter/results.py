@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
 
-from decider.charts import concurrency_svg, gantt_svg, marginal_charts, shared_time_max_s
+from decider.charts import (
+    concurrency_svg,
+    gantt_svg,
+    marginal_charts,
+    sensitivity_chart,
+    shared_time_max_s,
+)
 from decider.engine.analysis import Analysis, GraphResult, PoolOut
 from decider.engine.evidence import READING_TEXT, PairEvidence
 from decider.engine.formatting import (
@@ -120,6 +126,7 @@ class ScenarioResults:
     metrics: list[MetricRow]
     charts: dict[str, SafeString] = field(default_factory=dict)
     marginal_charts: list[tuple[str, SafeString]] = field(default_factory=list)
+    sensitivity_chart: SafeString | None = None
 
     @property
     def verdict_title(self) -> str:
@@ -247,7 +254,13 @@ def build_results(analysis: Analysis) -> ScenarioResults:
         metrics=metric_rows(analysis),
         charts=charts(analysis),
         marginal_charts=[(pool, mark_safe(svg)) for pool, svg in marginal_charts(analysis.plan)],
+        sensitivity_chart=_safe(sensitivity_chart(analysis.sensitivity)),
     )
+
+
+def _safe(svg: str | None) -> SafeString | None:
+    # The charts escape every text they draw (decider.charts.svg.clean).
+    return None if svg is None else mark_safe(svg)
 
 
 def metric_rows(analysis: Analysis) -> list[MetricRow]:

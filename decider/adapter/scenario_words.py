@@ -10,6 +10,7 @@ from decider.engine.formatting import (
     count,
     duration,
     number,
+    pct,
     percent,
     signed_duration,
     signed_pct,
@@ -79,4 +80,9 @@ def input_texts(saved: SavedAnalysis) -> dict[str, str]:
     texts["People waiting per pipeline"] = number(scenario.people_waiting_per_pipeline, 1)
     texts["Loaded $ per hour"] = usd(scenario.loaded_usd_per_hour)
     texts["Queue-wait target"] = duration(scenario.target_queue_wait_s)
+    texts["Growth of pipelines"] = (
+        "not projected"
+        if scenario.growth_pct_per_month is None
+        else f"{pct(scenario.growth_pct_per_month, 0)} a month"
+    )
     return texts

@@ -8,6 +8,7 @@ from decider.engine.evidence import CacheEvidence, cache_evidence
 from decider.engine.explanations import Explanation, explain_seed
 from decider.engine.formatting import count
 from decider.engine.framework import FrameworkResult, apply_framework
+from decider.engine.growth import Growth, growth
 from decider.engine.inputs import (
     AppliedPreset,
     Pool,
@@ -30,6 +31,7 @@ from decider.engine.presets import PRESETS, PresetInfo
 from decider.engine.runs import RunCounts
 from decider.engine.safety import Safety, gate_safety
 from decider.engine.schedule import TOTAL, JobTiming, Schedule, Step, unconstrained_schedule
+from decider.engine.sensitivity import Sensitivity, sensitivity
 from decider.engine.simulation import simulate
 from decider.engine.triggers import TriggerJobs, jobs_for_trigger, trigger_warnings
 from decider.engine.verdict import Decision, decide
@@ -96,6 +98,8 @@ class Analysis(BaseModel):
     savings: Savings
     decision: Decision | None  # None when asked not to simulate
     plan: Plan
+    sensitivity: Sensitivity | None = None  # which assumption matters; None: not simulated
+    growth: Growth | None = None  # when growth breaks it; None: not simulated
     cache_evidence: CacheEvidence
     safety: Safety
     presets: list[AppliedPreset]
@@ -299,21 +303,22 @@ def analyze(
         seed=seed,
         simulator=BudgetedSimulator(simulator or simulate),
     )
-    plan = make_plan(
-        PlanInputs(
-            inventory=pools,
-            setup=setup,
-            current=current_case,
-            proposed=proposed_case,
-            background_sources=background_sources(
-                workflow, runner_pools, placed, scenario.include_failed_runs
-            ),
-            unmeasured=[keys[job] for job in _deciding_unmeasured(unmeasured, current, proposed)],
+    plan_inputs = PlanInputs(
+        inventory=pools,
+        setup=setup,
+        current=current_case,
+        proposed=proposed_case,
+        background_sources=background_sources(
+            workflow, runner_pools, placed, scenario.include_failed_runs
         ),
-        simulate=simulator is not None,
+        unmeasured=[keys[job] for job in _deciding_unmeasured(unmeasured, current, proposed)],
     )
+    plan = make_plan(plan_inputs, simulate=simulator is not None)
     decision = None
+    assumptions = projection = None
     if simulator is not None:
+        assumptions = sensitivity(plan_inputs, plan)
+        projection = growth(plan_inputs, plan)
         decision = decide(
             plan,
             runner_pools,
@@ -368,6 +373,8 @@ def analyze(
         savings=savings,
         decision=decision,
         plan=plan,
+        sensitivity=assumptions,
+        growth=projection,
         cache_evidence=cache_evidence(workflow, scenario),
         safety=gate_safety(workflow, before_needs, after_needs),
         presets=scenario.presets,

@@ -155,6 +155,10 @@ class Scenario(BaseModel):
     people_waiting_per_pipeline: float = Field(default=1, ge=0, le=limits.MAX_PEOPLE_WAITING)
     loaded_usd_per_hour: float | None = Field(default=None, ge=0, le=limits.MAX_USD_PER_HOUR)
     target_queue_wait_s: float = Field(default=60, ge=0, le=limits.MAX_TYPED_DURATION_S)
+    # Pipelines arriving this many percent more each month (growth.py); None: not projected.
+    growth_pct_per_month: float | None = Field(
+        default=None, ge=0, le=limits.MAX_GROWTH_PCT_PER_MONTH
+    )
     simulated_pipelines: int = Field(default=400, ge=10, le=limits.MAX_SIMULATED_PIPELINES)
     cache_pairs: list[CachePair] = Field(default_factory=list)
     presets: list[AppliedPreset] = Field(default_factory=list)

@@ -23,6 +23,8 @@ MAX_PIPELINES_PER_MONTH = 1_000_000.0
 MAX_PEOPLE_WAITING = 1000.0
 MAX_USD_PER_HOUR = 10_000.0  # a waiting person's loaded cost
 MAX_USD_PER_RUNNER_MONTH = 100_000.0  # a runner's price, even a large GPU machine
+# A per-minute rate: GitHub's dearest hosted size was under $1 a minute (Windows 96-core).
+MAX_USD_PER_MINUTE = 10.0
 # A duration someone types (estimate, override, target wait, background job length): three
 # days, far beyond GitHub's 6 h job limit on hosted runners.
 MAX_TYPED_DURATION_S = 72 * 3600.0
@@ -47,6 +49,14 @@ FUTURE_SLACK = timedelta(days=1)
 SIMULATION_WORK_BUDGET = 6_000_000
 VERDICT_SIMULATION_WORK_BUDGET = 1_500_000
 VERDICT_WORK_BUDGET = 5_000_000
+# Which assumption matters (sensitivity.py) simulates the plan again at each end of three
+# ranges (twelve runs): its own budget, so the verdict's runs never crowd it out.
+SENSITIVITY_WORK_BUDGET = 2_000_000
+# Growth (growth.py) confirms a year of monthly runner needs by simulation, one or two runs a
+# month: its own budget too; months past it keep their estimate and say so.
+GROWTH_WORK_BUDGET = 2_000_000
+# Pipelines growing by at most this share a month (a team doubling every month is 100%).
+MAX_GROWTH_PCT_PER_MONTH = 100.0
 
 
 def latest_run_time(now: datetime) -> datetime:
@@ -61,6 +71,10 @@ HELP = {
     "people_waiting": f"0 to {MAX_PEOPLE_WAITING:,.0f} people.",
     "usd_per_hour": f"$0 to ${MAX_USD_PER_HOUR:,.0f} per hour.",
     "usd_per_runner_month": f"$0 to ${MAX_USD_PER_RUNNER_MONTH:,.0f} per runner per month.",
+    "growth_pct_per_month": (
+        f"0 to {MAX_GROWTH_PCT_PER_MONTH:.0f}%: how much more pipelines arrive each month "
+        "(needs pipelines per hour). Empty: no projection."
+    ),
     "typed_duration": (
         f"0 to {MAX_TYPED_DURATION_S:,.0f} seconds ({MAX_TYPED_DURATION_S / 3600:.0f} h)."
     ),

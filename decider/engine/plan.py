@@ -9,7 +9,7 @@ pools. The money follows from those three outcomes and nothing else.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from pydantic import BaseModel, computed_field
@@ -19,7 +19,12 @@ from decider.engine.inputs import Pool, Scenario
 from decider.engine.limits import VERDICT_SIMULATION_WORK_BUDGET, VERDICT_WORK_BUDGET
 from decider.engine.pool_simulation import BackgroundSource as Source
 from decider.engine.pool_simulation import GraphCase, SimulationSetup
-from decider.engine.simulation import SimulationResult, WorkBudgetExceeded, check_work
+from decider.engine.simulation import (
+    SimulationResult,
+    WorkBudgetExceeded,
+    check_work,
+    estimated_work,
+)
 from decider.engine.sizing import (
     PoolSizing,
     RunnerStep,
@@ -33,6 +38,13 @@ from decider.engine.sizing import (
 DAYS_PER_MONTH = 30.4
 HOURS_PER_MONTH = DAYS_PER_MONTH * 24
 RULE_OF_THUMB_USD_PER_RUNNER_MONTH = (50.0, 150.0)  # the mural-api analysis's "$50-150/month"
+# A verdict runs about this many simulations: today's pools, a runner search of a handful of
+# rounds for each graph, the plan's runs and the runner chart (the demo takes 26). When one
+# simulation of the asked length would take more than this share of the verdict's budget, a
+# big workflow is simulated with fewer pipelines instead of refused: its waits come with wider
+# ranges, which the verdict states. Below the floor the ranges say too little: refused.
+SIMULATIONS_PER_VERDICT = 24
+FEWEST_SIMULATED_PIPELINES = 40
 
 Graph = Literal["proposed", "today"]
 Payback = Literal["days", "immediate", "never"]
@@ -166,6 +178,9 @@ class Plan(BaseModel):
     no_verdict: str | None  # why there is no go/no-go and no money, in plain words
     target_queue_wait_s: float  # the p90 wait per pool the sizing meets
     simulations_run: int
+    # Pipelines each simulation ran: the scenario's, or fewer for a big workflow (see
+    # SIMULATIONS_PER_VERDICT); None when nothing was simulated.
+    simulated_pipelines: int | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -240,6 +255,7 @@ def make_plan(inputs: PlanInputs, *, simulate: bool) -> Plan:
     sims = _Simulated()
     no_verdict = _no_verdict(inputs)
     if simulate and no_verdict is None:
+        inputs = _fitted_to_budget(inputs, faster)
         no_verdict = _over_budget(inputs, faster)
     if simulate and no_verdict is None:
         try:
@@ -289,11 +305,41 @@ def make_plan(inputs: PlanInputs, *, simulate: bool) -> Plan:
         no_verdict=no_verdict,
         target_queue_wait_s=scenario.target_queue_wait_s,
         simulations_run=sims.count,
+        simulated_pipelines=inputs.setup.scenario.simulated_pipelines if sims.count else None,
     )
 
 
 def _too_big(error: WorkBudgetExceeded) -> str:
     return f"No verdict and no money figures: this what-if is too big to simulate here: {error}"
+
+
+def _fitted_to_budget(inputs: PlanInputs, faster: bool) -> PlanInputs:
+    """The inputs with as many simulated pipelines as fit one simulation's share of the
+    verdict's budget (the scenario's count when it fits; never under the floor, where
+    `_over_budget` refuses). Work grows with pipelines (their jobs, and the background work
+    over their arrival and drain), so the largest count that fits is found by bisection."""
+    setup = inputs.setup
+    asked = setup.scenario.simulated_pipelines
+    share = min(VERDICT_SIMULATION_WORK_BUDGET, VERDICT_WORK_BUDGET // SIMULATIONS_PER_VERDICT)
+    today = additions_for(setup, {pool.name: pool.runners for pool in inputs.inventory})
+    cases = (inputs.current, inputs.proposed) if faster else (inputs.current,)
+
+    def work(pipelines: int) -> int:
+        scenario = setup.scenario.model_copy(update={"simulated_pipelines": pipelines})
+        trial = replace(setup, scenario=scenario)
+        try:
+            return max(estimated_work(trial.input_for(case, today)).total for case in cases)
+        except ValueError:
+            return 0  # a pool full of other work: the simulation path says so itself
+
+    if asked <= FEWEST_SIMULATED_PIPELINES or work(asked) <= share:
+        return inputs
+    fits, too_many = FEWEST_SIMULATED_PIPELINES, asked
+    while too_many - fits > 1:
+        middle = (fits + too_many) // 2
+        fits, too_many = (middle, too_many) if work(middle) <= share else (fits, middle)
+    scenario = setup.scenario.model_copy(update={"simulated_pipelines": fits})
+    return replace(inputs, setup=replace(setup, scenario=scenario))
 
 
 def _over_budget(inputs: PlanInputs, faster: bool) -> str | None:

@@ -6,7 +6,7 @@ runners added to each pool; `SimulationSetup` holds everything else.
 
 import statistics
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from pydantic import BaseModel
@@ -69,6 +69,17 @@ class SimulationSetup:
             )
         except ValueError:
             return True  # a pool full of other work: the run itself says so, at no cost
+
+    def with_own_budget(self, budget: int) -> "SimulationSetup":
+        """The same setup, its runs counted against a budget of their own: the analyses made
+        after the verdict (which assumption matters, growth) must not be crowded out by what
+        the verdict spent, nor crowd it out."""
+        plain = (
+            self.simulator.simulator
+            if isinstance(self.simulator, BudgetedSimulator)
+            else self.simulator
+        )
+        return replace(self, simulator=BudgetedSimulator(plain, budget=budget))
 
     def input_for(self, case: GraphCase, additions: Mapping[str, int]) -> SimulationInput:
         return simulation_input(

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from decider.engine.limits import MAX_RUNNERS
 from decider.engine.pool_simulation import GraphCase, SimulationSetup
+from decider.engine.queueing import erlang_c_wait_percentile
 from decider.engine.simulation import SimulationResult
 
 # Enough rounds to double from the lower bound to a thousand runners and halve back.
@@ -67,6 +68,34 @@ def lower_bound(setup: SimulationSetup, case: GraphCase, pool: str) -> int:
     return max(1, math.floor(busy_runners(setup, case, pool)) + 1)
 
 
+def erlang_estimate(setup: SimulationSetup, case: GraphCase, pool_name: str) -> int:
+    """The fewest runners whose Erlang C p90 wait is at most the target: the pool as one
+    M/M/c queue of its other work and the pipelines' jobs on it, at their mean lengths."""
+    pool = next(p for p in setup.pools if p.name == pool_name)
+    target = setup.scenario.target_queue_wait_s
+    per_s = (setup.scenario.pipelines_per_hour or 0.0) / 3600
+    jobs = [
+        case.seconds[job]
+        for job, placement in case.placements.items()
+        if placement.pools and placement.pools[0] == pool_name and case.seconds[job] > 0
+    ]
+    background_s = setup.background_s.get(pool_name) or 0.0
+    background_rate = (
+        pool.baseline_utilization * pool.runners / background_s if background_s else 0.0
+    )
+    arrivals = background_rate + per_s * len(jobs)
+    busy = background_rate * background_s + per_s * sum(jobs)  # runners busy on average
+    if arrivals <= 0 or busy <= 0:
+        return 1
+    service_rate = arrivals / busy  # 1 / the mean job length of the mix
+    runners = max(1, int(busy) + 1)
+    while runners < MAX_RUNNERS:
+        if erlang_c_wait_percentile(runners, arrivals, service_rate, 0.9) <= target:
+            return runners
+        runners += 1
+    return MAX_RUNNERS
+
+
 def additions_for(setup: SimulationSetup, runners: Mapping[str, int]) -> dict[str, int]:
     """The change from the scenario's runner counts to `runners` (negative: fewer)."""
     stated = {pool.name: pool.runners for pool in setup.pools}
@@ -104,6 +133,9 @@ def size_pools(
     target = setup.scenario.target_queue_wait_s
     price = {pool.name: pool.monthly_usd_per_runner for pool in setup.pools}
     bounds = {name: lower_bound(setup, case, name) for name in names}
+    # The search starts where Erlang C puts the need (never under the stability bound): the
+    # simulation then confirms it, or moves up or down from it.
+    starts = {name: max(bounds[name], erlang_estimate(setup, case, name)) for name in names}
     miss = {name: bounds[name] - 1 for name in names}  # the most runners known to miss
     hit: dict[str, int | None] = dict.fromkeys(names)  # the fewest known to meet the target
     step = dict.fromkeys(names, 1)
@@ -111,7 +143,7 @@ def size_pools(
 
     def probe(name: str) -> int:
         if hit[name] is None:
-            return min(MAX_RUNNERS, bounds[name] + step[name] - 1)
+            return min(MAX_RUNNERS, max(starts[name], miss[name] + 1) + step[name] - 1)
         return (miss[name] + (hit[name] or 0)) // 2
 
     def open_pools() -> list[str]:

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from decider.engine.formatting import duration, noun, signed_usd
 from decider.engine.framework import FrameworkResult
 from decider.engine.inputs import Pool, Scenario
-from decider.engine.plan import Outcome, Plan
+from decider.engine.plan import Plan
 from decider.engine.sizing import PoolSizing
 
 Verdict = Literal["proceed", "add_runners", "stay_sequential", "undecided"]
@@ -118,11 +118,23 @@ def decide(
         demand=pool_demand(pools, proposed_peak_runners, concurrent),
         additions=additions,
         added_usd_per_month=plan.money.added_usd_per_month,
-        simulation=_figures(scenario, plan.today, plan.planned),
+        simulation=_figures(scenario, plan),
         close_to_target=close,
         simulations_run=plan.simulations_run,
-        warnings=warnings,
+        warnings=warnings + _shortened_words(plan, scenario),
     )
+
+
+def _shortened_words(plan: Plan, scenario: Scenario) -> list[str]:
+    """Say so when a big workflow was simulated with fewer pipelines than asked."""
+    ran = plan.simulated_pipelines
+    if ran is None or ran >= scenario.simulated_pipelines:
+        return []
+    return [
+        f"This workflow is big, so its queues were simulated with {ran} pipelines instead of "
+        f"{scenario.simulated_pipelines} to keep one answer within the work one request may "
+        "take. Waits near the target are less certain: the verdict gives their likely range."
+    ]
 
 
 def _sizings(plan: Plan) -> list[PoolSizing]:
@@ -215,13 +227,12 @@ def _change_words(plan: Plan) -> str:
     return f"{text[0].upper()}{text[1:]} ({signed_usd(plan.money.added_usd_per_month)}/month)"
 
 
-def _figures(
-    scenario: Scenario, today: Outcome | None, planned: Outcome | None
-) -> SimulatedFigures | None:
-    if today is None or planned is None:
+def _figures(scenario: Scenario, plan: Plan) -> SimulatedFigures | None:
+    today, planned = plan.today, plan.planned
+    if today is None or planned is None or plan.simulated_pipelines is None:
         return None
     return SimulatedFigures(
-        pipelines=scenario.simulated_pipelines,
+        pipelines=plan.simulated_pipelines,
         current_p90_wall_clock_s=today.p90_wall_clock_s,
         proposed_p90_wall_clock_s=planned.p90_wall_clock_s,
         proposed_p90_queue_delay_s=planned.p90_queue_delay_s,

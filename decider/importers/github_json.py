@@ -340,6 +340,7 @@ class _Reader:
             started_at=self.moment(job, "started_at", path),
             completed_at=self.moment(job, "completed_at", path),
             runner_name=self.text(job, "runner_name", path),
+            runner_group=self.text(job, "runner_group_name", path),
             runner_labels=self.labels(job, "labels", path),
         )
 
@@ -360,6 +361,7 @@ class _Reader:
             started_at=self.moment(job, "startedAt", path),
             completed_at=self.moment(job, "completedAt", path),
             runner_name=self.text(job, "runnerName", path),
+            runner_group=None,
             runner_labels=self.labels(job, "labels", path),
         )
 
@@ -389,6 +391,7 @@ class _Reader:
                 started_at=self.moment(check, "startedAt", check_path),
                 completed_at=self.moment(check, "completedAt", check_path),
                 runner_name=None,
+                runner_group=None,
                 runner_labels=[],
             )
 
@@ -406,6 +409,7 @@ class _Reader:
         started_at: datetime | None,
         completed_at: datetime | None,
         runner_name: str | None,
+        runner_group: str | None,
         runner_labels: list[str],
     ) -> JobRunRecord | None:
         if name is None:
@@ -426,6 +430,7 @@ class _Reader:
             duration_s=0.0 if ended in DID_NOT_RUN else None,
             conclusion=ended,
             runner_name=runner_name,
+            runner_group=runner_group,
             runner_labels=runner_labels,
             source_location=self.where(path),
         )

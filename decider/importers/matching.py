@@ -177,6 +177,7 @@ def _span(records: list[JobRunRecord], warnings: list[str]) -> JobRunRecord:
         )
     created = [record.created_at for record in records if record.created_at]
     runner_names = {record.runner_name for record in records}
+    runner_groups = {record.runner_group for record in records}
     job_ids = [record.github_job_id for record in records if record.github_job_id is not None]
     return JobRunRecord(
         # The smallest member id keeps the collapsed record's identity stable on re-import.
@@ -190,6 +191,7 @@ def _span(records: list[JobRunRecord], warnings: list[str]) -> JobRunRecord:
         duration_s=duration,
         conclusion=_overall_conclusion([record.conclusion for record in records]),
         runner_name=runner_names.pop() if len(runner_names) == 1 else None,
+        runner_group=runner_groups.pop() if len(runner_groups) == 1 else None,
         runner_labels=list(
             dict.fromkeys(label for record in records for label in record.runner_labels)
         ),

@@ -84,6 +84,7 @@ class JobRunRecord(BaseModel):
     duration_s: float | None = None  # given directly (CSV run_id, job, duration_s)
     conclusion: Conclusion | None = None  # None: the source gives none (counted as success)
     runner_name: str | None = None
+    runner_group: str | None = None  # GitHub's runner_group_name: which pool served it
     runner_labels: list[str] = Field(default_factory=list)
     source_location: str = ""  # e.g. "runs.csv, row 4" or "page 2, jobs[3]", for messages
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from django.db import transaction
 
 from decider.engine.formatting import count
+from decider.engine.prices import Rate
 from decider.importers.bulk import insert_ignoring_conflicts
 from decider.importers.job_runs import BATCH_SIZE
 from decider.importers.matching import match_job_runs
@@ -25,7 +26,16 @@ from decider.importers.records import (
     WorkflowRecord,
     WorkflowRunRecord,
 )
-from decider.models import Job, JobRun, Repository, RunnerPool, Team, Workflow, WorkflowRun
+from decider.models import (
+    Job,
+    JobRun,
+    PriceRate,
+    Repository,
+    RunnerPool,
+    Team,
+    Workflow,
+    WorkflowRun,
+)
 
 
 @dataclass
@@ -107,11 +117,14 @@ class RunStoreReport:
 
 @dataclass
 class PoolStoreReport:
+    """What an import of named rows (pools, rates) added and updated."""
+
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    noun: str = "pool"
 
     def summary(self) -> str:
-        return f"{len(self.added)} pools added, {len(self.updated)} updated"
+        return f"{count(len(self.added), self.noun)} added, {len(self.updated)} updated"
 
 
 def store_workflows(
@@ -258,6 +271,7 @@ JOB_RUN_COLUMNS = [
     "duration_s",
     "conclusion",
     "runner_name",
+    "runner_group",
     "runner_labels",
 ]
 
@@ -274,6 +288,7 @@ def _job_run_row(job_id: int, record: JobRunRecord, run_ids: dict[int, int]) -> 
         record.seconds,
         record.conclusion or "",
         record.runner_name or "",
+        record.runner_group or "",
         record.runner_labels,
     )
 
@@ -382,6 +397,22 @@ def store_pools(team: Team, records: list[PoolRecord]) -> PoolStoreReport:
                 },
             )
             (report.added if created else report.updated).append(record.name)
+    return report
+
+
+def store_team_rates(team: Team, rates: list[Rate]) -> PoolStoreReport:
+    """A team's own rates, in place by size and start day (a re-import updates, adds nothing)."""
+    report = PoolStoreReport(noun="rate")
+    with transaction.atomic():
+        for rate in rates:
+            values = rate.model_dump()
+            _, created = PriceRate.objects.update_or_create(
+                team=team,
+                size=values.pop("size"),
+                effective_from=values.pop("effective_from"),
+                defaults=values,
+            )
+            (report.added if created else report.updated).append(rate.size)
     return report
 
 

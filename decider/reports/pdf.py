@@ -20,7 +20,13 @@ from django.utils.text import slugify
 from decider.adapter.comparison import comparison_table
 from decider.adapter.results import ScenarioResults
 from decider.adapter.saved import SavedAnalysis, analyse_saved, analyse_saved_rows
-from decider.charts import concurrency_parts, gantt_parts, marginal_charts, shared_time_max_s
+from decider.charts import (
+    concurrency_parts,
+    gantt_parts,
+    marginal_charts,
+    sensitivity_chart,
+    shared_time_max_s,
+)
 from decider.charts.lanes import MAX_JOB_ROWS
 from decider.engine.analysis import Analysis
 from decider.models import Scenario, ScenarioVersion
@@ -49,6 +55,7 @@ class ScenarioReport:
     provenance: Provenance
     charts: dict[str, list[str]]  # data: URLs of the SVG charts, each in page-sized parts
     marginal_charts: list[tuple[str, str]]  # (pool, data: URL) per pool the plan sized
+    sensitivity_chart: str | None = None  # data: URL of the tornado, when there is one
 
     @property
     def detailed(self) -> bool:
@@ -189,7 +196,13 @@ def report_of(saved: SavedAnalysis, *, with_charts: bool = True) -> ScenarioRepo
         ]
         if with_charts
         else [],
+        sensitivity_chart=_tornado(saved) if with_charts else None,
     )
+
+
+def _tornado(saved: SavedAnalysis) -> str | None:
+    svg = sensitivity_chart(saved.results.analysis.sensitivity, width=CHART_WIDTH)
+    return None if svg is None else _data_url(svg)
 
 
 def pdf_charts(analysis: Analysis) -> dict[str, list[str]]:

@@ -10,6 +10,7 @@ from decider.web.views import (
     health,
     pdfs,
     pools,
+    prices,
     repositories,
     scenarios,
     teams,
@@ -56,6 +57,13 @@ urlpatterns = [
         name="member_remove",
     ),
     path("teams/<slug:team_slug>/pools/", pools.pools, name="pools"),
+    path("teams/<slug:team_slug>/prices/", prices.prices, name="prices"),
+    path("teams/<slug:team_slug>/prices/upload/", prices.prices_upload, name="prices_upload"),
+    path(
+        "teams/<slug:team_slug>/prices/<int:rate_id>/delete/",
+        prices.price_delete,
+        name="price_delete",
+    ),
     path("teams/<slug:team_slug>/pools/upload/", pools.pools_upload, name="pools_upload"),
     path("teams/<slug:team_slug>/pools/<int:pool_id>/", pools.pool_edit, name="pool_edit"),
     path(

@@ -33,7 +33,8 @@ def test_runners_today_above_the_need_could_go_with_their_price() -> None:
 
 
 def test_a_search_stopped_by_the_work_budget_says_so() -> None:
-    html, plan = _panel(10_000, pipelines_per_hour=0.025)
+    # The fewest pipelines a verdict simulates, rarely: each run is long, none is shortened.
+    html, plan = _panel(10_000, pipelines_per_hour=0.0025, simulated_pipelines=40)
     sizings = [pool.sizing_today or pool.sizing_proposed for pool in plan.pools]
     assert any(sizing and sizing.stopped_by_budget for sizing in sizings)
     assert "more than the search reached before the work budget ran out" in html

@@ -11,13 +11,15 @@ import pytest
 
 from decider.charts import marginal_charts
 from decider.engine.analysis import analyze
-from decider.engine.inputs import Scenario
+from decider.engine.inputs import Job, Pool, Sample, Scenario, Workflow
 from decider.engine.limits import VERDICT_WORK_BUDGET
+from decider.engine.plan import FEWEST_SIMULATED_PIPELINES
 from decider.engine.pool_simulation import BudgetedSimulator
 from decider.engine.simulation import (
     SimJob,
     SimPool,
     SimulationInput,
+    SimulationResult,
     WorkBudgetExceeded,
     estimated_work,
     simulate,
@@ -70,7 +72,7 @@ def test_a_rare_pipeline_on_busy_pools_gets_no_verdict_and_says_what_to_change()
     simulator = AlwaysWaiting(0)
     started = time.perf_counter()
     analysis = analyze(
-        seed_workflow(), seed_pools(), Scenario(pipelines_per_hour=0.005), simulator=simulator
+        seed_workflow(), seed_pools(), Scenario(pipelines_per_hour=0.0005), simulator=simulator
     )
     assert time.perf_counter() - started < 1
     assert simulator.runs == 0
@@ -100,7 +102,11 @@ def test_a_runner_search_that_runs_out_of_budget_stops_and_says_so() -> None:
     # search go round after round: it stops while the plan's last runs still fit.
     simulator = AlwaysWaiting(10_000)
     analysis = analyze(
-        seed_workflow(), seed_pools(), Scenario(pipelines_per_hour=0.025), simulator=simulator
+        seed_workflow(),
+        seed_pools(),
+        # The fewest pipelines a verdict simulates, rarely: each run is long, none is shortened.
+        Scenario(pipelines_per_hour=0.0025, simulated_pipelines=40),
+        simulator=simulator,
     )
     plan = analysis.plan
     assert plan.no_verdict is None
@@ -128,6 +134,65 @@ def test_a_runner_search_that_runs_out_of_budget_stops_and_says_so() -> None:
     assert analysis.decision.reason.startswith(
         "The runner search for small, medium stopped at the work budget one request may use"
     )
+
+
+class CountingPipelines(AlwaysWaiting):
+    """Records how many pipelines each simulation was asked to run."""
+
+    def __init__(self, wait_s: float) -> None:
+        super().__init__(wait_s)
+        self.pipelines: set[int] = set()
+
+    def __call__(self, inp: SimulationInput) -> SimulationResult:
+        self.pipelines.add(inp.pipelines)
+        return super().__call__(inp)
+
+
+def _wide_workflow(jobs: int) -> Workflow:
+    """`jobs` measured jobs in one pool, each needing up to three of the ten before it."""
+    return Workflow(
+        jobs=[
+            Job(
+                id=n,
+                key=f"job-{n}",
+                runs_on=["linux"],
+                needs=[need for need in range(max(0, n - 10), n) if need % 4 == n % 4][:3],
+                samples=[Sample(duration_s=60 + (n * 37) % 500)],
+            )
+            for n in range(jobs)
+        ]
+    )
+
+
+def test_a_500_job_workflow_gets_a_verdict_from_fewer_simulated_pipelines() -> None:
+    # At the asked 400 pipelines one run of it is about 400,000 simulated jobs: a verdict's
+    # two dozen runs would pass its budget, and it used to be refused. Now each run is
+    # shortened to its share of the budget, and the verdict says so.
+    pools = [Pool(name="linux", labels=["linux"], runners=40, baseline_utilization=0.3)]
+    simulator = CountingPipelines(0)
+    analysis = analyze(
+        _wide_workflow(500), pools, Scenario(pipelines_per_hour=2), simulator=simulator
+    )
+    plan, decision = analysis.plan, analysis.decision
+    assert plan.no_verdict is None and decision is not None
+    assert decision.verdict != "undecided"
+    assert plan.simulated_pipelines is not None
+    assert FEWEST_SIMULATED_PIPELINES <= plan.simulated_pipelines < 400
+    assert simulator.pipelines == {plan.simulated_pipelines}
+    assert decision.simulation is not None
+    assert decision.simulation.pipelines == plan.simulated_pipelines
+    assert (
+        f"its queues were simulated with {plan.simulated_pipelines} pipelines instead of 400"
+        in " ".join(decision.warnings)
+    )
+
+
+def test_a_workflow_that_fits_is_simulated_at_the_asked_length() -> None:
+    simulator = CountingPipelines(0)
+    analysis = analyze(seed_workflow(), seed_pools(), Scenario(), simulator=simulator)
+    assert simulator.pipelines == {400} and analysis.plan.simulated_pipelines == 400
+    assert analysis.decision is not None
+    assert not any("pipelines instead of" in warning for warning in analysis.decision.warnings)
 
 
 # The issue's worst inputs, and the largest ones the limits allow, each in a fresh process:

@@ -92,6 +92,7 @@ def test_it_reads_every_field_of_a_real_list_jobs_page() -> None:
     assert first.completed_at == at("2023-02-17T16:04:52")
     assert first.conclusion == "success"
     assert first.runner_name == "GitHub Actions 2"
+    assert first.runner_group == "GitHub Actions"
     assert first.runner_labels == ["ubuntu-latest"]
     assert first.source_location == "pygithub-4205440316-jobs.json, jobs[0]"
     assert result.warnings == []

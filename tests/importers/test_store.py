@@ -139,3 +139,28 @@ def test_runs_named_with_evaluated_matrix_values_reach_their_instances() -> None
     assert (stored.condition, stored.timeout_minutes) == ("github.event_name == 'push'", 30)
     assert stored.runs_when["pull_request"] == {"needs_ran": "skips", "a_need_skipped": "skips"}
     assert stored.flags == ["matrix_expression", "name_expression"]
+
+
+def test_the_runner_group_and_runner_of_a_rest_job_are_stored() -> None:
+    # With the labels, they say which pool served the job (measured load per pool).
+    repository = RepositoryFactory()
+    (report,) = store_workflows(repository, parse_workflow_files([("ci.yml", ONE_JOB)]))
+    job = {
+        "id": 7,
+        "run_id": 70,
+        "run_attempt": 1,
+        "name": "Tests",
+        "status": "completed",
+        "conclusion": "success",
+        "created_at": "2024-05-01T10:00:00Z",
+        "started_at": "2024-05-01T10:00:05Z",
+        "completed_at": "2024-05-01T10:01:05Z",
+        "labels": ["self-hosted", "linux"],
+        "runner_name": "rack-2-runner-9",
+        "runner_group_name": "linux-large",
+    }
+    page = json.dumps({"total_count": 1, "jobs": [job]}).encode()
+    store_runs(report.workflow, parse_runs([("jobs.json", page)]))
+    stored = JobRun.objects.get()
+    assert (stored.runner_name, stored.runner_group) == ("rack-2-runner-9", "linux-large")
+    assert stored.runner_labels == ["self-hosted", "linux"]

@@ -176,6 +176,13 @@ class ScenarioForm(forms.Form):
         label="Target queue wait (s, p90 on the critical path)",
         help_text=limits.HELP["typed_duration"],
     )
+    growth_pct_per_month = forms.FloatField(
+        required=False,
+        min_value=0,
+        max_value=limits.MAX_GROWTH_PCT_PER_MONTH,
+        label="Growth of pipelines (% a month)",
+        help_text=limits.HELP["growth_pct_per_month"],
+    )
     presets = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
@@ -379,6 +386,7 @@ class ScenarioForm(forms.Form):
             "people_waiting_per_pipeline": cleaned["people_waiting"],
             "loaded_usd_per_hour": cleaned["loaded_usd_per_hour"],
             "target_queue_wait_s": cleaned["target_queue_wait_s"],
+            "growth_pct_per_month": cleaned.get("growth_pct_per_month"),
             "presets": [
                 engine_inputs.AppliedPreset(name=name)
                 for name in (cleaned.get("presets") or "").split(",")
@@ -424,6 +432,7 @@ def form_data(
         "people_waiting": scenario.people_waiting_per_pipeline,
         "loaded_usd_per_hour": _blank(scenario.loaded_usd_per_hour),
         "target_queue_wait_s": scenario.target_queue_wait_s,
+        "growth_pct_per_month": _blank(scenario.growth_pct_per_month),
         "presets": ",".join(preset.name for preset in scenario.presets),
     }
     if scenario.include_failed_runs:

@@ -112,3 +112,14 @@ class PoolsUploadForm(forms.Form):
             "Columns: name, labels, runners, monthly_cost_usd_per_runner, baseline_utilization."
         ),
     )
+
+
+class PricesUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Rates CSV",
+        help_text=(
+            "Columns: size, usd_per_minute, effective_from (YYYY-MM-DD); optionally label, kind "
+            "(github_hosted, vendor, platform_charge), vendor, effective_to, source, "
+            "on_by_default (yes/no)."
+        ),
+    )
