@@ -125,3 +125,54 @@ class ScenarioFactory(factory.django.DjangoModelFactory):
     team = factory.LazyAttribute(lambda o: o.workflow.repository.team)
     name = factory.Sequence(lambda n: f"scenario {n}")
     inputs = factory.LazyFunction(dict)
+
+
+def staged_workflow(team: Team, jobs: int = 500, stage_width: int = 25) -> Workflow:
+    """A big measured workflow shaped like real ones: stages of `stage_width` jobs, each job
+    needing up to three jobs of the stage before, on two self-hosted pools and a hosted label,
+    one measured run each with durations from 40 s to about 15 min. 500 jobs is the largest
+    accepted workflow the PDF and page budgets are measured on (bench/pdf.py)."""
+    for name, runners in (("small", 12), ("medium", 6)):
+        if not team.pools.filter(name=name).exists():
+            RunnerPoolFactory(
+                team=team, name=name, labels=["self-hosted", "linux", name], runners=runners
+            )
+    workflow = WorkflowFactory(repository__team=team, name=f"staged {jobs}")
+    labels = (["self-hosted", "linux", "small"], ["self-hosted", "linux", "medium"])
+    rows = Job.objects.bulk_create(
+        Job(
+            workflow=workflow,
+            key=f"stage-{n // stage_width}-job-{n % stage_width}",
+            yaml_id=f"stage-{n // stage_width}-job-{n % stage_width}",
+            name=f"Stage {n // stage_width} job {n % stage_width}",
+            runs_on=["ubuntu-latest"] if n % 7 == 3 else labels[n % 5 == 0],
+            order=n,
+        )
+        for n in range(jobs)
+    )
+    through = Job.needs.through
+
+    def need(n: int, k: int) -> Job:
+        return rows[(n // stage_width - 1) * stage_width + (n + k) % stage_width]
+
+    through.objects.bulk_create(
+        through(from_job=row, to_job=need(n, k))
+        for n, row in enumerate(rows)
+        if n >= stage_width
+        for k in range(1 + n % 3)
+    )
+    run = WorkflowRunFactory(workflow=workflow)
+    start = run.created_at
+    JobRun.objects.bulk_create(
+        JobRun(
+            job=row,
+            run=run,
+            created_at=start,
+            started_at=start + timedelta(seconds=5),
+            completed_at=start + timedelta(seconds=5 + 40 + (n * 97) % 860),
+            duration_s=40 + (n * 97) % 860,
+            conclusion="success",
+        )
+        for n, row in enumerate(rows)
+    )
+    return workflow

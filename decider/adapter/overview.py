@@ -60,6 +60,11 @@ class WorkflowOverview:
         """Whether any job has a run that counts: without one, every figure would be 0 s."""
         return any(row.runs.used for row in self.rows)
 
+    @property
+    def table_id(self) -> str:
+        """The HTML id of the workflow's job table, which its filter names."""
+        return f"jobs-{self.workflow.pk}"
+
 
 # GitHub cancels a job after `timeout-minutes`, 360 when the workflow does not say.
 DEFAULT_TIMEOUT_MINUTES = 360

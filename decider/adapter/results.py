@@ -180,6 +180,13 @@ class ScenarioResults:
         planned = {pool.name: pool for pool in self.analysis.plan.pools}
         return [(row, planned.get(row.pool)) for row in decision.demand]
 
+    @property
+    def critical_job_ids(self) -> list[int]:
+        """The proposed graph's critical path as the job table marks it (on the pools' runners
+        when there is a schedule on them), for the what-if page's "critical path" filter."""
+        graph = self.analysis.proposed
+        return list((graph.constrained or graph).critical_path)
+
     def job_table(self, which: str = "proposed") -> list[JobTableRow]:
         """Per job: pool, duration and the runs it uses, start, end, queue wait, on the
         critical path."""

@@ -2,18 +2,21 @@
 
 `gantt_svg` and `concurrency_svg` draw one graph of an engine `Analysis`; give both graphs
 `time_max_s=shared_time_max_s(analysis, constrained)` to draw them on one time scale.
+`gantt_parts` and `concurrency_parts` cut the same charts into page-sized parts for the PDF.
 `marginal_charts` draws, per pool the plan sized, the p90 wait and price at each runner count.
 `sensitivity_chart` draws the net benefit as each assumption moves (a tornado), when there is one.
 """
 
-from decider.charts.concurrency import concurrency_svg
-from decider.charts.gantt import gantt_svg
+from decider.charts.concurrency import concurrency_parts, concurrency_svg
+from decider.charts.gantt import gantt_parts, gantt_svg
 from decider.charts.marginal import marginal_charts, marginal_svg
 from decider.charts.timeline import shared_time_max_s
 from decider.charts.tornado import sensitivity_chart, tornado_svg
 
 __all__ = [
+    "concurrency_parts",
     "concurrency_svg",
+    "gantt_parts",
     "gantt_svg",
     "marginal_charts",
     "marginal_svg",

@@ -1,6 +1,7 @@
 """Runners busy over time, one band per pool, against the pool's size."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from decider.charts.svg import (
     AREA_FILL,
@@ -60,6 +61,23 @@ def concurrency_svg(
     unconstrained schedule keeps more runners busy than the pool has, the excess is hatched:
     those jobs would queue. Same axis as `gantt_svg` for the same width and `constrained`.
     """
+    return concurrency_parts(
+        analysis, which, constrained, width=width, time_max_s=time_max_s, id_prefix=id_prefix
+    )[0]
+
+
+def concurrency_parts(
+    analysis: Analysis,
+    which: Which,
+    constrained: bool,
+    *,
+    width: int = 960,
+    time_max_s: float | None = None,
+    id_prefix: str | None = None,
+    max_height: float | None = None,
+) -> list[str]:
+    """`concurrency_svg` cut between pools into charts at most `max_height` units tall (None:
+    one chart; a pool's band is never cut), each with its legend and its time axis."""
     chart = drawn(analysis, which, constrained)
     prefix = safe_id(id_prefix or f"busy-{which}-{'runners' if chart.on_runners else 'free'}")
     over_fill = f"url(#{prefix}-over)"
@@ -69,27 +87,59 @@ def concurrency_svg(
     has_over = any(
         group in sizes and _peak(chart.concurrency[group]) > sizes[group] for group in groups
     )
-
-    body = [
-        el("defs", {}, hatch(f"{prefix}-over", OVER_FILL, OVER_STROKE)),
-        _legend(over_fill, has_over, any(group in sizes for group in groups)),
-    ]
-    y = PAD + LEGEND_HEIGHT
-    for index, group in enumerate(groups):
-        steps = chart.concurrency[group]
-        size = sizes.get(group)
-        top_runners = max(_peak(steps), size or 0, 1)
-        band_height = min(max(top_runners * RUNNER_HEIGHT, MIN_BAND), MAX_BAND)
-        last = index == len(groups) - 1
-        body.append(
-            _band(group, steps, size, axis, y, band_height, top_runners, over_fill, last, width)
-        )
-        y += band_height + BAND_GAP
-    bottom = y - BAND_GAP if groups else y
-    body.append(text(axis.left, bottom + 34, "time since the run started", SMALL_SIZE, fill=MUTED))
-    height = bottom + 42
+    heights = {group: _band_height(chart.concurrency[group], sizes.get(group)) for group in groups}
+    parts: list[list[str]] = [[]]
+    used = 0.0
+    for group in groups:
+        height = heights[group] + BAND_GAP
+        if max_height is not None and parts[-1] and used + height > max_height - _FRAME:
+            parts.append([])
+            used = 0.0
+        parts[-1].append(group)
+        used += height
     summary = _summary(which, chart.on_runners, groups, chart.concurrency, sizes)
-    return svg_root(width, height, summary, "chart concurrency", *body)
+    drawn_parts = []
+    for part in parts:
+        body = [
+            el("defs", {}, hatch(f"{prefix}-over", OVER_FILL, OVER_STROKE)),
+            _legend(over_fill, has_over, any(group in sizes for group in groups)),
+        ]
+        y = PAD + LEGEND_HEIGHT
+        for index, group in enumerate(part):
+            last = index == len(part) - 1
+            steps = chart.concurrency[group]
+            size = sizes.get(group)
+            band = _Band(group, steps, size, y, heights[group])
+            body.append(_band(band, axis, over_fill, last, width))
+            y += heights[group] + BAND_GAP
+        bottom = y - BAND_GAP if part else y
+        body.append(
+            text(axis.left, bottom + 34, "time since the run started", SMALL_SIZE, fill=MUTED)
+        )
+        drawn_parts.append(svg_root(width, bottom + 42, summary, "chart concurrency", *body))
+    return drawn_parts
+
+
+# Height of a part around its bands: the legend above, the tick labels and axis title below.
+_FRAME = PAD + LEGEND_HEIGHT + 42
+
+
+@dataclass(frozen=True)
+class _Band:
+    group: str
+    steps: list[Step]
+    size: int | None
+    top: float
+    height: float
+
+    @property
+    def top_runners(self) -> int:
+        return max(_peak(self.steps), self.size or 0, 1)
+
+
+def _band_height(steps: list[Step], size: int | None) -> float:
+    top_runners = max(_peak(steps), size or 0, 1)
+    return min(max(top_runners * RUNNER_HEIGHT, MIN_BAND), MAX_BAND)
 
 
 def _peak(steps: list[Step]) -> int:
@@ -151,27 +201,20 @@ def _legend(over_fill: str, has_over: bool, has_size: bool) -> str:
     return el("g", {"class": "legend"}, *parts)
 
 
-def _band(
-    group: str,
-    steps: list[Step],
-    size: int | None,
-    axis: TimeAxis,
-    top: float,
-    height: float,
-    top_runners: int,
-    over_fill: str,
-    last: bool,
-    width: int,
-) -> str:
+def _band(band: _Band, axis: TimeAxis, over_fill: str, last: bool, width: int) -> str:
+    group, steps, size, top, height = band.group, band.steps, band.size, band.top, band.height
+    top_runners = band.top_runners
     bottom = top + height
 
     def y(runners: float) -> float:
         return bottom - height * runners / (top_runners * HEADROOM)
 
     peak = _peak(steps)
-    parts = [_pool_label(group, size, peak, top, width)]
+    ticks = _runner_ticks(top_runners)
+    tick_room = max(text_width(str(tick), SMALL_SIZE) for tick in ticks) + 6
+    parts = [_pool_label(group, size, peak, top, width, tick_room)]
     parts += grid_and_ticks(axis, top, bottom, with_labels=last)
-    for tick in _runner_ticks(top_runners):
+    for tick in ticks:
         parts.append(
             el(
                 "line",
@@ -251,8 +294,11 @@ def _over_capacity(
     ]
 
 
-def _pool_label(group: str, size: int | None, peak: int, top: float, width: int) -> str:
-    room = gutter(width) - 8
+def _pool_label(
+    group: str, size: int | None, peak: int, top: float, width: int, tick_room: float
+) -> str:
+    """The pool's name and peak, left of the runner tick labels (never over them)."""
+    room = gutter(width) - 8 - tick_room
     name = truncate(group, room, NAME_SIZE, bold=True)
     if size is None:
         detail = f"peak {peak} busy, no limit"

@@ -1,8 +1,14 @@
-"""The Gantt chart: one row per job, grouped by pool (and by runner on the pools' runners)."""
+"""The Gantt chart: one row per job, grouped by pool (and by runner on the pools' runners).
+
+Big workflows keep a row for the critical path and the longest jobs and draw each pool's other
+jobs on one shared row ("12 other jobs"); on paper the chart is cut into page-sized parts, each
+with its own time axis (`gantt_parts`).
+"""
 
 from collections import Counter
 from dataclasses import dataclass
 
+from decider.charts.lanes import own_rows
 from decider.charts.svg import (
     BAND,
     CRITICAL_FILL,
@@ -28,6 +34,7 @@ from decider.charts.svg import (
     truncate,
 )
 from decider.charts.timeline import (
+    TOP_AXIS,
     Drawn,
     TimeAxis,
     Which,
@@ -38,6 +45,7 @@ from decider.charts.timeline import (
     group_order,
     gutter,
     pool_sizes,
+    top_tick_labels,
 )
 from decider.engine import formatting
 from decider.engine.analysis import Analysis, JobOut
@@ -50,6 +58,12 @@ LEGEND_ROW = 20.0
 MARKER_ROW = 16.0
 DIAMOND = 6.0
 MIN_BAR = 2.0
+AXIS_BELOW = 42.0  # tick labels and the axis title under the rows
+# Above this many rows a chart repeats its tick labels above the rows, so the time scale is in
+# sight wherever the reader is.
+TOP_AXIS_FROM_ROWS = 20
+OTHERS_OPACITY = 0.35
+OTHERS_NAMES_IN_TOOLTIP = 20
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,27 @@ class _Row:
     on_runner: bool  # drawn on a runner of a sized pool
     lane_label: str  # "runner 1" on a lane's first row, else ""
     lane_rows: int  # rows of this lane, on its first row
+
+
+@dataclass(frozen=True)
+class _Header:
+    group: str
+    continued: bool = False  # the pool's rows began in an earlier part
+
+
+@dataclass(frozen=True)
+class _Others:
+    """A pool's jobs that have no row of their own, drawn overlaid on one shared row."""
+
+    group: str
+    timings: list[JobTiming]
+
+
+_Line = _Header | _Row | _Others
+
+
+def _line_height(line: _Line) -> float:
+    return HEADER if isinstance(line, _Header) else ROW
 
 
 def gantt_svg(
@@ -75,72 +110,184 @@ def gantt_svg(
     `constrained` draws the schedule on the pools' runners when there is one (rows grouped by
     runner, queue wait hatched); `time_max_s` (see `shared_time_max_s`) puts several charts on
     one scale; `id_prefix` keeps pattern ids unique when one page holds several such charts.
+    Above `MAX_JOB_ROWS` jobs, the critical path and the longest jobs keep their rows and the
+    rest of each pool share one row (see `lanes.own_rows`).
     """
+    return gantt_parts(
+        analysis, which, constrained, width=width, time_max_s=time_max_s, id_prefix=id_prefix
+    )[0]
+
+
+def gantt_parts(
+    analysis: Analysis,
+    which: Which,
+    constrained: bool,
+    *,
+    width: int = 960,
+    time_max_s: float | None = None,
+    id_prefix: str | None = None,
+    max_height: float | None = None,
+) -> list[str]:
+    """`gantt_svg` cut into charts at most `max_height` units tall (None: one chart), each with
+    its legend, its markers and its own time axis, for paper: a pool's rows that go on in the
+    next part repeat its heading, and no part ends on a heading."""
     chart = drawn(analysis, which, constrained)
     prefix = safe_id(id_prefix or f"gantt-{which}-{'runners' if chart.on_runners else 'free'}")
     wait_fill = f"url(#{prefix}-wait)"
-    critical = set(chart.critical_path)
     sizes = pool_sizes(analysis)
-    groups = _grouped_rows(analysis, chart, sizes)
+    lines = _lines(analysis, chart, sizes)
     has_wait = any(t.start_s > t.ready_s for t in chart.timings)
     zero_length = {t.id for t in chart.timings if t.end_s <= t.start_s}
-
-    names_width = gutter(width)
     axis = chart_axis(width, chart.on_runners, max(extent_s(chart), time_max_s or 0.0))
-
     markers = _markers(chart)
-    zero_label = _zero_label(zero_length, analysis)
-    legend, legend_height = _legend(width, wait_fill, has_wait, zero_label, len(markers) > 1)
-    markers_top = PAD + legend_height + 4
-    plot_top = markers_top + len(markers) * MARKER_ROW + 4
-    plot_bottom = plot_top + sum(HEADER + ROW * len(rows) for _, rows in groups)
-
-    body: list[str] = [_defs(prefix), *legend]
-    rows_body: list[str] = []
-    y = plot_top
-    for group, rows in groups:
-        rows_body.append(_pool_header(group, sizes.get(group), y, axis.right, names_width))
-        y += HEADER
-        for index, row in enumerate(rows):
-            if index % 2:
-                body.append(_band(y, axis.right))
-            rows_body.append(_job_row(row, y, axis, names_width, critical, wait_fill, analysis))
-            y += ROW
-    body += grid_and_ticks(axis, plot_top, plot_bottom, with_labels=True)
-    axis_line = {"x1": axis.left, "y1": plot_bottom, "x2": axis.right, "y2": plot_bottom}
-    body.append(el("line", axis_line | {"stroke": MUTED}))
-    body.append(
-        text(axis.left, plot_bottom + 34, "time since the run started", SMALL_SIZE, fill=MUTED)
+    legend, legend_height = _legend(
+        width, wait_fill, has_wait, _zero_label(zero_length, analysis), len(markers) > 1
     )
-    for index, (label, seconds, colour, dash) in enumerate(markers):
-        label_y = markers_top + index * MARKER_ROW
-        body.append(_marker(axis, seconds, label, label_y, plot_bottom, colour, dash))
-    body += rows_body
-    height = plot_bottom + 42
-    return svg_root(width, height, _summary(analysis, which, chart), "chart gantt", *body)
+    frame = _Frame(
+        analysis=analysis,
+        chart=chart,
+        sizes=sizes,
+        axis=axis,
+        width=width,
+        prefix=prefix,
+        wait_fill=wait_fill,
+        legend=legend,
+        legend_height=legend_height,
+        markers=markers,
+        summary=_summary(analysis, which, chart, lines),
+    )
+    if max_height is None:
+        return [frame.render(lines)]
+    room = max_height - frame.overhead(top_axis=True)
+    return [frame.render(part) for part in _split(lines, room)]
 
 
-def _grouped_rows(
-    analysis: Analysis, chart: Drawn, sizes: dict[str, int]
-) -> list[tuple[str, list[_Row]]]:
+def _split(lines: list[_Line], room: float) -> list[list[_Line]]:
+    """Consecutive parts no taller than room (one row at least), never ending on a heading;
+    a part that starts inside a pool begins with the pool's heading, marked continued."""
+    parts: list[list[_Line]] = []
+    current: list[_Line] = []
+    used = 0.0
+    group = ""
+    for line in lines:
+        height = _line_height(line)
+        rows_in_part = any(not isinstance(item, _Header) for item in current)
+        if rows_in_part and used + height > room:
+            trailing = current.pop() if isinstance(current[-1], _Header) else None
+            parts.append(current)
+            current, used = [], 0.0
+            if trailing is not None:
+                current.append(trailing)
+                used += HEADER
+            elif not isinstance(line, _Header):
+                current.append(_Header(group, continued=True))
+                used += HEADER
+        if isinstance(line, _Header):
+            group = line.group
+        current.append(line)
+        used += height
+    if current:
+        parts.append(current)
+    return parts or [[]]
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What every part of one Gantt chart shares: its scale, legend, markers and summary."""
+
+    analysis: Analysis
+    chart: Drawn
+    sizes: dict[str, int]
+    axis: TimeAxis
+    width: int
+    prefix: str
+    wait_fill: str
+    legend: list[str]
+    legend_height: float
+    markers: list[tuple[str, float, str, str]]
+    summary: str
+
+    def overhead(self, top_axis: bool) -> float:
+        """Height around the rows: legend, markers, the tick labels above, the axis below."""
+        return (
+            PAD
+            + self.legend_height
+            + 8
+            + len(self.markers) * MARKER_ROW
+            + (TOP_AXIS if top_axis else 0.0)
+            + AXIS_BELOW
+        )
+
+    def render(self, lines: list[_Line]) -> str:
+        axis, names_width = self.axis, gutter(self.width)
+        critical = set(self.chart.critical_path)
+        rows = sum(1 for line in lines if not isinstance(line, _Header))
+        top_axis = rows > TOP_AXIS_FROM_ROWS
+        markers_top = PAD + self.legend_height + 4
+        plot_top = markers_top + len(self.markers) * MARKER_ROW + 4
+        plot_top += TOP_AXIS if top_axis else 0.0
+        plot_bottom = plot_top + sum(_line_height(line) for line in lines)
+
+        body: list[str] = [_defs(self.prefix), *self.legend]
+        rows_body: list[str] = []
+        y = plot_top
+        index = 0
+        for line in lines:
+            if isinstance(line, _Header):
+                size = self.sizes.get(line.group)
+                rows_body.append(_pool_header(line, size, y, axis.right, names_width))
+                index = 0
+            else:
+                if index % 2:
+                    body.append(_band(y, axis.right))
+                if isinstance(line, _Row):
+                    rows_body.append(
+                        _job_row(
+                            line, y, axis, names_width, critical, self.wait_fill, self.analysis
+                        )
+                    )
+                else:
+                    rows_body.append(_others_row(line, y, axis, names_width, critical))
+                index += 1
+            y += _line_height(line)
+        body += grid_and_ticks(axis, plot_top, plot_bottom, with_labels=True)
+        if top_axis:
+            body += top_tick_labels(axis, plot_top)
+        axis_line = {"x1": axis.left, "y1": plot_bottom, "x2": axis.right, "y2": plot_bottom}
+        body.append(el("line", axis_line | {"stroke": MUTED}))
+        body.append(
+            text(axis.left, plot_bottom + 34, "time since the run started", SMALL_SIZE, fill=MUTED)
+        )
+        for number, (label, seconds, colour, dash) in enumerate(self.markers):
+            label_y = markers_top + number * MARKER_ROW
+            body.append(_marker(axis, seconds, label, label_y, plot_bottom, colour, dash))
+        body += rows_body
+        height = plot_bottom + AXIS_BELOW
+        return svg_root(self.width, height, self.summary, "chart gantt", *body)
+
+
+def _lines(analysis: Analysis, chart: Drawn, sizes: dict[str, int]) -> list[_Line]:
+    """Per group in order: its heading, its jobs' own rows, then its shared row if any."""
     jobs = {job.id: job for job in analysis.jobs}
     position = {job.id: index for index, job in enumerate(analysis.jobs)}
+    shown = own_rows(chart.timings, chart.critical_path, position)
     by_group: dict[str, list[JobTiming]] = {}
     for timing in chart.timings:
         by_group.setdefault(timing.group, []).append(timing)
-    grouped = []
+    lines: list[_Line] = []
     for group in group_order(analysis, set(by_group)):
-        timings = by_group[group]
+        timings = [t for t in by_group[group] if t.id in shown]
+        others = [t for t in by_group[group] if t.id not in shown]
         by_lane = chart.on_runners and group in sizes
         if by_lane:
             timings.sort(key=lambda t: (t.lane, t.start_s, position[t.id]))
         else:
             timings.sort(key=lambda t: (t.start_s, position[t.id]))
         rows_per_lane = Counter(t.lane for t in timings)
-        rows = []
+        lines.append(_Header(group))
         for index, timing in enumerate(timings):
             first = by_lane and (index == 0 or timings[index - 1].lane != timing.lane)
-            rows.append(
+            lines.append(
                 _Row(
                     timing=timing,
                     job=jobs[timing.id],
@@ -149,8 +296,10 @@ def _grouped_rows(
                     lane_rows=rows_per_lane[timing.lane] if first else 0,
                 )
             )
-        grouped.append((group, rows))
-    return grouped
+        if others:
+            others.sort(key=lambda t: (t.start_s, position[t.id]))
+            lines.append(_Others(group, others))
+    return lines
 
 
 def _defs(prefix: str) -> str:
@@ -222,8 +371,13 @@ def _diamond(cx: float, cy: float, half: float) -> str:
     )
 
 
-def _pool_header(group: str, size: int | None, y: float, right: float, names_width: float) -> str:
+def _pool_header(
+    header: _Header, size: int | None, y: float, right: float, names_width: float
+) -> str:
+    group = header.group
     capacity = "no runner limit" if size is None else f"{size} runner{'s' if size != 1 else ''}"
+    if header.continued:
+        capacity += ", continued"
     name = truncate(group, names_width - 8, NAME_SIZE, bold=True)
     name_width = text_width(name, NAME_SIZE, bold=True)
     return el(
@@ -328,6 +482,59 @@ def _job_row(
     return el("g", attrs, *parts)
 
 
+def _others_row(
+    line: _Others, y: float, axis: TimeAxis, names_width: float, critical: set[int]
+) -> str:
+    """The pool's remaining jobs overlaid on one row: where bars pile up the row darkens, and
+    jobs of the critical path keep their colour."""
+    count = len(line.timings)
+    label = truncate(f"{count} other jobs", names_width - 14, NAME_SIZE)
+    first = min(t.start_s for t in line.timings)
+    last = max(t.end_s for t in line.timings)
+    bar_top = y + (ROW - BAR) / 2
+    bars = []
+    for timing in line.timings:
+        on_path = timing.id in critical
+        start_x = axis.x(timing.start_s)
+        bars.append(
+            el(
+                "rect",
+                {
+                    "x": start_x,
+                    "y": bar_top,
+                    "width": max(axis.x(timing.end_s) - start_x, MIN_BAR),
+                    "height": BAR,
+                    "fill": CRITICAL_FILL if on_path else JOB_FILL,
+                    "opacity": 1.0 if on_path else OTHERS_OPACITY,
+                },
+            )
+        )
+    caption = f"{count} jobs, {formatting.duration(first)} to {formatting.duration(last)}"
+    span = (axis.x(first), max(axis.x(last), axis.x(first) + MIN_BAR))
+    attrs: dict[str, str | float | int] = {
+        "class": "other-jobs",
+        "data-group": line.group,
+        "data-count": count,
+        "data-jobs": " ".join(str(t.id) for t in line.timings),
+    }
+    return el(
+        "g",
+        attrs,
+        title(_others_tooltip(line, first, last)),
+        text(PAD + 10, y + 15, label, NAME_SIZE, fill=MUTED, font_style="italic"),
+        *bars,
+        _caption_text(caption, span, span[0], y, axis, on_path=False, inside_colour=INK),
+    )
+
+
+def _others_tooltip(line: _Others, first: float, last: float) -> str:
+    count = len(line.timings)
+    return (
+        f"{count} other jobs on {line.group}, running between {formatting.duration(first)} and "
+        f"{formatting.duration(last)}; the job tables list each one"
+    )
+
+
 def _lane_tag(row: _Row, y: float, names_width: float) -> list[str]:
     x = PAD + names_width + 4
     bottom = y + ROW * row.lane_rows
@@ -359,17 +566,22 @@ def _caption_text(
     y: float,
     axis: TimeAxis,
     on_path: bool,
+    inside_colour: str | None = None,
 ) -> str:
-    """Right of the bar when it fits, else inside it, else left of the bar (and its wait)."""
+    """Right of the bar when it fits, else inside it, else left of the bar and its wait, else
+    left of the bar over its wait: never over the names left of the plot."""
     start_x, end_x = bar
     caption_width = text_width(caption, SMALL_SIZE)
     baseline = y + 15
     if end_x + 5 + caption_width <= axis.right + 8:
         return haloed_text(end_x + 5, baseline, caption, SMALL_SIZE, fill=MUTED)
     if end_x - start_x >= caption_width + 10:
-        colour = "#ffffff" if on_path else INK
+        colour = inside_colour or ("#ffffff" if on_path else INK)
         return text(end_x - 5, baseline, caption, SMALL_SIZE, fill=colour, text_anchor="end")
-    return haloed_text(left_x - 5, baseline, caption, SMALL_SIZE, fill=MUTED, text_anchor="end")
+    if left_x - 5 - caption_width < axis.left:
+        left_x = start_x
+    right = max(left_x - 5, axis.left + caption_width)
+    return haloed_text(right, baseline, caption, SMALL_SIZE, fill=MUTED, text_anchor="end")
 
 
 def _tooltip(
@@ -445,7 +657,7 @@ def _band(y: float, right: float) -> str:
     return el("rect", {"x": PAD, "y": y, "width": right - PAD, "height": ROW, "fill": BAND})
 
 
-def _summary(analysis: Analysis, which: Which, chart: Drawn) -> str:
+def _summary(analysis: Analysis, which: Which, chart: Drawn, lines: list[_Line]) -> str:
     names = {job.id: job.name or job.key for job in analysis.jobs}
     where = "on the pools' runners" if chart.on_runners else "with unlimited runners"
     path = " → ".join(names[job] for job in chart.critical_path) or "none"
@@ -453,6 +665,12 @@ def _summary(analysis: Analysis, which: Which, chart: Drawn) -> str:
         f"Gantt chart of the {which} graph {where}: {len(chart.timings)} jobs",
         f"wall clock {formatting.duration(chart.wall_clock_s)}",
     ]
+    shared = sum(len(line.timings) for line in lines if isinstance(line, _Others))
+    if shared:
+        text_parts.append(
+            f"{formatting.count(len(chart.timings) - shared, 'job')} on rows of their own "
+            f"(the critical path, then the longest), {shared} others on one row per pool"
+        )
     if chart.milestone_s is not None:
         text_parts.append(f"milestone {formatting.duration(chart.milestone_s)}")
     text_parts.append(f"critical path {path}")

@@ -112,17 +112,35 @@ def text_width(content: str, size: float, bold: bool = False) -> float:
 
 def truncate(content: str, max_width: float, size: float, bold: bool = False) -> str:
     """Fit the width by cutting the middle at word ends ("Build and test com…42"): names of one
-    workflow often share a prefix and differ at the end. "" when nothing fits."""
+    workflow often share a prefix and differ at the end. A name ending in matrix values
+    ("tests / unit (py3.12, debian, false)") differs from its siblings only there: it keeps
+    a third of the room for its start and the rest for the values, from their start
+    ("tests / u…(py3.12, deb…"). "" when nothing fits."""
     if text_width(content, size, bold) <= max_width:
         return content
     scale = size / 1000 * (_BOLD_FACTOR if bold else 1)
     room = max_width / scale - _char_width(_ELLIPSIS)
+    if content.endswith(")") and content.rfind("(") > 0:
+        return _truncate_matrix(content, room)
     tail = _fitting(content[::-1], room / 3)[::-1]
     if " " in tail and not content[: len(content) - len(tail)].endswith(" "):
         tail = tail[tail.index(" ") + 1 :]
     room -= sum(_char_width(char) for char in tail)
     head = _fitting(content, room).rstrip()
     return f"{head}{_ELLIPSIS}{tail.lstrip()}" if head else ""
+
+
+def _truncate_matrix(content: str, room: float) -> str:
+    values = content[content.rindex("(") :]
+    values_width = sum(_char_width(char) for char in values)
+    head = _fitting(content, max(room / 3, room - values_width)).rstrip()
+    if not head:
+        return ""
+    left = room - sum(_char_width(char) for char in head)
+    if values_width <= left:
+        return f"{head}{_ELLIPSIS}{values}"
+    shown = _fitting(values, left - _char_width(_ELLIPSIS)).rstrip()
+    return f"{head}{_ELLIPSIS}{shown}{_ELLIPSIS}"
 
 
 def _fitting(content: str, room: float) -> str:

@@ -16,8 +16,11 @@ _STEPS = (1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600, 720
 _HOURS_FROM_S = 7200
 _MIN_TICK_SPACING = 64.0
 _EMPTY_DOMAIN_S = 60.0
-# In the Gantt chart, a column naming each job's runner when drawn on the pools' runners.
-LANE_COLUMN = 64.0
+# In the Gantt chart, a column naming each job's runner when drawn on the pools' runners
+# (wide enough for "runner 12" beside its bracket).
+LANE_COLUMN = 76.0
+# Room for tick labels repeated above a tall chart's rows.
+TOP_AXIS = 16.0
 
 
 @dataclass(frozen=True)
@@ -146,3 +149,11 @@ def grid_and_ticks(axis: TimeAxis, top: float, bottom: float, with_labels: bool)
                 text(x, bottom + 16, axis.label(tick), 11, fill=MUTED, text_anchor="middle")
             )
     return parts
+
+
+def top_tick_labels(axis: TimeAxis, top: float) -> list[str]:
+    """The tick labels again just above the plot, for charts taller than a screen."""
+    return [
+        text(axis.x(tick), top - 5, axis.label(tick), 11, fill=MUTED, text_anchor="middle")
+        for tick in axis.ticks()
+    ]

@@ -4,7 +4,7 @@ from fnmatch import fnmatchcase
 
 from pydantic import BaseModel
 
-from decider.engine.inputs import Pool, Scenario, Workflow
+from decider.engine.inputs import Job, Pool, Scenario, Workflow
 
 HOSTED_GROUP = "github-hosted"
 NO_LABELS_GROUP = "(no runs-on)"
@@ -57,23 +57,52 @@ def placements(workflow: Workflow, pools: list[Pool]) -> dict[int, Placement]:
     return {job.id: place(job.runs_on, pools) for job in workflow.jobs}
 
 
+# Job keys a grouped warning names before it counts the rest ("a, b, c, d, e and 12 more").
+WARNING_NAMES = 5
+
+
 def placement_warnings(workflow: Workflow, placed: dict[int, Placement]) -> list[str]:
-    warnings: list[str] = []
+    """One warning per group of jobs no pool serves (same labels, or no runs-on), naming a few
+    of them: a workflow of a hundred matrix jobs on an unknown label says so once."""
+    groups: dict[str, list[Job]] = {}
     for job in workflow.jobs:
         placement = placed[job.id]
         if placement.constrained or placement.group == HOSTED_GROUP:
             continue
-        if placement.group == NO_LABELS_GROUP:
+        groups.setdefault(placement.group, []).append(job)
+    warnings: list[str] = []
+    for group, jobs in groups.items():
+        keys = _some_keys(jobs)
+        if group == NO_LABELS_GROUP:
+            if len(jobs) == 1:
+                warnings.append(
+                    f"{keys} has no runs-on (a reusable workflow call?): it is counted as "
+                    "running at once, on no pool."
+                )
+            else:
+                warnings.append(
+                    f"{len(jobs)} jobs have no runs-on (reusable workflow calls?): {keys}. "
+                    "They are counted as running at once, on no pool."
+                )
+        elif len(jobs) == 1:
             warnings.append(
-                f"{job.key} has no runs-on (a reusable workflow call?): it is counted as "
-                "running at once, on no pool."
+                f"No runner pool has every label of {keys} ({', '.join(jobs[0].runs_on)}): "
+                "it is treated as unconstrained. Add the pool to the inventory to count it."
             )
         else:
             warnings.append(
-                f"No runner pool has every label of {job.key} ({', '.join(job.runs_on)}): "
-                "it is treated as unconstrained. Add the pool to the inventory to count it."
+                f"No runner pool has every label of {len(jobs)} jobs "
+                f"({', '.join(jobs[0].runs_on)}): {keys}. They are treated as unconstrained. "
+                "Add the pool to the inventory to count them."
             )
     return warnings
+
+
+def _some_keys(jobs: list[Job]) -> str:
+    keys = [job.key for job in jobs[:WARNING_NAMES]]
+    if len(jobs) > WARNING_NAMES:
+        return f"{', '.join(keys)} and {len(jobs) - WARNING_NAMES} more"
+    return ", ".join(keys)
 
 
 def effective_pools(pools: list[Pool], scenario: Scenario) -> list[Pool]:

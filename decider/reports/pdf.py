@@ -21,12 +21,13 @@ from decider.adapter.comparison import comparison_table
 from decider.adapter.results import ScenarioResults
 from decider.adapter.saved import SavedAnalysis, analyse_saved, analyse_saved_rows
 from decider.charts import (
-    concurrency_svg,
-    gantt_svg,
+    concurrency_parts,
+    gantt_parts,
     marginal_charts,
     sensitivity_chart,
     shared_time_max_s,
 )
+from decider.charts.lanes import MAX_JOB_ROWS
 from decider.engine.analysis import Analysis
 from decider.models import Scenario, ScenarioVersion
 from decider.reports.fetcher import shared_fetcher, static_file_url
@@ -38,23 +39,27 @@ PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 # the 6 pt a 960-unit web chart shrinks to, and the 200-unit name column still holds names
 # such as "Migrations Production Image" whole.
 CHART_WIDTH = 800
-# Above this many jobs the PDF leaves out the per-job timelines and the per-job appendix, and
-# says so: a 2,000-job workflow took about a minute to lay out with them, and a timeline of
-# hundreds of lanes is unreadable on paper anyway. The what-if page still shows them.
+# Above this many jobs the PDF leaves out the per-job appendix, and says so: its table is the
+# one part of the report that grows with the jobs (the timelines keep a bounded number of rows,
+# see `decider.charts.lanes`). The what-if page and the repository page list every job.
 PDF_DETAILED_JOBS = 150
+# Charts taller than this (in chart units, 800 across the text width) are cut into parts: one
+# part, its caption and a section heading above it fit a Letter page (the shorter paper), so
+# no chart runs under the footer and no heading is left alone at the foot of a page.
+CHART_PART_HEIGHT = 880.0
 
 
 @dataclass
 class ScenarioReport:
     saved: SavedAnalysis
     provenance: Provenance
-    charts: dict[str, str]  # data: URLs of the SVG charts
+    charts: dict[str, list[str]]  # data: URLs of the SVG charts, each in page-sized parts
     marginal_charts: list[tuple[str, str]]  # (pool, data: URL) per pool the plan sized
     sensitivity_chart: str | None = None  # data: URL of the tornado, when there is one
 
     @property
     def detailed(self) -> bool:
-        """Whether per-job timelines and the per-job appendix fit the PDF's time budget."""
+        """Whether the per-job appendix fits the PDF's time budget."""
         return len(self.results.analysis.jobs) <= PDF_DETAILED_JOBS
 
     @property
@@ -64,9 +69,9 @@ class ScenarioReport:
             return ""
         return (
             f"This workflow has {len(self.results.analysis.jobs):,} jobs, more than the "
-            f"{PDF_DETAILED_JOBS} a PDF lays out one by one: the job timelines and the per-job "
-            "appendix are left out to keep the report quick to prepare. The what-if page "
-            "shows them."
+            f"{PDF_DETAILED_JOBS} a PDF lists one by one: the per-job appendix is left out to "
+            "keep the report quick to prepare, and the timelines give a row to the critical "
+            "path and the longest jobs only. The what-if page lists every job."
         )
 
     @property
@@ -127,6 +132,7 @@ def scenario_html(report: ScenarioReport, *, paper: str = "a4", user: User | Non
         "version": report.saved,
         "results": report.results,
         "analysis": report.results.analysis,
+        "max_job_rows": MAX_JOB_ROWS,
         "provenance": report.provenance,
     }
     return _html("pdf/scenario.html", context, paper=paper, user=user)
@@ -182,11 +188,10 @@ def scenario_report(
 
 
 def report_of(saved: SavedAnalysis, *, with_charts: bool = True) -> ScenarioReport:
-    detailed = len(saved.results.analysis.jobs) <= PDF_DETAILED_JOBS
     return ScenarioReport(
         saved=saved,
         provenance=provenance(saved),
-        charts=pdf_charts(saved.results.analysis, gantt=detailed) if with_charts else {},
+        charts=pdf_charts(saved.results.analysis) if with_charts else {},
         marginal_charts=[
             (pool, _data_url(svg))
             for pool, svg in marginal_charts(saved.results.analysis.plan, width=CHART_WIDTH)
@@ -202,8 +207,9 @@ def _tornado(saved: SavedAnalysis) -> str | None:
     return None if svg is None else _data_url(svg)
 
 
-def pdf_charts(analysis: Analysis, *, gantt: bool = True) -> dict[str, str]:
-    """The page's charts (`decider.adapter.results.charts`) drawn at the PDF's width, as data: URLs.
+def pdf_charts(analysis: Analysis) -> dict[str, list[str]]:
+    """The page's charts (`decider.adapter.results.charts`) drawn at the PDF's width and cut
+    into parts of at most `CHART_PART_HEIGHT`, as data: URLs.
 
     As images, WeasyPrint parses the SVG with its XML parser and skips the HTML parser and
     the CSS cascade for every chart node: the report renders about a quarter faster, and
@@ -213,17 +219,17 @@ def pdf_charts(analysis: Analysis, *, gantt: bool = True) -> dict[str, str]:
     longest = shared_time_max_s(analysis, constrained)
     drawn = {}
     for which in ("current", "proposed"):
-        charts = (("gantt", gantt_svg), ("concurrency", concurrency_svg)) if gantt else ()
-        for name, chart in charts or (("concurrency", concurrency_svg),):
-            svg = chart(
+        for name, chart in (("gantt", gantt_parts), ("concurrency", concurrency_parts)):
+            parts = chart(
                 analysis,
                 which,
                 constrained,
                 width=CHART_WIDTH,
                 time_max_s=longest,
                 id_prefix=f"{name[0]}{which}",
+                max_height=CHART_PART_HEIGHT,
             )
-            drawn[f"{name}_{which}"] = _data_url(svg)
+            drawn[f"{name}_{which}"] = [_data_url(svg) for svg in parts]
     return drawn
 
 

@@ -1,9 +1,13 @@
-// decider's only script of its own (CSP: no inline script). Two jobs:
+// decider's only script of its own (CSP: no inline script). Three jobs:
 // 1. The what-if form's edge ticks have no name, so a workflow with a thousand edges still posts
 //    a handful of fields: each tick writes or removes its line in the "Remove needs" box, which
 //    is what the server reads. Typing in the box moves the ticks to match.
 // 2. An htmx request the server refuses (400, 403, 404, 409, 500, 503) or never answers shows a
 //    plain sentence in the panel it was for, never Django's error page inside the panel.
+// 3. Long job lists get a filter (job name, key or label; only unmeasured; only on the critical
+//    path). The filter's markup is hidden until this script shows it, so without JavaScript the
+//    tables are plain tables. Rows are hidden, never disabled: inside the what-if form their
+//    fields post as before.
 "use strict";
 
 (function () {
@@ -100,5 +104,81 @@
       var old = event.detail.target.querySelector(":scope > .htmx-error");
       if (old) old.remove();
     }
+  });
+
+  // --- 3. Filters over long job lists -------------------------------------------------------
+
+  function filterItems(box) {
+    var target = document.getElementById(box.dataset.filterTarget);
+    return target ? target.querySelectorAll("[data-filter-text]") : [];
+  }
+
+  // On the what-if page the critical path changes with every recalculation: the results panel
+  // lists its jobs, and rows take the flag from there.
+  function markCritical() {
+    var results = document.getElementById("results");
+    if (!results || results.dataset.criticalJobs === undefined) return;
+    var ids = new Set(results.dataset.criticalJobs.split(" ").filter(Boolean));
+    document.querySelectorAll("tr[data-job-id]").forEach(function (row) {
+      row.toggleAttribute("data-critical", ids.has(row.dataset.jobId));
+    });
+  }
+
+  function applyFilter(box) {
+    // The typed text as one phrase ("stage 3 job 1" finds "Stage 3 job 1" and "Stage 3 job
+    // 12", not every row holding a 3 and a 1), spaces collapsed, case ignored.
+    var phrase = box.querySelector("input.filter-text").value.toLowerCase().trim()
+      .replace(/\s+/g, " ");
+    var only = Array.prototype.map.call(
+      box.querySelectorAll("input[data-only]:checked"),
+      function (tick) { return "data-" + tick.dataset.only; });
+    var items = filterItems(box);
+    var shown = 0;
+    items.forEach(function (item) {
+      var text = item.dataset.filterText.toLowerCase().replace(/\s+/g, " ");
+      // A row with a refused input stays in sight whatever the filter says.
+      var refused = item.querySelector(".field-error:not(:empty)") !== null;
+      var match = refused || (
+        text.indexOf(phrase) !== -1 &&
+        only.every(function (flag) { return item.hasAttribute(flag); }));
+      item.hidden = !match;
+      if (match) shown += 1;
+    });
+    var noun = box.dataset.noun + (items.length === 1 ? "" : "s");
+    box.querySelector(".filter-count").textContent = phrase || only.length
+      ? "showing " + shown + " of " + items.length + " " + noun
+      : items.length + " " + noun;
+  }
+
+  function applyAllFilters() {
+    markCritical();
+    document.querySelectorAll(".job-filter[data-filter-target]").forEach(applyFilter);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".job-filter[data-filter-target]").forEach(function (box) {
+      box.hidden = false;
+      // Inside the what-if form, typing in the filter must not recalculate (the form listens
+      // for input and change) nor submit it (Enter in a text field does).
+      ["input", "change"].forEach(function (type) {
+        box.addEventListener(type, function (event) {
+          event.stopPropagation();
+          applyFilter(box);
+        });
+      });
+      box.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") event.preventDefault();
+      });
+    });
+    applyAllFilters();
+  });
+
+  // A recalculation brings a new critical path and may mark refused inputs: filter again, and
+  // open a folded list that now holds a refused input.
+  document.addEventListener("htmx:afterSettle", function () {
+    applyAllFilters();
+    document.querySelectorAll("details.job-list:not([open])").forEach(function (details) {
+      if (details.querySelector(".field-error:not(:empty)")) details.open = true;
+    });
   });
 })();

@@ -10,6 +10,7 @@ from decider.charts import (
     marginal_svg,
     shared_time_max_s,
 )
+from decider.charts.lanes import MAX_JOB_ROWS
 from decider.charts.svg import truncate
 from decider.charts.timeline import time_axis
 from decider.engine.analysis import Analysis, analyze
@@ -398,9 +399,18 @@ def hundred_job_analysis() -> Analysis:
     return analyze(Workflow(jobs=jobs), pools, Scenario(), simulator=None)
 
 
-def test_a_hundred_job_graph_draws_a_row_for_every_job() -> None:
+def test_a_hundred_job_graph_keeps_30_rows_and_draws_the_others_on_a_row_per_pool() -> None:
     svg = _parse(gantt_svg(hundred_job_analysis(), "current", True))
-    assert len(_with_class(svg, "g", "job")) == 100
+    own = _with_class(svg, "g", "job")
+    shared = _with_class(svg, "g", "other-jobs")
+    assert len(own) == MAX_JOB_ROWS
+    assert [group.get("data-group") for group in shared] == ["a", "b", "c"]
+    drawn = [int(row.get("data-job", "")) for row in own] + [
+        int(job) for group in shared for job in group.get("data-jobs", "").split()
+    ]
+    assert sorted(drawn) == list(range(100))
+    assert sum(int(group.get("data-count", "")) for group in shared) == 70
+    assert "70 others on one row per pool" in (svg.find(f"{SVG}title").text or "")
 
 
 def _steps(*waits: float | None, price: float = 100.0) -> list[RunnerStep]:

@@ -28,10 +28,16 @@ def big(page: Page, demo: Demo) -> str:
     return demo.url("scenario_new", workflow.pk)
 
 
+def show_the_edges(page: Page) -> None:
+    """The 1,020 ticks are folded behind their count; open them."""
+    page.locator("details.edge-list > summary", has_text="edges: show the ticks").click()
+
+
 def test_edits_and_saves_of_a_128_job_workflow_work(
     page: Page, big: str, console_errors: list[str]
 ) -> None:
     page.goto(big)
+    show_the_edges(page)
     box = page.get_by_label("Remove needs")
     expect(box).to_have_value("")
 
@@ -63,6 +69,7 @@ def test_edits_and_saves_of_a_128_job_workflow_work(
 
 def test_a_refused_recalculation_shows_a_plain_sentence_in_the_panel(page: Page, big: str) -> None:
     page.goto(big)
+    show_the_edges(page)
 
     def broken(route: Route) -> None:
         route.fulfill(status=500, content_type="text/html", body="<h1>Server Error (500)</h1>")

@@ -35,3 +35,23 @@ def test_self_hosted_labels_without_a_pool_are_grouped_by_label_and_warned() -> 
     warnings = placement_warnings(workflow, placed)
     assert len(warnings) == 2
     assert "self-hosted, arm" in warnings[0]
+
+
+def test_jobs_on_the_same_unknown_labels_get_one_warning_naming_five_and_counting_the_rest() -> (
+    None
+):
+    workflow = Workflow(
+        jobs=[Job(id=n, key=f"build-{n}", runs_on=["self-hosted", "arm"]) for n in range(17)]
+        + [Job(id=17, key="lonely", runs_on=["self-hosted", "riscv"])]
+        + [Job(id=18 + n, key=f"call-{n}") for n in range(2)]
+    )
+    warnings = placement_warnings(workflow, placements(workflow, POOLS))
+    assert warnings == [
+        "No runner pool has every label of 17 jobs (self-hosted, arm): build-0, build-1, "
+        "build-2, build-3, build-4 and 12 more. They are treated as unconstrained. Add the pool "
+        "to the inventory to count them.",
+        "No runner pool has every label of lonely (self-hosted, riscv): it is treated as "
+        "unconstrained. Add the pool to the inventory to count it.",
+        "2 jobs have no runs-on (reusable workflow calls?): call-0, call-1. They are counted as "
+        "running at once, on no pool.",
+    ]

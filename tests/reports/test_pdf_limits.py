@@ -68,7 +68,8 @@ def test_a_big_workflows_pdf_leaves_out_per_job_detail_and_says_so(
     monkeypatch.setattr(pdf_module, "PDF_DETAILED_JOBS", 5)
     text = _text(render_scenario_pdf(demo_scenario))
 
-    assert _squeezed("This workflow has 11 jobs, more than the 5 a PDF lays out one by one") in text
+    assert _squeezed("This workflow has 11 jobs, more than the 5 a PDF lists one by one") in text
     assert _squeezed("Appendix: jobs in the proposed graph") not in text
+    assert _squeezed("Timeline") in text
     assert _squeezed("Runners busy over time") in text
     assert _squeezed("16 min 52 s") in text

@@ -317,6 +317,11 @@ class ScenarioForm(forms.Form):
             for job in self.workflow.jobs
         ]
 
+    @property
+    def job_errors(self) -> bool:
+        """Whether an override or estimate is refused: a folded job table then opens."""
+        return any(name.startswith(("override_", "estimate_")) for name in self.errors)
+
     def error_slots(self) -> list[forms.BoundField]:
         """Fields the page shows an error next to (hidden fields cannot fail)."""
         return [field for field in self if not field.is_hidden]

@@ -1,0 +1,78 @@
+"""A big workflow's PDF on paper: charts cut into page-sized parts, each with its time axis and
+a "continued" caption, no page holding only a heading, a sane page count, a time budget."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from pypdf import PdfReader
+
+from decider.models import Scenario, Team
+from decider.reports.pdf import render_scenario_pdf
+from tests.factories import ScenarioFactory, staged_workflow
+
+pytestmark = pytest.mark.django_db
+
+# The page furniture every page repeats: running title, header, page number.
+FURNITURE = ("decider: recommendation for budget approval", "Page ")
+# The budget a 500-job report renders in on the machine the tests run on (bench/pdf.py
+# measures it: about 4 s on 2 shared cores); generous, so a busy machine does not fail it.
+BUDGET_500_JOBS_S = 20.0
+
+
+@pytest.fixture
+def big_scenario(team: Team) -> Scenario:
+    return ScenarioFactory(workflow=staged_workflow(team, jobs=500), name="Five hundred jobs")
+
+
+def _pages(pdf: bytes) -> list[list[str]]:
+    """Each page's lines of text, without the page furniture."""
+    pages = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        lines = [line.strip() for line in page.extract_text().splitlines()]
+        pages.append(
+            [
+                line
+                for line in lines
+                if line
+                and not line.startswith(FURNITURE)
+                and line != "Five hundred jobs, version 1"
+            ]
+        )
+    return pages
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_500_job_pdf_cuts_its_charts_into_parts_each_with_its_axis(
+    big_scenario: Scenario, paper: str
+) -> None:
+    started = time.perf_counter()
+    pdf = render_scenario_pdf(big_scenario, paper=paper)
+    assert time.perf_counter() - started < BUDGET_500_JOBS_S
+    pages = _pages(pdf)
+    assert 5 <= len(pages) <= 12
+    text = "\n".join("\n".join(page) for page in pages)
+    assert "Timeline" in text and "Runners busy over time" in text
+    assert "the critical path and the longest jobs have a row each" in " ".join(text.split())
+
+    continued = 0
+    for page in pages:
+        joined = " ".join(page)
+        parts_here = joined.count("continued (part")
+        continued += parts_here
+        # Each chart part carries its own time axis title, so a continued part has one too.
+        assert joined.count("time since the run started") >= parts_here
+        # No page holds only a heading (or a heading and a line of help).
+        assert len(page) > 3, page
+    assert continued >= 1
+
+
+def test_every_chart_part_keeps_its_axis_title_on_the_same_page(big_scenario: Scenario) -> None:
+    """A part that ran under the footer would lose its axis to the next page or to nowhere:
+    each page has as many axis titles as chart captions."""
+    for page in _pages(render_scenario_pdf(big_scenario)):
+        joined = " ".join(page)
+        captions = joined.count("Current graph") + joined.count("Proposed graph")
+        assert joined.count("time since the run started") == captions
