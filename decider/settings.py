@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "decider",
 ]
 
@@ -191,3 +192,17 @@ LOGGING = {
 # refused with 503 and Retry-After instead of queueing behind them.
 PDF_MAX_CONCURRENT_RENDERS = int(os.environ.get("PDF_MAX_CONCURRENT_RENDERS", "2"))
 PDF_RETRY_AFTER_S = 10
+
+# Background work (a GitHub sync) runs on `manage.py sync_worker`, a database-backed worker
+# (django-tasks-db), never in a request.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# The key GitHub tokens and App keys are encrypted with (decider/github/secrets.py). Without
+# it, a key derived from SECRET_KEY: set it in production so rotating one does not lose the
+# other, and keep it out of the database's backups.
+DECIDER_SECRETS_KEY = os.environ.get("DECIDER_SECRETS_KEY", "")

@@ -154,9 +154,7 @@ class GitHubClient:
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
 
-    def get(
-        self, path: str, params: dict[str, str | int] | None = None, etag: str = ""
-    ) -> Page:
+    def get(self, path: str, params: dict[str, str | int] | None = None, etag: str = "") -> Page:
         """One GET; with `etag`, a conditional one (GitHub does not count a 304 against the
         rate limit)."""
         headers = {"If-None-Match": etag} if etag else {}

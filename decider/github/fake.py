@@ -337,7 +337,7 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -355,7 +355,9 @@ class Served:
 
 def serve(fake: FakeGitHub, host: str = "127.0.0.1", port: int = 0) -> Served:
     """Serve `fake` in a background thread; port 0 picks a free one."""
-    server = make_server(host, port, fake, server_class=_ThreadingServer, handler_class=_QuietHandler)
+    server = make_server(
+        host, port, fake, server_class=_ThreadingServer, handler_class=_QuietHandler
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True, name="fake-github")
     thread.start()
     return Served(fake, f"http://{host}:{server.server_port}", server, thread)
@@ -552,7 +554,9 @@ def _job(
     }
 
 
-def iter_recorded_cassette(cassette: dict[str, Any], owner_repo: str) -> Iterator[tuple[str, int, dict[str, str], bytes]]:
+def iter_recorded_cassette(
+    cassette: dict[str, Any], owner_repo: str
+) -> Iterator[tuple[str, int, dict[str, str], bytes]]:
     """A VCR cassette's GET exchanges as (path?query, status, headers, body), with the redacted
     repository named `owner_repo` and GitHub's address replaced by `{base}`."""
     for interaction in cassette.get("http_interactions", []):
