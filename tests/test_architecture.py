@@ -35,7 +35,13 @@ FORBIDDEN = {
         "decider.github",
     ],
     # The GitHub client and sync: reads GitHub, writes through the importers' store.
-    "github": ["decider.adapter", "decider.charts", "decider.reports", "decider.web", "decider.management"],
+    "github": [
+        "decider.adapter",
+        "decider.charts",
+        "decider.reports",
+        "decider.web",
+        "decider.management",
+    ],
     "charts": [
         "decider.importers",
         "decider.adapter",

@@ -65,7 +65,7 @@ class InstallationToken:
         self.installation_id = installation_id
         self._private_key = private_key
         self._token = ""
-        self._expires_at = datetime.min.replace(tzinfo=UTC)
+        self._expires_at = datetime(1970, 1, 1, tzinfo=UTC)
 
     def app_jwt(self) -> str:
         now = int(time.time())

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from socketserver import ThreadingMixIn
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import jwt
@@ -113,7 +113,7 @@ class FakeGitHub:
     ) -> None:
         """Answer this exact path and query as recorded ({base} in headers is this server)."""
         with self.lock:
-            self.replays[path_and_query] = (status, headers, body)
+            self.replays[_replay_key(path_and_query)] = (status, headers, body)
 
     def requests(self, path_part: str = "") -> list[Seen]:
         with self.lock:
@@ -153,7 +153,7 @@ class FakeGitHub:
                 fault.times -= 1
                 message = {"message": f"fake {fault.status}"}
                 return fault.status, dict(fault.headers), json.dumps(message).encode()
-        recorded = self.replays.get(f"{path}?{query}" if query else path)
+        recorded = self.replays.get(_replay_key(f"{path}?{query}"))
         if recorded is not None:
             status, headers, body = recorded
             return status, {k: v.replace("{base}", base) for k, v in headers.items()}, body
@@ -296,6 +296,13 @@ def _paginate(
         links.append(f'<{base}{path}?{urlencode({**kept, "page": last})}>; rel="last"')
     headers = {"Link": ", ".join(links)} if links else {}
     return items[(page - 1) * per_page : page * per_page], headers
+
+
+def _replay_key(path_and_query: str) -> str:
+    """The same request whatever the order of its query parameters (GitHub's `Link` headers
+    and the recorded requests order them differently)."""
+    path, _, query = path_and_query.partition("?")
+    return f"{path}?{urlencode(sorted(parse_qsl(query)))}"
 
 
 def _ok(data: Any, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
