@@ -124,7 +124,9 @@ class GitHubClient:
         sleep: Callable[[float], None] = time.sleep,
         on_wait: Callable[[str, float], None] | None = None,
         timeout_s: float = 30.0,
+        max_tries: int = MAX_TRIES,
     ) -> None:
+        self.max_tries = max_tries
         self.base_url = base_url.rstrip("/")
         self._token = token
         self.backoff_s = backoff_s
@@ -194,14 +196,14 @@ class GitHubClient:
         headers: dict[str, str],
         auth: bool = False,
     ) -> httpx.Response:
-        for attempt in range(MAX_TRIES):
+        for attempt in range(self.max_tries):
             if auth and self._token is not None:
                 headers = {**headers, "Authorization": f"Bearer {self._token()}"}
             self.counters.requests += 1
             try:
                 response = self._http.request(method, url, params=params, headers=headers)
             except httpx.TransportError:
-                if attempt + 1 == MAX_TRIES:
+                if attempt + 1 == self.max_tries:
                     raise Unavailable(
                         f"Cannot reach {self.base_url}: check the API URL of the connection "
                         "and that the server is up.",
@@ -216,12 +218,12 @@ class GitHubClient:
             if wait is not None:
                 self._wait("rate limit", wait)
                 continue
-            if status >= 500 and attempt + 1 < MAX_TRIES:
+            if status >= 500 and attempt + 1 < self.max_tries:
                 self._wait(f"GitHub answered {status}", self.backoff_s * 2**attempt)
                 continue
             raise _refusal(response, self.base_url)
         raise Unavailable(
-            f"{self.base_url} kept failing after {MAX_TRIES} tries: try the sync again later.",
+            f"{self.base_url} kept failing after {self.max_tries} tries: try the sync again later.",
             status=503,
         )
 

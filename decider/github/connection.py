@@ -129,7 +129,7 @@ def check_connection(connection: GitHubConnection) -> list[Check]:
     name = connection.repository.name
     found: list[Check] = []
     try:
-        client = client_for(connection, backoff_s=0.2, max_wait_s=2, timeout_s=10)
+        client = client_for(connection, backoff_s=0.2, max_wait_s=2, timeout_s=10, max_tries=2)
     except (GitHubError, secrets.SecretUnreadable) as error:
         return [Check("Credentials", False, str(error))]
     with client:

@@ -92,7 +92,7 @@ def test_a_github_app_installation_syncs_with_its_installation_token(
 
 
 def test_a_wrong_installation_or_key_is_a_plain_stop(team: Team, github: Served) -> None:
-    private, public = _rsa_pem()
+    _, public = _rsa_pem()
     other_private, _ = _rsa_pem()
     github.fake.add_app(4242, public, installation_id=77)
     repository = Repository.objects.create(team=team, name="acme/widgets")
