@@ -76,6 +76,7 @@ class FakeGitHub:
         self.replays: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.seen: list[Seen] = []
         self.remaining = RATE_LIMIT
+        self.delay_s = 0.0  # added to every answer, to make a sync last (tests of a kill)
         self.lock = threading.RLock()
 
     # -- set-up --------------------------------------------------------------------------
@@ -127,6 +128,8 @@ class FakeGitHub:
         query = environ.get("QUERY_STRING", "")
         base = f"http://{environ.get('HTTP_HOST', 'localhost')}"
         etag_asked = environ.get("HTTP_IF_NONE_MATCH", "")
+        if self.delay_s:
+            time.sleep(self.delay_s)
         with self.lock:
             status, headers, body = self._answer(method, path, query, base, environ)
             if status == 200 and method == "GET":

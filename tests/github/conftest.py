@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from decider.github.connection import save_connection
-from decider.github.fake import HISTORY_REPOSITORY, FakeGitHub, Served, serve
+from decider.github.fake import HISTORY_REPOSITORY, Served
 from decider.models import Repository, SyncRun, Team
+from tests.conftest import GITHUB_TOKEN
 
-TOKEN = "github_pat_11TESTTOKEN_do-not-leak-0123456789"
+TOKEN = GITHUB_TOKEN
 # Tests wait milliseconds where GitHub would make a client wait seconds.
 FAST = {"backoff_s": 0.01}
-
-
-@pytest.fixture
-def github() -> Iterator[Served]:
-    fake = FakeGitHub()
-    fake.allow(TOKEN)
-    served = serve(fake)
-    yield served
-    served.stop()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from decider.github.fake import Served, generate_history
 from decider.models import GitHubConnection, Repository, SyncRun, Team
 from tests.conftest import client_for, client_with_role
-from tests.github.conftest import TOKEN, github, new_sync  # noqa: F401 (fixture)
+from tests.github.conftest import TOKEN, new_sync
 
 pytestmark = pytest.mark.django_db
 
