@@ -5,51 +5,18 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from decider.github.fake import Served, generate_history
 from decider.github.tasks import start_sync
 from decider.models import JobRun, Repository, SyncRun, WorkflowRun
+from tests.github.worker import start_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 RUNS, JOBS = 200, 5
-
-
-def _database_url() -> str:
-    settings = connection.settings_dict
-    if settings["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{settings['NAME']}"
-    user, host, port = settings["USER"], settings["HOST"], settings["PORT"]
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
-
-
-def _worker(*extra: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DEBUG": "false"}
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "sync_worker",
-            "--no-reload",
-            "--no-startup-delay",
-            "--interval",
-            "0.1",
-            *extra,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
 
 
 def _wait_for(condition, timeout_s: float = 60) -> None:
@@ -67,7 +34,7 @@ def test_a_worker_killed_mid_sync_is_resumed_by_the_next_with_nothing_lost(
     github.fake.delay_s = 0.02  # about 5 s of requests, so the kill lands mid-sync
     sync, started = start_sync(connected, timezone.now() - timedelta(days=30))
     assert started
-    worker = _worker()
+    worker = start_worker()
     try:
         _wait_for(lambda: SyncRun.objects.get(pk=sync.pk).runs_fetched >= 40)
         os.kill(worker.pid, signal.SIGKILL)
@@ -80,7 +47,7 @@ def test_a_worker_killed_mid_sync_is_resumed_by_the_next_with_nothing_lost(
     assert 40 <= killed.runs_fetched < RUNS
     stored_before = WorkflowRun.objects.count()
 
-    restarted = _worker("--batch")
+    restarted = start_worker("--batch")
     output, _ = restarted.communicate(timeout=120)
     assert restarted.returncode == 0, output.decode()
     assert f"Resuming the sync of {connected.name}" in output.decode()
