@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 from django.utils import timezone
 
 from decider.github.sync import run_sync
@@ -98,6 +99,10 @@ def resume_interrupted() -> list[SyncRun]:
                 message="Resuming: the worker running it stopped",
             )
             if updated:
+                # The dead worker's task would otherwise show as running for ever.
+                DBTaskResult.objects.filter(
+                    id=sync.task_id, status=TaskResultStatus.RUNNING
+                ).update(status=TaskResultStatus.FAILED, finished_at=now)
                 _enqueue(sync)
                 resumed.append(sync)
     return resumed

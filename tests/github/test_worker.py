@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from decider.github.fake import Served, generate_history
 from decider.github.tasks import start_sync
@@ -52,6 +53,9 @@ def test_a_worker_killed_mid_sync_is_resumed_by_the_next_with_nothing_lost(
     assert restarted.returncode == 0, output.decode()
     assert f"Resuming the sync of {connected.name}" in output.decode()
     done = SyncRun.objects.get(pk=sync.pk)
+    # The killed worker's task is marked failed, the resumed one succeeded.
+    statuses = sorted(DBTaskResult.objects.values_list("status", flat=True))
+    assert statuses == ["FAILED", "SUCCESSFUL"]
     assert done.state == SyncRun.State.DONE, done.error
     assert WorkflowRun.objects.count() == RUNS
     # Every 20th run has a second attempt of one job.
