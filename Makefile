@@ -27,9 +27,11 @@ run: $(STAMP)
 	@echo "  decider is at http://$(HOST):$(PORT)/  (log in as demo / demo)"
 	@echo ""
 	@# The background worker (GitHub syncs) runs beside the web server and stops with it.
+	@# runserver is not the shell's last command, so the shell stays to stop the worker.
 	DEBUG=true $(BIN)/python manage.py sync_worker --no-reload & WORKER=$$!; \
 	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	  DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	  DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT); STATUS=$$?; \
+	  kill $$WORKER 2>/dev/null; exit $$STATUS
 
 # Browser tests drive Debian's Chromium; install it when we may (CI runs as root).
 browser:
