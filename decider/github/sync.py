@@ -298,16 +298,21 @@ class _Sync:
             added = sum(
                 store_runs(workflow, found).added for workflow, found in by_workflow.values()
             )
-            for run in runs:
-                SyncedRun.objects.update_or_create(
-                    repository=self.repository,
-                    github_run_id=int(run["id"]),
-                    defaults={
-                        "updated_at": _key(run),
-                        "status": str(run.get("status") or ""),
-                        "run_attempt": run.get("run_attempt"),
-                    },
-                )
+            SyncedRun.objects.bulk_create(
+                [
+                    SyncedRun(
+                        repository=self.repository,
+                        github_run_id=int(run["id"]),
+                        updated_at=_key(run),
+                        status=str(run.get("status") or ""),
+                        run_attempt=run.get("run_attempt"),
+                    )
+                    for run in runs
+                ],
+                update_conflicts=True,
+                unique_fields=["repository", "github_run_id"],
+                update_fields=["updated_at", "status", "run_attempt"],
+            )
             self.count(runs_fetched=fetched, job_runs_fetched=job_count, job_runs_added=added)
 
     # -- progress ------------------------------------------------------------------------
