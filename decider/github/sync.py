@@ -18,10 +18,11 @@ progress is live and a kill loses at most a chunk's requests, never data.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -350,12 +351,6 @@ def _created(run: dict[str, Any]) -> datetime:
 
 
 def _decoded(content: Any) -> str:
-    import base64
-
     if not isinstance(content, dict) or content.get("encoding") != "base64":
         raise GitHubError("GitHub answered a workflow file without its content.")
     return base64.b64decode(content.get("content", "")).decode("utf-8", "replace")
-
-
-def iter_active(repository: Repository) -> Iterator[SyncRun]:
-    yield from SyncRun.objects.filter(repository=repository, state__in=SyncRun.ACTIVE)

@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.tasks import TaskResultStatus, task
-from django_tasks_db.models import DBTaskResult
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from decider.github.sync import run_sync
 from decider.models import Repository, SyncRun

@@ -20,10 +20,13 @@ def _history(fake: FakeGitHub, runs: int, jobs: int = 6, in_progress: int = 0) -
 
 
 def test_a_first_sync_stores_workflows_runs_and_every_attempts_jobs(
-    connected: Repository, github: Served
+    connected: Repository, github: Served, caplog: pytest.LogCaptureFixture
 ) -> None:
     _history(github.fake, runs=45, jobs=6)
-    sync = run_sync(new_sync(connected), client_options=FAST)
+    with caplog.at_level(logging.DEBUG):
+        sync = run_sync(new_sync(connected), client_options=FAST)
+    assert caplog.records  # httpx and httpcore log every request at these levels
+    assert all(TOKEN not in record.getMessage() for record in caplog.records)
     assert sync.state == SyncRun.State.DONE, sync.error
     workflow = Workflow.objects.get(repository=connected)
     assert workflow.path == ".github/workflows/ci.yml"
