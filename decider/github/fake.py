@@ -76,6 +76,7 @@ class FakeGitHub:
         self.replays: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.seen: list[Seen] = []
         self.remaining = RATE_LIMIT
+        self.listing_cap = 1000
         self.delay_s = 0.0  # added to every answer, to make a sync last (tests of a kill)
         self.lock = threading.RLock()
 
@@ -261,7 +262,15 @@ class FakeGitHub:
         created = query.get("created", [""])[0]
         if created.startswith(">="):
             runs = [run for run in runs if run["created_at"] >= created[2:]]
+        elif ".." in created:
+            low, high = created.split("..", 1)
+            runs = [run for run in runs if low <= run["created_at"][: len(high)] <= high]
+        elif created:
+            runs = [run for run in runs if run["created_at"].startswith(created)]
         total = len(runs)
+        # Like GitHub: with a filter, only the first `listing_cap` runs can be paged through.
+        if created:
+            runs = runs[: self.listing_cap]
         chosen, headers = _paginate(runs, query, base, path)
         return _ok({"total_count": total, "workflow_runs": chosen}, headers)
 
@@ -424,10 +433,11 @@ def generate_history(
     in_progress: int = 0,
     first_id: int = 9_000_000_000,
     seed: int = 11,
+    every: timedelta = timedelta(minutes=30),
 ) -> None:
-    """`runs` runs of CI, one every 30 minutes back from `end`, each with `jobs_per_run` jobs.
-    Every 20th run was re-run (attempt 2 re-ran its first job); the newest `in_progress` runs
-    are still running (their later jobs queued)."""
+    """`runs` runs of CI, one per `every` (30 minutes) back from `end`, each with
+    `jobs_per_run` (2 or more) jobs. Every 20th run was re-run (attempt 2 re-ran its first
+    job); the newest `in_progress` runs are still running (their later jobs queued)."""
     rng = random.Random(seed)
     end = end or datetime.now(UTC).replace(microsecond=0)
     repository = fake.repository(full_name)
@@ -436,7 +446,7 @@ def generate_history(
     job_id = first_id * 100
     for number in range(runs):
         run_id = first_id + number
-        created = end - timedelta(minutes=30 * (runs - number))
+        created = end - every * (runs - number)
         running = number >= runs - in_progress
         attempts = 2 if number % 20 == 19 and not running else 1
         jobs: list[dict[str, Any]] = []

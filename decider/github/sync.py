@@ -24,7 +24,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -51,6 +51,8 @@ from decider.models import (
 
 WORKFLOWS_FOLDER = ".github/workflows"
 PER_PAGE = 100
+# GitHub lists at most this many runs for one `created` filter.
+LISTING_CAP = 1000
 CHUNK_RUNS = 10
 MAX_NOTES = 20
 
@@ -241,35 +243,77 @@ class _Sync:
     # -- runs ----------------------------------------------------------------------------
 
     def runs(self) -> None:
-        since = self.sync.since
-        # The filter is a day, not a moment: the URL (so its ETag) stays the same all day.
-        params: dict[str, str | int] = {"per_page": PER_PAGE, "created": f">={since:%Y-%m-%d}"}
-        workflows = {workflow.path: workflow for workflow in self.repository.workflows.all()}
-        seen = dict(
+        """The runs created in the window, in one listing while GitHub can list them all: it
+        returns at most 1,000 runs for a listing filtered by `created`. Past that, the window
+        is listed a day at a time (newest first), and a day past the cap hour by hour."""
+        self.workflow_paths = {
+            workflow.path: workflow for workflow in self.repository.workflows.all()
+        }
+        self.seen = dict(
             SyncedRun.objects.filter(repository=self.repository).values_list(
                 "github_run_id", "updated_at"
             )
         )
+        first, last = self.sync.since.date(), timezone.now().date()
+        # A day, not the moment: the URL (so its ETag) stays the same all day.
+        if self.list_runs(f">={first:%Y-%m-%d}", splittable=True) <= LISTING_CAP:
+            return
+        for offset in range((last - first).days, -1, -1):
+            day = f"{first + timedelta(days=offset):%Y-%m-%d}"
+            if self.list_runs(day, splittable=True) <= LISTING_CAP:
+                continue
+            for hour in range(24):
+                span = f"{day}T{hour:02d}:00:00Z..{day}T{hour:02d}:59:59Z"
+                if self.list_runs(span, splittable=False) > LISTING_CAP:
+                    self.note(
+                        f"More than {LISTING_CAP:,} runs were created between {hour:02d}:00 "
+                        f"and {hour:02d}:59 UTC on {day}: GitHub lists only "
+                        f"{LISTING_CAP:,} of them, so the others were not read."
+                    )
+
+    def list_runs(self, created: str, *, splittable: bool) -> int:
+        """Read the runs a `created` filter lists, page by page; returns GitHub's total count.
+        A `splittable` listing whose total is past the cap is left for the caller to split."""
+        params: dict[str, str | int] = {"per_page": PER_PAGE, "created": created}
         url: str | None = self.client.url(f"{self.base}/actions/runs") + "?" + urlencode(params)
+        total = 0
+        first_page = True
         while url:
             self.check_cancelled()
             self.say("Reading the runs list")
             page, text = self.get(url)
             if page.not_modified:
-                url = json.loads(text).get("next") if text else None
-                self.count(runs_listed=0)
+                cached = json.loads(text) if text else {}
+                total = cached.get("total", total) if first_page else total
+                self.count(runs_listed=int(cached.get("listed", 0)))
+                url = cached.get("next")
+                first_page = False
+                if splittable and total > LISTING_CAP:
+                    return total
                 continue
-            listed = [run for run in page.data.get("workflow_runs", []) if _created(run) >= since]
-            self.count(runs_listed=len(listed))
-            wanted = [run for run in listed if _key(run) != seen.get(int(run["id"]))]
-            for start in range(0, len(wanted), CHUNK_RUNS):
-                self.check_cancelled()
-                self.store_chunk(wanted[start : start + CHUNK_RUNS], workflows)
+            if first_page:
+                total = int(page.data.get("total_count") or 0)
+            first_page = False
+            listed = [
+                run
+                for run in page.data.get("workflow_runs", [])
+                if _created(run) >= self.sync.since
+            ]
+            if not (splittable and total > LISTING_CAP):
+                self.count(runs_listed=len(listed))
+                wanted = [run for run in listed if _key(run) != self.seen.get(int(run["id"]))]
+                for start in range(0, len(wanted), CHUNK_RUNS):
+                    self.check_cancelled()
+                    self.store_chunk(wanted[start : start + CHUNK_RUNS], self.workflow_paths)
             pending = _Pending()
-            self.remember(pending, page, json.dumps({"next": page.next_url}))
+            body = {"next": page.next_url, "total": total, "listed": len(listed)}
+            self.remember(pending, page, json.dumps(body))
             with transaction.atomic():
                 self.save_cache(pending)
+            if splittable and total > LISTING_CAP:
+                return total
             url = page.next_url
+        return total
 
     def store_chunk(self, runs: list[dict[str, Any]], workflows: dict[str, Workflow]) -> None:
         self.say(f"Reading the jobs of {len(runs)} runs")

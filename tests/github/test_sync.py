@@ -259,3 +259,24 @@ def test_time_is_utc_throughout(connected: Repository, github: Served) -> None:
     run_sync(new_sync(connected, days=90), client_options=FAST)
     run = WorkflowRun.objects.get()
     assert run.created_at == end - timedelta(minutes=30)
+
+
+def test_a_window_past_githubs_listing_cap_is_read_a_day_then_an_hour_at_a_time(
+    connected: Repository, github: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GitHub lists at most 1,000 runs per `created` filter (here 50, on both sides, so the
+    test stays small): a window past it is listed per day, a day past it per hour."""
+    monkeypatch.setattr("decider.github.sync.LISTING_CAP", 50)
+    github.fake.listing_cap = 50
+    # 130 runs 5 minutes apart, ending at 20:00 today: about 11 hours of one day.
+    end = datetime.now(UTC).replace(hour=20, minute=0, second=0, microsecond=0)
+    generate_history(github.fake, runs=130, jobs_per_run=2, end=end, every=timedelta(minutes=5))
+    sync = run_sync(new_sync(connected, days=1), client_options=FAST)
+    assert sync.state == SyncRun.State.DONE, sync.error
+    assert WorkflowRun.objects.count() == 130
+    assert sync.runs_fetched == 130
+    listings = [
+        seen.query for seen in github.fake.requests("/actions/runs") if "jobs" not in seen.path
+    ]
+    assert any("%3A00%3A00Z.." in query for query in listings)  # hour by hour
+    assert sync.notes == []
