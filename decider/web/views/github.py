@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from decider.github.connection import check_connection, save_connection
-from decider.github.secrets import decrypt
+from decider.github.secrets import SecretUnreadable, decrypt
 from decider.github.tasks import STALE_AFTER, cancel_sync, start_sync
 from decider.models import GitHubConnection, Repository, SyncRun
 from decider.web import access
@@ -76,18 +76,24 @@ def connection(request: AuthenticatedHttpRequest, repository_id: int) -> HttpRes
         else None,
     )
     if request.method == "POST" and form.is_valid():
-        secret = form.secret() or (decrypt(existing.secret) if existing else "")
-        save_connection(
-            repository,
-            kind=form.cleaned_data["kind"],
-            api_url=form.cleaned_data["api_url"],
-            secret=secret,
-            app_id=form.cleaned_data.get("app_id"),
-            installation_id=form.cleaned_data.get("installation_id"),
-            user=request.user,
-        )
-        messages.success(request, f"{repository.name} is connected to GitHub. Test it, then sync.")
-        return redirect("github_connection", repository_id=repository.pk)
+        try:
+            secret = form.secret() or (decrypt(existing.secret) if existing else "")
+        except SecretUnreadable as error:
+            form.add_error(None, str(error))
+        else:
+            save_connection(
+                repository,
+                kind=form.cleaned_data["kind"],
+                api_url=form.cleaned_data["api_url"],
+                secret=secret,
+                app_id=form.cleaned_data.get("app_id"),
+                installation_id=form.cleaned_data.get("installation_id"),
+                user=request.user,
+            )
+            messages.success(
+                request, f"{repository.name} is connected to GitHub. Test it, then sync."
+            )
+            return redirect("github_connection", repository_id=repository.pk)
     context = {"repository": repository, "form": form, "connection": existing}
     return render(request, "decider/github_connection.html", context)
 

@@ -157,3 +157,14 @@ def test_test_connection_lists_what_it_can_read(
     assert "Actions runs and jobs:</strong> yes" in page
     assert "Workflow files (contents):</strong> no" in page
     assert TOKEN not in page
+
+
+def test_keeping_a_secret_the_server_can_no_longer_read_asks_for_it_again(
+    editor, repository: Repository, settings
+) -> None:
+    client = client_for(editor)
+    _connect(client, repository)
+    settings.DECIDER_SECRETS_KEY = "rotated"
+    response = _connect(client, repository, token="")
+    assert response.status_code == 200
+    assert "enter them again" in response.content.decode()
