@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install browser
+.PHONY: run test lint bench install browser fake-github
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "decider needs Python 3.12, got " + sys.version'
@@ -26,7 +26,12 @@ run: $(STAMP)
 	@echo ""
 	@echo "  decider is at http://$(HOST):$(PORT)/  (log in as demo / demo)"
 	@echo ""
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The background worker (GitHub syncs) runs beside the web server and stops with it.
+	@# runserver is not the shell's last command, so the shell stays to stop the worker.
+	DEBUG=true $(BIN)/python manage.py sync_worker --no-reload & WORKER=$$!; \
+	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT); STATUS=$$?; \
+	  kill $$WORKER 2>/dev/null; exit $$STATUS
 
 # Browser tests drive Debian's Chromium; install it when we may (CI runs as root).
 browser:
@@ -47,3 +52,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/sync.py
+
+# A fake GitHub API with a generated history, to try the sync without GitHub (README).
+fake-github: $(STAMP)
+	$(BIN)/python manage.py fake_github --port 8160

@@ -647,3 +647,144 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.delivery_id}"
+
+
+class GitHubConnection(models.Model):
+    """How decider reads one repository from GitHub. The token or the App's private key is
+    stored encrypted (`decider.github.secrets`), never shown back."""
+
+    class Kind(models.TextChoices):
+        TOKEN = "token", "Fine-grained personal access token"
+        APP = "app", "GitHub App installation"
+
+    repository = models.OneToOneField(
+        Repository, on_delete=models.CASCADE, related_name="github_connection"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TOKEN)
+    api_url = models.URLField(
+        max_length=300,
+        default="https://api.github.com",
+        help_text="https://api.github.com; on GitHub Enterprise Server https://HOST/api/v3",
+    )
+    # Fernet token of the access token (kind token) or of the App's PEM private key (kind app).
+    secret = models.BinaryField()
+    app_id = models.PositiveBigIntegerField(null=True, blank=True)
+    installation_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # What "Test connection" found: [{"what": ..., "ok": bool, "detail": ...}]
+    checks = models.JSONField(default=list, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="token") | Q(app_id__isnull=False, installation_id__isnull=False),
+                name="githubconnection_app_ids_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repository.name} via {self.get_kind_display()}"
+
+
+class SyncRun(models.Model):
+    """One sync of a repository from GitHub: its progress, live, and how it ended."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Stopped"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE = (State.QUEUED, State.RUNNING)
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="syncs")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    since = models.DateTimeField(help_text="Runs created from this moment on are read")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True, help_text="host:pid running it")
+    task_id = models.CharField(max_length=64, blank=True)
+    workflows_imported = models.PositiveIntegerField(default=0)
+    runs_listed = models.PositiveIntegerField(default=0)
+    runs_fetched = models.PositiveIntegerField(default=0)
+    job_runs_fetched = models.PositiveIntegerField(default=0)
+    job_runs_added = models.PositiveIntegerField(default=0)
+    requests = models.PositiveIntegerField(default=0)
+    not_modified = models.PositiveIntegerField(default=0)
+    rate_limit = models.PositiveIntegerField(null=True, blank=True)
+    rate_remaining = models.PositiveIntegerField(null=True, blank=True)
+    rate_reset_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(max_length=300, blank=True, help_text="What it is doing now")
+    notes = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    cancel_requested = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Two syncs of one repository at once would fetch everything twice.
+            models.UniqueConstraint(
+                fields=["repository"],
+                condition=Q(state__in=["queued", "running"]),
+                name="syncrun_one_active_per_repository",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"sync of {self.repository.name} ({self.state})"
+
+    @property
+    def active(self) -> bool:
+        return self.state in self.ACTIVE
+
+
+class GitHubCachedPage(models.Model):
+    """The ETag of a GitHub answer, for the next sync's conditional request (a 304 costs no
+    rate limit), with what the sync needs from it again on a 304 (a file's text, a runs
+    page's next link)."""
+
+    repository = models.ForeignKey(
+        Repository, on_delete=models.CASCADE, related_name="github_cached_pages"
+    )
+    url = models.CharField(max_length=1000)
+    etag = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["repository", "url"], name="githubcachedpage_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class SyncedRun(models.Model):
+    """A GitHub workflow run whose jobs are stored as of `updated_at`: a later sync fetches its
+    jobs again only when GitHub says the run changed since (it finished, or was re-run)."""
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="synced_runs")
+    github_run_id = models.BigIntegerField()
+    updated_at = models.CharField(max_length=40, help_text="GitHub's updated_at, verbatim")
+    status = models.CharField(max_length=30, blank=True)
+    run_attempt = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "github_run_id"], name="syncedrun_unique_run"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.github_run_id}"

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "decider",
 ]
 
@@ -197,3 +198,16 @@ PDF_RETRY_AFTER_S = 10
 # Webhook deliveries: GitHub caps a payload at 25 MB; workflow_job and workflow_run deliveries
 # are a few tens of kB, so anything far larger is refused before it is read.
 WEBHOOK_MAX_BODY_BYTES = int(os.environ.get("WEBHOOK_MAX_BODY_BYTES", str(1024 * 1024)))
+# Background work (a GitHub sync) runs on `manage.py sync_worker`, a database-backed worker
+# (django-tasks-db), never in a request.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# The key GitHub tokens and App keys are encrypted with (decider/github/secrets.py). Without
+# it, a key derived from SECRET_KEY: set it in production so rotating one does not lose the
+# other, and keep it out of the database's backups.
+DECIDER_SECRETS_KEY = os.environ.get("DECIDER_SECRETS_KEY", "")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from django.test import Client
 
 from decider.adapter.inputs import forget_samples
 from decider.adapter.measured import forget_measured
+from decider.github.fake import FakeGitHub, Served, serve
 from decider.models import Membership, Scenario, Team, Workflow
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
@@ -122,3 +124,17 @@ def demo_viewer(demo_team: Team) -> Client:
 def outsider(db: None) -> Client:
     """An editor of another team."""
     return client_with_role(TeamFactory(name="Other", slug="other"), Membership.Role.EDITOR)
+
+
+# A token the fake GitHub API accepts; tests check it never shows in a page, error or log.
+GITHUB_TOKEN = "github_pat_11TESTTOKEN_do-not-leak-0123456789"
+
+
+@pytest.fixture
+def github() -> Iterator[Served]:
+    """The fake GitHub API (decider.github.fake) over real HTTP on a free port."""
+    fake = FakeGitHub()
+    fake.allow(GITHUB_TOKEN)
+    served = serve(fake)
+    yield served
+    served.stop()

@@ -24,8 +24,18 @@ FORBIDDEN = {
         "decider.web",
         "decider.models",
         "decider.management",
+        "decider.github",
     ],
     "importers": [
+        "decider.adapter",
+        "decider.charts",
+        "decider.reports",
+        "decider.web",
+        "decider.management",
+        "decider.github",
+    ],
+    # The GitHub client and sync: reads GitHub, writes through the importers' store.
+    "github": [
         "decider.adapter",
         "decider.charts",
         "decider.reports",
@@ -40,8 +50,8 @@ FORBIDDEN = {
         "decider.models",
         "decider.management",
     ],
-    "adapter": ["decider.reports", "decider.web", "decider.management"],
-    "reports": ["decider.web", "decider.management"],
+    "adapter": ["decider.reports", "decider.web", "decider.management", "decider.github"],
+    "reports": ["decider.web", "decider.management", "decider.github"],
 }
 
 

@@ -6,6 +6,7 @@ from decider.web.views import (
     compare,
     dashboard,
     errors,
+    github,
     glossary,
     health,
     pdfs,
@@ -51,6 +52,23 @@ urlpatterns = [
         name="webhook_secret",
     ),
     path("webhooks/github/<str:token>/", webhooks.github_webhook, name="github_webhook"),
+    path(
+        "repositories/<int:repository_id>/github/",
+        github.connection,
+        name="github_connection",
+    ),
+    path(
+        "repositories/<int:repository_id>/github/check/",
+        github.connection_check,
+        name="github_connection_check",
+    ),
+    path("repositories/<int:repository_id>/sync/", github.sync_start, name="sync_start"),
+    path(
+        "repositories/<int:repository_id>/sync/progress/",
+        github.sync_progress,
+        name="sync_progress",
+    ),
+    path("repositories/<int:repository_id>/sync/cancel/", github.sync_cancel, name="sync_cancel"),
     path("teams/new/", teams.team_create, name="team_create"),
     path("teams/<slug:team_slug>/members/", teams.team_members, name="team_members"),
     path(

@@ -44,6 +44,7 @@ from decider.web.forms.uploads import (
     too_large_message,
 )
 from decider.web.request import AuthenticatedHttpRequest
+from decider.web.views.github import sync_context
 
 RECENT_SCENARIOS = 3
 RECENT_DELIVERIES = 20
@@ -92,8 +93,7 @@ def _render_repository(
         for workflow in workflows
     ]
     context = {
-        "repository": repository,
-        "can_edit": access.is_editor(request, repository.team),
+        **sync_context(request, repository),
         "overviews": overviews,
         "sections": list(zip(overviews, recent, strict=True)),
         "workflow_form": workflow_form or WorkflowUploadForm(),
