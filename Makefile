@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install browser
+.PHONY: run test lint bench load install browser
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "decider needs Python 3.12, got " + sys.version'
@@ -47,3 +47,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
+
+# 50 people editing, saving and exporting at once against gunicorn and PostgreSQL (README, Speed).
+load: $(STAMP)
+	$(BIN)/python bench/load.py
