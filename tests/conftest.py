@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
@@ -15,8 +16,10 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 @pytest.fixture(autouse=True)
 def fresh_samples_cache() -> None:
-    # Rolled-back tests reuse row ids, which the per-process cache of runs is keyed on.
+    # Rolled-back tests reuse row ids, which the per-process cache of runs and the cached
+    # verdicts (keyed on the runs' key) are keyed on.
     forget_samples()
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

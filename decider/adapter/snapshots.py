@@ -26,16 +26,22 @@ class Snapshot(BaseModel):
     format: int = SNAPSHOT_FORMAT
     workflow: engine_inputs.Workflow
     pools: list[engine_inputs.Pool]
+    # The key of the stored runs the snapshot was taken from (`StoredRuns.key`): the cached
+    # verdict of the live what-if that was saved then answers the saved version's page, its
+    # comparison and its PDF, instead of the same simulation running again under another key.
+    # Empty in snapshots saved before it was kept: those hash their runs.
+    runs_key: str = ""
 
 
 def take_snapshot(whatif: WhatIf) -> dict[str, Any]:
     """The JSON stored with a version."""
-    return Snapshot(workflow=whatif.graph, pools=whatif.pools).model_dump(mode="json")
+    snapshot = Snapshot(workflow=whatif.graph, pools=whatif.pools, runs_key=whatif.runs_key)
+    return snapshot.model_dump(mode="json")
 
 
 def whatif_from_snapshot(data: dict[str, Any]) -> WhatIf:
     snapshot = Snapshot.model_validate(data)
-    return WhatIf(graph=snapshot.workflow, pools=snapshot.pools)
+    return WhatIf(graph=snapshot.workflow, pools=snapshot.pools, runs_key=snapshot.runs_key)
 
 
 def _listed(names: list[str]) -> str:

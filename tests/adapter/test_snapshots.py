@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def without_conclusions(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """The snapshot as versions saved before conclusions were kept stored it."""
+    """The snapshot as versions saved before conclusions were kept stored it (they did not
+    keep the runs' key either)."""
+    del snapshot["runs_key"]
     for job in snapshot["workflow"]["jobs"]:
         for sample in job["samples"]:
             del sample["conclusion"]
