@@ -40,7 +40,7 @@ from typing import Any
 
 import gevent
 from locust import HttpUser, between, events, task
-from locust.exception import StopUser
+from locust.exception import RescheduleTask, StopUser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from web import Fields, form_fields, with_value  # bench/web.py's form reader
@@ -114,6 +114,12 @@ def _applied(form: Fields, edits: list[tuple[str, str]]) -> Fields:
     return form
 
 
+def _unexpected(response: Any, expected: str) -> str:
+    """What came back instead, the connection's error when no answer came at all."""
+    got = response.status_code or f"no answer ({response.error!r})"
+    return f"{got}, expected {expected}"
+
+
 def _record_save(note: str, **fields: Any) -> None:
     _saves.write(json.dumps({"note": note, **fields}) + "\n")
     _saves.flush()
@@ -152,9 +158,11 @@ class Editor(HttpUser):
     # -- requests, each checked for what a browser expects --------------------------------
 
     def _get(self, path: str, name: str, expect: str = "") -> str:
+        """The page's text; a failure is counted once and the session starts over."""
         with self.client.get(path, name=name, timeout=TIMEOUT_S, catch_response=True) as response:
             if response.status_code != 200 or expect not in response.text:
-                response.failure(f"{response.status_code}, expected 200 with {expect!r}")
+                response.failure(_unexpected(response, f"200 with {expect!r}"))
+                raise RescheduleTask()
             return response.text
 
     def _htmx(self, path: str, name: str, form: Fields, scenario: int, expect: str) -> None:
@@ -167,7 +175,7 @@ class Editor(HttpUser):
             path, data=form, headers=headers, name=name, timeout=TIMEOUT_S, catch_response=True
         ) as response:
             if response.status_code != 200 or expect not in response.text:
-                response.failure(f"{response.status_code}, expected 200 with {expect!r}")
+                response.failure(_unexpected(response, f"200 with {expect!r}"))
 
     def _open(self, scenario: int) -> Fields:
         """The scenario's page as the latest version; its form as a browser would post it."""
@@ -226,7 +234,7 @@ class Editor(HttpUser):
                 if response.status_code == 409:
                     response.success()  # optimistic locking at work, counted apart
                 elif response.status_code != 302:
-                    response.failure(f"{response.status_code}, expected 302 or 409")
+                    response.failure(_unexpected(response, "302 or 409"))
                     return
             if response.status_code == 302:
                 self._open(scenario)  # the browser follows the redirect to the saved page
@@ -248,7 +256,7 @@ class Editor(HttpUser):
                     response.success()  # the cap on renders at work: wait and ask again
                     wait_s = float(response.headers.get("Retry-After", "10"))
                 elif response.status_code != 200 or not response.content.startswith(b"%PDF"):
-                    response.failure(f"{response.status_code}, expected a PDF")
+                    response.failure(_unexpected(response, "a PDF"))
                     return
                 else:
                     events.request.fire(
