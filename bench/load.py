@@ -189,6 +189,7 @@ def gunicorn(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
                     raise RuntimeError(f"gunicorn did not start: see {log}") from None
                 time.sleep(0.2)
         yield base_url
+        print(f"\n{server_cpu(server.pid)}")
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -196,6 +197,24 @@ def gunicorn(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def server_cpu(master: int) -> str:
+    """CPU time gunicorn's workers used, against what 2 cores could give over their life: a
+    server slow while using little of the machine was waiting for CPU others held."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    used_s, lived_s = 0.0, 0.0
+    uptime_s = float(Path("/proc/uptime").read_text().split()[0])
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        used_s += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        lived_s = max(lived_s, uptime_s - int(fields[19]) / ticks)  # since the worker started
+    share = used_s / lived_s if lived_s else 0.0
+    return (
+        f"gunicorn's workers used {used_s:.0f} s of CPU in {lived_s:.0f} s: {share:.2f} of the "
+        f"{os.cpu_count()} cores (the rest went to locust, PostgreSQL and the machine's other work)"
+    )
 
 
 def run_locust(

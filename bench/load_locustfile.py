@@ -41,6 +41,8 @@ from typing import Any
 import gevent
 from locust import HttpUser, between, events, task
 from locust.exception import RescheduleTask, StopUser
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from web import Fields, form_fields, with_value  # bench/web.py's form reader
@@ -138,6 +140,11 @@ class Editor(HttpUser):
             raise StopUser()
         self.user = USERS[index]
         self.saves = count(1)
+        # A browser asks again, once, when the server closed a kept-alive connection just as a
+        # page was asked for on it (gunicorn closes idle ones after 2 s); so does this person,
+        # for pages only (GET), never for a save.
+        retry = Retry(total=1, connect=1, read=1, status=0, allowed_methods={"GET"})
+        self.client.mount("http://", HTTPAdapter(max_retries=retry))
         page = self._get("/login/", "sign-in form")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         with self.client.post(
