@@ -143,7 +143,16 @@ class Editor(HttpUser):
         # A browser asks again, once, when the server closed a kept-alive connection just as a
         # page was asked for on it (gunicorn closes idle ones after 2 s); so does this person,
         # for pages only (GET), never for a save.
-        retry = Retry(total=1, connect=1, read=1, status=0, allowed_methods={"GET"})
+        # A 503 is not retried here: the PDF export honours its Retry-After itself, counted.
+        retry = Retry(
+            total=1,
+            connect=1,
+            read=1,
+            status=0,
+            allowed_methods={"GET"},
+            respect_retry_after_header=False,
+            raise_on_status=False,
+        )
         self.client.mount("http://", HTTPAdapter(max_retries=retry))
         page = self._get("/login/", "sign-in form")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
