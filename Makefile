@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install browser fake-github
+.PHONY: run test lint bench load install browser fake-github
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "decider needs Python 3.12, got " + sys.version'
@@ -57,3 +57,7 @@ bench: $(STAMP)
 # A fake GitHub API with a generated history, to try the sync without GitHub (README).
 fake-github: $(STAMP)
 	$(BIN)/python manage.py fake_github --port 8160
+
+# 50 people editing, saving and exporting at once against gunicorn and PostgreSQL (README, Speed).
+load: $(STAMP)
+	$(BIN)/python bench/load.py

@@ -107,6 +107,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cached verdicts (decider/adapter/running.py: a simulation of a few hundred ms of CPU, the same
+# for the same inputs). With CACHE_DIR set, every process of the server reads and writes one
+# directory, so a verdict one gunicorn worker simulated (the live what-if) answers the page the
+# other worker serves after the save; without it each process keeps its own (development,
+# tests). One directory per database: keys name rows by id.
+_CACHE_DIR = os.environ.get("CACHE_DIR", "").strip()
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+        if _CACHE_DIR
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
@@ -18,9 +19,11 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 @pytest.fixture(autouse=True)
 def fresh_samples_cache() -> None:
-    # Rolled-back tests reuse row ids, which the per-process caches of runs are keyed on.
+    # Rolled-back tests reuse row ids, which the per-process caches of runs and measured load
+    # and the cached verdicts (keyed on the runs' key) are keyed on.
     forget_samples()
     forget_measured()
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,8 @@ def _python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         name: value
         for name, value in os.environ.items()
-        if name not in {"SECRET_KEY", "DEBUG", "SECURE_SSL", "DATABASE_URL", "CONN_MAX_AGE"}
+        if name
+        not in {"SECRET_KEY", "DEBUG", "SECURE_SSL", "DATABASE_URL", "CONN_MAX_AGE", "CACHE_DIR"}
     }
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -94,3 +95,14 @@ def test_behind_the_proxy_https_is_served_http_redirects_and_healthz_does_not(se
     assert redirect.status_code == 301
     assert redirect["Location"] == "https://testserver/login/"
     assert client.get("/healthz").status_code == 200
+
+
+def test_with_cache_dir_the_servers_processes_share_cached_verdicts(tmp_path: Path) -> None:
+    """A verdict one gunicorn worker simulated answers the next request wherever it lands."""
+    setup = "import django; django.setup(); from django.core.cache import cache; "
+    written = _python(setup + "cache.set('analysis:0:abc', 'figures', 60)", CACHE_DIR=str(tmp_path))
+    assert written.returncode == 0, written.stderr
+    read = _python(setup + "print(cache.get('analysis:0:abc'))", CACHE_DIR=str(tmp_path))
+    assert read.stdout.strip() == "figures"
+    alone = _python(setup + "print(cache.get('analysis:0:abc'))")
+    assert alone.stdout.strip() == "None"  # without it each process keeps its own

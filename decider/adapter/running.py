@@ -8,10 +8,29 @@ from django.core.cache import cache
 
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import Analysis, analyze
+from decider.engine.simulation import SimulationInput, SimulationResult, simulate
 
 # The verdict's Monte Carlo takes a few hundred ms; the same inputs give the same answer
 # (seeded), so a what-if the user returns to is answered from the cache.
 ANALYSIS_CACHE_SECONDS = 3600
+
+
+def remembered_simulation(simulation: SimulationInput) -> SimulationResult:
+    """One of a verdict's simulations, from the cache when the same one ran before.
+
+    A verdict runs tens of simulations (today's pools, the runner search of each graph, the
+    runner charts), and most of them do not change from one edit to the next: a money input
+    changes none (no simulation reads it), a pool's runner count leaves the other pools'
+    searches as they were. Each is seeded, so the same input gives the same result. The
+    verdict's work budget still counts every simulation, cached or not, so a verdict is
+    refused or given the same way whatever the cache holds."""
+    key = f"simulation:{hashlib.sha256(simulation.model_dump_json().encode()).hexdigest()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return SimulationResult.model_validate_json(cached)
+    result = simulate(simulation)
+    cache.set(key, result.model_dump_json(), ANALYSIS_CACHE_SECONDS)
+    return result
 
 
 def run_analysis(
@@ -40,6 +59,6 @@ def run_analysis(
     cached = cache.get(key)
     if cached is not None:
         return Analysis.model_validate_json(cached)
-    analysis = analyze(workflow, pools, scenario, seed=seed)
+    analysis = analyze(workflow, pools, scenario, seed=seed, simulator=remembered_simulation)
     cache.set(key, analysis.model_dump_json(), ANALYSIS_CACHE_SECONDS)
     return analysis

@@ -45,6 +45,11 @@ class Snapshot(BaseModel):
     format: int = 1
     workflow: engine_inputs.Workflow
     pools: list[engine_inputs.Pool]
+    # The key of the stored runs the snapshot was taken from (`StoredRuns.key`): the cached
+    # verdict of the live what-if that was saved then answers the saved version's page, its
+    # comparison and its PDF, instead of the same simulation running again under another key.
+    # Empty in snapshots saved before it was kept: those hash their runs.
+    runs_key: str = ""
 
 
 def _microseconds(moment: datetime | None) -> int | None:
@@ -112,6 +117,9 @@ def take_snapshot(whatif: WhatIf) -> dict[str, Any]:
         "workflow": graph,
         "pools": [pool.model_dump(mode="json") for pool in whatif.pools],
         "runs": _packed_runs(whatif.graph),
+        # The live what-if's key of these runs: a version opened right after its save reuses
+        # the verdict the what-if already computed.
+        "runs_key": whatif.runs_key,
     }
 
 
@@ -140,7 +148,7 @@ def whatif_from_snapshot(data: dict[str, Any]) -> WhatIf:
         if cached is not None:
             _CACHE.move_to_end(digest)
             return cached
-    whatif = _read(data, runs_key=f"snapshot:{digest}")
+    whatif = _read(data, runs_key=data.get("runs_key") or f"snapshot:{digest}")
     with _LOCK:
         _CACHE[digest] = whatif
         while len(_CACHE) > 1 and sum(_size(kept) for kept in _CACHE.values()) > CACHED_RUNS:
@@ -151,7 +159,9 @@ def whatif_from_snapshot(data: dict[str, Any]) -> WhatIf:
 def _read(data: dict[str, Any], runs_key: str) -> WhatIf:
     if data.get("format", 1) == 1:
         snapshot = Snapshot.model_validate(data)
-        return WhatIf(graph=snapshot.workflow, pools=snapshot.pools, runs_key=runs_key)
+        return WhatIf(
+            graph=snapshot.workflow, pools=snapshot.pools, runs_key=snapshot.runs_key or runs_key
+        )
     runs = _unpacked_runs(data["runs"])
     jobs = data["workflow"]["jobs"]
     if len(runs) != len(jobs):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from decider.adapter import running
 from decider.adapter.saved import LEGACY_NOTICE, ScenarioNoLongerFits, analyse_saved
 from decider.adapter.whatif import WhatIf
 from decider.models import Scenario
@@ -85,3 +86,41 @@ def test_a_whatif_starts_blank_or_from_a_preset(demo_workflow) -> None:
     assert whatif.results(parallel, verdict=False).analysis.proposed.wall_clock_s == 524
     assert whatif.results(parallel, verdict=False).decision is None
     assert whatif.job_keys()[0] == whatif.graph.jobs[0].key
+
+
+def test_a_version_saved_from_the_live_what_if_is_answered_from_its_cached_verdict(
+    demo_scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Right after a save, its page (and its comparison, its PDF) shows the figures the live
+    what-if just simulated for the same inputs on the same runs: no second simulation."""
+    today = WhatIf.of(demo_scenario.workflow)
+    editable = analyse_saved(demo_scenario).editable
+    assert editable is not None
+    live = today.results(editable, verdict=True)
+    simulations = []
+    monkeypatch.setattr(
+        running, "analyze", lambda *args, **kwargs: simulations.append(args) or None
+    )
+
+    saved = analyse_saved(demo_scenario)
+
+    assert simulations == []
+    assert saved.results.analysis == live.analysis
+
+
+def test_a_snapshot_without_the_runs_key_still_simulates_its_own_runs(
+    demo_scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Versions saved before snapshots kept the runs' key are keyed on their runs' content."""
+    assert demo_scenario.snapshot is not None
+    del demo_scenario.snapshot["runs_key"]
+    expected = analyse_saved(demo_scenario).results.analysis
+    calls = []
+    original = running.analyze
+    monkeypatch.setattr(
+        running, "analyze", lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs)
+    )
+    running.cache.clear()
+
+    assert analyse_saved(demo_scenario).results.analysis == expected
+    assert calls == [1]

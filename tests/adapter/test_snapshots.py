@@ -30,7 +30,9 @@ def inline_snapshot(whatif: WhatIf) -> dict[str, Any]:
 
 
 def without_conclusions(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """The snapshot as versions saved before conclusions were kept stored it."""
+    """The snapshot as versions saved before conclusions were kept stored it (they did not
+    keep the runs' key either)."""
+    del snapshot["runs_key"]
     for job in snapshot["workflow"]["jobs"]:
         for sample in job["samples"]:
             del sample["conclusion"]

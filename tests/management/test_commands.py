@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from decider.models import Job, JobRun, Repository, RunnerPool, Team, Workflow
+from decider.models import Job, JobRun, Repository, RunnerPool, Scenario, Team, Workflow
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,18 @@ def test_load_demo_loads_the_seed_and_running_it_again_changes_nothing() -> None
     counts = (Workflow.objects.count(), Job.objects.count(), JobRun.objects.count())
     run("load_demo")
     assert (Workflow.objects.count(), Job.objects.count(), JobRun.objects.count()) == counts
+
+
+def test_load_demo_into_another_team_gives_it_its_own_copy_and_login() -> None:
+    run("load_demo")
+    output = run("load_demo", "--team", "load-1", "--team-name", "Load 1", "--username", "ann")
+    assert "log in as ann / demo" in output
+    team = Team.objects.get(slug="load-1")
+    assert team.name == "Load 1"
+    assert team.memberships.get().user.username == "ann"
+    assert Repository.objects.filter(team=team).count() == 2
+    assert Scenario.objects.filter(team=team).count() == 1
+    assert Scenario.objects.filter(team__slug="demo").count() == 1
 
 
 def test_import_commands_report_what_they_did(team, tmp_path: Path) -> None:

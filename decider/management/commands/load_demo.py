@@ -1,7 +1,8 @@
 """Load the seed example (fixtures/) through the same importers a user would use.
 
 Idempotent: running it again changes nothing. It makes a demo team with an editor login
-so the README's run command can say how to log in.
+so the README's run command can say how to log in. `--team` loads the same data into another
+team (the load test gives each of its teams its own copy).
 """
 
 from __future__ import annotations
@@ -52,10 +53,14 @@ class Command(DatabaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="demo")
         parser.add_argument("--password", default="demo")
+        parser.add_argument("--team", default=DEMO_TEAM[1], help="the team's slug")
+        parser.add_argument("--team-name", default=DEMO_TEAM[0], help="its name, when new")
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            team, _ = Team.objects.get_or_create(slug=DEMO_TEAM[1], defaults={"name": DEMO_TEAM[0]})
+            team, _ = Team.objects.get_or_create(
+                slug=options["team"], defaults={"name": options["team_name"]}
+            )
             user = self._user(options["username"], options["password"])
             Membership.objects.update_or_create(
                 team=team, user=user, defaults={"role": Membership.Role.EDITOR}
