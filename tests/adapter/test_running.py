@@ -11,7 +11,8 @@ from decider.engine.analysis import analyze
 from decider.engine.inputs import Scenario
 from tests.engine.seed import seed_pools, seed_workflow
 
-LOADED = {"pipelines_per_hour": 4.0, "pipelines_per_month": 800.0}
+# With every money input, so which assumption matters is simulated from the first analysis.
+LOADED = {"pipelines_per_hour": 4.0, "pipelines_per_month": 800.0, "loaded_usd_per_hour": 90.0}
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ def test_edits_and_saves_of_a_128_job_workflow_work(
     assert calculated.value.status == 200
     expect(box).to_have_value("job-100: job-95")
     posted = calculated.value.request.post_data or ""
-    assert posted.count("=") < 2 * 128 + 30  # about two fields per job, none per edge
+    assert posted.count("=") < 2 * 128 + 40  # about two fields per job, none per edge
 
     with page.expect_response(re.compile(r"/scenarios/calculate/$")):
         page.get_by_label("job-7 needs job-0").uncheck()

@@ -95,6 +95,14 @@ def _job_payload(repository: str, **job: Any) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(autouse=True)
+def deliveries_read_at_once(settings: Any) -> None:
+    """The project queues tasks for the database worker (GitHub syncs need one); here a
+    delivery's task runs in the request, as with no worker configured, so a test sees what
+    became of it."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def repository(team: Any) -> Any:
     repository = RepositoryFactory(team=team, name="acme/api")
