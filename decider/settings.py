@@ -224,8 +224,3 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-
-# The key GitHub tokens and App keys are encrypted with (decider/github/secrets.py). Without
-# it, a key derived from SECRET_KEY: set it in production so rotating one does not lose the
-# other, and keep it out of the database's backups.
-DECIDER_SECRETS_KEY = os.environ.get("DECIDER_SECRETS_KEY", "")

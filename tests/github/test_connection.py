@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -27,7 +28,7 @@ def test_the_token_is_stored_encrypted_and_reads_back(connected: Repository) -> 
 
 def test_another_key_cannot_read_it_and_says_what_to_do(connected: Repository, settings) -> None:
     stored = bytes(GitHubConnection.objects.get(repository=connected).secret)
-    settings.DECIDER_SECRETS_KEY = "a different key"
+    settings.ENCRYPTION_KEY = Fernet.generate_key().decode()
     with pytest.raises(secrets.SecretUnreadable, match="enter them again"):
         secrets.decrypt(stored)
 
@@ -35,7 +36,7 @@ def test_another_key_cannot_read_it_and_says_what_to_do(connected: Repository, s
 def test_a_sync_with_an_unreadable_secret_stops_with_that_sentence(
     connected: Repository, settings
 ) -> None:
-    settings.DECIDER_SECRETS_KEY = "a different key"
+    settings.ENCRYPTION_KEY = Fernet.generate_key().decode()
     sync = SyncRun.objects.create(repository=connected, since=datetime(2026, 1, 1, tzinfo=UTC))
     assert run_sync(sync).error.startswith("The stored GitHub credentials cannot be decrypted")
 

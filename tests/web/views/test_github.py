@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from cryptography.fernet import Fernet
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -164,7 +165,7 @@ def test_keeping_a_secret_the_server_can_no_longer_read_asks_for_it_again(
 ) -> None:
     client = client_for(editor)
     _connect(client, repository)
-    settings.DECIDER_SECRETS_KEY = "rotated"
+    settings.ENCRYPTION_KEY = Fernet.generate_key().decode()
     response = _connect(client, repository, token="")
     assert response.status_code == 200
     assert "enter them again" in response.content.decode()
