@@ -309,7 +309,11 @@ def analyze(
         current=current_case,
         proposed=proposed_case,
         background_sources=background_sources(
-            workflow, runner_pools, placed, scenario.include_failed_runs
+            workflow,
+            runner_pools,
+            placed,
+            scenario.include_failed_runs,
+            from_measured_load=_background_from_measured_load(scenario, runner_pools),
         ),
         unmeasured=[keys[job] for job in _deciding_unmeasured(unmeasured, current, proposed)],
     )
@@ -429,4 +433,18 @@ def _simulated_pools(case: GraphCase) -> set[str]:
         for job, placement in case.placements.items()
         if case.seconds[job] > 0
         for pool in placement.pools
+    }
+
+
+def _background_from_measured_load(scenario: Scenario, pools: list[Pool]) -> set[str]:
+    """The pools whose background job length is the one the scenario took from measured load
+    (still that value: an edit makes it typed)."""
+    lengths = {pool.name: pool.mean_background_job_s for pool in pools}
+    return {
+        value.pool
+        for value in scenario.measured
+        if value.kind == "background_job_s"
+        and value.pool is not None
+        and (used := lengths.get(value.pool)) is not None
+        and abs(used - value.value) <= 1e-6 * max(1.0, value.value)
     }

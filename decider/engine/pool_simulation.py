@@ -5,7 +5,7 @@ runners added to each pool; `SimulationSetup` holds everything else.
 """
 
 import statistics
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -118,8 +118,10 @@ class BudgetedSimulator:
         return self.simulator(inp)
 
 
-# Where a pool's background job length comes from: the inventory, its jobs' runs, or a default.
-BackgroundSource = Literal["typed", "measured", "assumed"]
+# Where a pool's background job length comes from: typed (inventory or scenario), the team's
+# measured load (the scenario took it from stored runs of other workflows), this workflow's
+# jobs' runs, or a default.
+BackgroundSource = Literal["typed", "measured_load", "measured", "assumed"]
 
 
 def background_sources(
@@ -127,15 +129,19 @@ def background_sources(
     pools: list[Pool],
     placements: Mapping[int, Placement],
     include_failed_runs: bool,
+    from_measured_load: Collection[str] = (),
 ) -> dict[str, BackgroundSource]:
-    """Where each pool's background job length comes from (see `background_job_lengths`)."""
+    """Where each pool's background job length comes from (see `background_job_lengths`);
+    `from_measured_load`: the pools whose length the scenario took from measured load."""
     measured = {
         placements[job.id].group
         for job in workflow.jobs
         if counted(job.samples, include_failed_runs).samples
     }
     return {
-        pool.name: "typed"
+        pool.name: "measured_load"
+        if pool.mean_background_job_s and pool.name in from_measured_load
+        else "typed"
         if pool.mean_background_job_s
         else "measured"
         if pool.name in measured

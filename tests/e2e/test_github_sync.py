@@ -1,5 +1,6 @@
 """Connect a repository to the fake GitHub API, sync it on a real worker with live progress,
-then see its runs on the repository page."""
+see its runs and the pools' measured load on the repository page, then open the what-if, which
+starts from the measured load and says where it came from."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from decider.github.fake import Served, generate_history
 from decider.models import JobRun, Repository
 from tests.conftest import GITHUB_TOKEN
 from tests.e2e.conftest import log_in_as
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from tests.factories import MembershipFactory, RunnerPoolFactory, TeamFactory, UserFactory
 from tests.github.worker import start_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -27,6 +28,8 @@ def test_connect_sync_with_live_progress_then_see_the_runs(
     editor = UserFactory(username="ed")
     MembershipFactory(team=team, user=editor, role="editor")
     repository = Repository.objects.create(team=team, name="acme/widgets")
+    for size in ("small", "large"):  # the fake's runner groups are small-pool and large-pool
+        RunnerPoolFactory(team=team, name=size, labels=["self-hosted", "linux", size], runners=8)
     generate_history(github.fake, runs=RUNS, jobs_per_run=JOBS, in_progress=1)
     github.fake.delay_s = 0.03  # a few seconds of sync, so its progress can be watched
     log_in_as(page.context, live_server.url, editor)
@@ -66,4 +69,21 @@ def test_connect_sync_with_live_progress_then_see_the_runs(
     # Runs 20, 40, ..., 100 re-ran a job (run 120 is still in progress, its first 3 jobs
     # finished: only those are measured).
     assert JobRun.objects.count() == (RUNS - 1) * JOBS + 5 + 3
+
+    # The measured load of the team's pools: every synced job ran on one of the two pools.
+    load = page.locator("#measured-load")
+    expect(load).to_contain_text("Measured over 14 days")
+    for size in ("small", "large"):
+        row = load.locator("table.measured-load tr", has_text=size)
+        expect(row).to_be_visible()
+        expect(row.locator("td").nth(1)).not_to_have_text("0")  # jobs counted on the pool
+    expect(load.locator("svg").first).to_be_visible()  # the jobs-per-hour heat map
+
+    # The what-if opens with the measured pipelines per hour and says where it came from.
+    section.get_by_role("link", name="What if…").click()
+    expect(page.locator("#id_pipelines_per_hour")).not_to_have_value("")
+    notes = page.locator(".measured-notes")
+    expect(notes).to_contain_text("pipelines per hour")
+    expect(notes).to_contain_text(f"from {RUNS} runs of this workflow")
+    page.screenshot(path=str(SCREENSHOTS / "whatif.png"), full_page=True)
     assert console_errors == []

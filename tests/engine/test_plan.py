@@ -3,7 +3,7 @@ measurements, a pool full of other work, a pool no runner count can serve, and l
 contradict each other."""
 
 from decider.engine.analysis import analyze
-from decider.engine.inputs import Scenario
+from decider.engine.inputs import MeasuredInput, Scenario
 from decider.engine.presets import apply_preset
 from tests.engine.fakes import AlwaysWaiting
 from tests.engine.seed import seed_pools, seed_workflow
@@ -112,3 +112,21 @@ def test_counts_below_the_lower_bound_are_never_simulated() -> None:
     assert below > 0  # 4 below the recommendation reaches under the bound on some pool
     assert plan.simulations_run == simulator.runs
     assert simulated > 0 and simulator.runs >= simulated
+
+
+def test_the_plan_says_a_background_job_length_came_from_measured_load_until_it_is_edited() -> None:
+    measured = MeasuredInput(
+        kind="background_job_s", pool="medium", value=240.0, source="measured over 14 days"
+    )
+    taken = _parallel(background_job_s={"medium": 240.0, "small": 90.0}, measured=[measured])
+    sources = {
+        pool.name: pool.background_job_source
+        for pool in analyze(
+            seed_workflow(), seed_pools(), taken, simulator=AlwaysWaiting(0)
+        ).plan.pools
+    }
+    assert sources["medium"] == "measured_load"
+    assert sources["small"] == "typed"  # typed in the scenario, not measured
+    edited = _parallel(background_job_s={"medium": 300.0}, measured=[measured])
+    plan = analyze(seed_workflow(), seed_pools(), edited, simulator=AlwaysWaiting(0)).plan
+    assert {pool.name: pool.background_job_source for pool in plan.pools}["medium"] == "typed"

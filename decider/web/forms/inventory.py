@@ -75,6 +75,10 @@ class RepositoryForm(forms.Form):
         field = self.fields["team"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = teams
+        only = list(teams[:2])
+        if len(only) == 1:  # one team to choose from: chosen already, no blank choice
+            field.empty_label = None
+            self.initial.setdefault("team", only[0].pk)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

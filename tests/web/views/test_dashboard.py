@@ -96,3 +96,15 @@ def test_being_an_editor_elsewhere_does_not_open_a_team_one_only_views(
     response = client.post(reverse("repository_create"), {"team": team.pk, "name": "acme/y"})
     assert response.status_code == 200  # the team is not a choice: the form refuses it
     assert not Repository.objects.filter(name="acme/y").exists()
+
+
+def test_an_editor_of_one_team_finds_it_chosen_in_the_add_a_repository_form(
+    editor, editor_client, team
+) -> None:
+    page = editor_client.get(reverse("dashboard")).content.decode()
+    assert f'<option value="{team.pk}" selected>' in page
+    assert "---------" not in page and "Select an option" not in page
+    second = TeamFactory(name="Second")
+    MembershipFactory(team=second, user=editor, role="editor")
+    page = editor_client.get(reverse("dashboard")).content.decode()
+    assert f'<option value="{team.pk}" selected>' not in page  # two teams: the editor picks one
