@@ -24,6 +24,16 @@ ALLOWED_HOSTS = [
     for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if host.strip()
 ]
+# The hosts a GitHub connection typed in the web may call: a URL a user types must not reach a
+# service inside the network (cloud metadata, databases). Add a GitHub Enterprise Server host
+# here; loopback (the fake GitHub API of `make fake-github`) only in development.
+GITHUB_API_HOSTS = [
+    host.strip().lower()
+    for host in os.environ.get(
+        "GITHUB_API_HOSTS", "api.github.com" + (",127.0.0.1,localhost" if DEBUG else "")
+    ).split(",")
+    if host.strip()
+]
 # Fernet keys (comma-separated, newest first) that encrypt stored secrets: decider/encryption.py.
 ENCRYPTION_KEY = os.environ.get("ENCRYPTION_KEY", "")
 CSRF_TRUSTED_ORIGINS = [

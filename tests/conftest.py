@@ -133,6 +133,12 @@ def outsider(db: None) -> Client:
 GITHUB_TOKEN = "github_pat_11TESTTOKEN_do-not-leak-0123456789"
 
 
+@pytest.fixture(autouse=True)
+def _github_hosts_as_in_development(settings) -> None:
+    """The fake GitHub API listens on loopback, which only development allows by default."""
+    settings.GITHUB_API_HOSTS = ["api.github.com", "127.0.0.1", "localhost"]
+
+
 @pytest.fixture
 def github() -> Iterator[Served]:
     """The fake GitHub API (decider.github.fake) over real HTTP on a free port."""

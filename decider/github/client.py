@@ -134,9 +134,13 @@ class GitHubClient:
         self._sleep = sleep
         self._on_wait = on_wait
         self.counters = Counters()
+        self._origin = _origin(httpx.URL(self.base_url))
         self._http = httpx.Client(
             timeout=timeout_s,
             follow_redirects=True,
+            # The token goes with every request: never to another host, whether a `Link`
+            # header or a redirect points there.
+            event_hooks={"request": [self._refuse_other_origins]},
             headers={
                 "Accept": "application/vnd.github+json",
                 "X-GitHub-Api-Version": API_VERSION,
@@ -146,6 +150,13 @@ class GitHubClient:
 
     def close(self) -> None:
         self._http.close()
+
+    def _refuse_other_origins(self, request: httpx.Request) -> None:
+        if _origin(request.url) != self._origin:
+            raise GitHubError(
+                f"{self.base_url} sent decider to {request.url.scheme}://{request.url.host}, "
+                "another server; decider only asks the API URL of the connection."
+            )
 
     def __enter__(self) -> GitHubClient:
         return self
@@ -314,3 +325,7 @@ def retry_after_date(value: str) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return (url.scheme, url.host, url.port)

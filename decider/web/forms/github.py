@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 
 from decider.github.client import DEFAULT_API_URL
 from decider.github.window import DEFAULT_DAYS, MAX_DAYS
 from decider.models import GitHubConnection
+
+# Hosts on this machine: plain http is allowed there (the fake GitHub API for trials).
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class SecretTextarea(forms.Textarea):
@@ -55,6 +60,22 @@ class ConnectionForm(forms.Form):
             keep = "Leave empty to keep the saved one."
             self.fields["token"].help_text += f" {keep}"
             self.fields["private_key"].help_text += f" {keep}"
+
+    def clean_api_url(self) -> str:
+        url = str(self.cleaned_data["api_url"])
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if host not in settings.GITHUB_API_HOSTS:
+            allowed = ", ".join(settings.GITHUB_API_HOSTS)
+            raise forms.ValidationError(
+                f"decider may call only these GitHub hosts: {allowed}. For GitHub Enterprise "
+                "Server, ask whoever runs decider to add your host to GITHUB_API_HOSTS."
+            )
+        if parts.scheme != "https" and host not in LOOPBACK:
+            raise forms.ValidationError(
+                "Use https://: the token must not cross the network in clear."
+            )
+        return url
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

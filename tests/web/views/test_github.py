@@ -62,7 +62,8 @@ def test_a_refused_form_does_not_echo_the_secrets(editor, repository: Repository
     assert not GitHubConnection.objects.exists()
 
 
-def test_an_empty_token_keeps_the_saved_one(editor, repository: Repository) -> None:
+def test_an_empty_token_keeps_the_saved_one(editor, repository: Repository, settings) -> None:
+    settings.GITHUB_API_HOSTS = [*settings.GITHUB_API_HOSTS, "ghe.example.com"]
     client = client_for(editor)
     _connect(client, repository)
     _connect(client, repository, token="", api_url="https://ghe.example.com/api/v3")
@@ -71,6 +72,24 @@ def test_an_empty_token_keeps_the_saved_one(editor, repository: Repository) -> N
     connection = GitHubConnection.objects.get(repository=repository)
     assert decrypt(connection.secret) == TOKEN
     assert connection.api_url == "https://ghe.example.com/api/v3"
+
+
+@pytest.mark.parametrize(
+    ("api_url", "says"),
+    [
+        ("http://169.254.169.254/latest", "may call only these GitHub hosts"),  # cloud metadata
+        ("http://db.internal:5432", "may call only these GitHub hosts"),
+        ("https://ghe.example.com/api/v3", "ask whoever runs decider to add your host"),
+        ("http://api.github.com", "Use https://"),
+    ],
+)
+def test_a_connection_may_call_only_the_allowed_github_hosts(
+    editor, repository: Repository, api_url: str, says: str
+) -> None:
+    response = _connect(client_for(editor), repository, api_url=api_url)
+    assert response.status_code == 200
+    assert says in response.content.decode()
+    assert not GitHubConnection.objects.exists()
 
 
 def test_viewers_cannot_connect_or_sync_and_other_teams_cannot_see(
