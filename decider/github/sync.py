@@ -39,6 +39,7 @@ from decider.importers.github_json import parse_json_runs
 from decider.importers.problems import ImportRefused
 from decider.importers.records import RunImport
 from decider.importers.store import store_runs, store_workflows
+from decider.importers.webhook_deliveries import reread_after_import
 from decider.importers.workflow_yaml import parse_workflow_files
 from decider.models import (
     GitHubCachedPage,
@@ -218,6 +219,7 @@ class _Sync:
         records = self.parse(files)
         with transaction.atomic():
             reports = store_workflows(self.repository, records) if records else []
+            reread_after_import(self.repository)
             self.save_cache(pending)
             SyncRun.objects.filter(pk=self.sync.pk).update(
                 workflows_imported=len(reports), **_client_figures(self.client)

@@ -96,6 +96,63 @@ def _no_repository(endpoint: WebhookEndpoint, payload: Mapping[str, Any]) -> str
     return f"Kept, not read: {endpoint.team.name} has no repository {full_name[:200]}."
 
 
+# A delivery about a repository or workflow decider did not have yet is kept with an outcome
+# starting with one of these; importing the workflow (or adding the repository) reads it again.
+WAITING = "Kept, not used:"
+# The most deliveries one import reads again (newest first): bounded work per import; older
+# ones are GitHub's to send again (Redeliver) if they matter.
+MAX_REREAD = 5_000
+
+
+def adopt_waiting_deliveries(repository: Repository) -> int:
+    """A repository just added takes the deliveries its team's webhook kept for its name, so
+    they are read once its workflow is imported. Returns how many it took."""
+    waiting = WebhookDelivery.objects.filter(
+        repository=None,
+        endpoint__team_id=repository.team_id,
+        endpoint__repository=None,
+        event__in=READ_EVENTS,
+        payload__repository__full_name__iexact=repository.name,
+    )
+    return waiting.update(
+        repository=repository,
+        outcome=f"{WAITING} {repository.name} has no imported workflow yet.",
+    )
+
+
+def reread_after_import(repository: Repository) -> None:
+    """After the repository's workflows were stored: read again, once the transaction commits,
+    the deliveries kept because no imported workflow (or job) matched them."""
+    if WebhookDelivery.objects.filter(
+        repository=repository, event__in=READ_EVENTS, outcome__startswith=WAITING
+    ).exists():
+        transaction.on_commit(lambda: reread_waiting_deliveries.enqueue(repository.pk))
+
+
+@task()
+def reread_waiting_deliveries(repository_pk: int) -> str:
+    """Read again each waiting delivery (one per job: its deliveries are read together), and
+    give the job's other waiting deliveries the same outcome."""
+    waiting = WebhookDelivery.objects.filter(
+        repository_id=repository_pk, event__in=READ_EVENTS, outcome__startswith=WAITING
+    ).select_related("repository")
+    seen_jobs: set[int] = set()
+    stored = 0
+    for delivery in waiting.order_by("-received_at", "-pk")[:MAX_REREAD]:
+        if delivery.github_job_id is not None:
+            if delivery.github_job_id in seen_jobs:
+                continue
+            seen_jobs.add(delivery.github_job_id)
+        outcome = process_delivery(delivery)
+        if not outcome.startswith(WAITING):
+            stored += 1
+        if delivery.github_job_id is not None:
+            waiting.filter(github_job_id=delivery.github_job_id).exclude(pk=delivery.pk).update(
+                outcome=outcome, processed_at=delivery.processed_at
+            )
+    return f"{stored} waiting deliveries read"
+
+
 @task()
 def process_webhook_delivery(delivery_pk: int) -> str:
     delivery = WebhookDelivery.objects.select_related("repository").get(pk=delivery_pk)

@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.db import transaction
 
 from decider.importers.problems import ImportRefused
 from decider.importers.store import store_workflows
+from decider.importers.webhook_deliveries import adopt_waiting_deliveries, reread_after_import
 from decider.importers.workflow_yaml import parse_workflow_files
 from decider.management.commands._base import DatabaseCommand
 from decider.management.commands._lookup import (
@@ -33,10 +35,15 @@ class Command(DatabaseCommand):
             records = parse_workflow_files(read_files(options["paths"]), repository=options["repo"])
         except ImportRefused as refused:
             raise refusal_error(refused) from refused
-        repository, created = repository_named(team, options["repo"])
+        with transaction.atomic():
+            repository, created = repository_named(team, options["repo"])
+            if created:
+                adopt_waiting_deliveries(repository)
+            reports = store_workflows(repository, records)
+            reread_after_import(repository)
         if created:
             self.stdout.write(f"Created repository {repository.name} in {team.name}.")
-        for report in store_workflows(repository, records):
+        for report in reports:
             self.stdout.write(self.style.SUCCESS(report.summary()))
             for warning in report.warnings:
                 self.stdout.write(self.style.WARNING(f"  warning: {warning}"))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from decider.importers.webhook_deliveries import adopt_waiting_deliveries
 from decider.models import Repository
 from decider.web import access
 from decider.web.forms.inventory import RepositoryForm
@@ -44,8 +46,10 @@ def repository_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied("Viewers cannot add repositories.")
     if not form.is_valid():
         return _dashboard(request, form)
-    repository = Repository.objects.create(
-        team=form.cleaned_data["team"], name=form.cleaned_data["name"]
-    )
+    with transaction.atomic():
+        repository = Repository.objects.create(
+            team=form.cleaned_data["team"], name=form.cleaned_data["name"]
+        )
+        adopt_waiting_deliveries(repository)
     messages.success(request, f"Added {repository.name}. Import its workflow next.")
     return redirect("repository", repository_id=repository.pk)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +33,7 @@ from decider.importers.store import (
     store_workflows,
     workflow_for_runs,
 )
+from decider.importers.webhook_deliveries import reread_after_import
 from decider.importers.workflow_yaml import parse_workflow_files
 from decider.models import Repository, Scenario, WebhookEndpoint
 from decider.web import access
@@ -130,7 +132,10 @@ def workflow_upload(request: AuthenticatedHttpRequest, repository_id: int) -> Ht
         return _render_repository(
             request, repository, workflow_form=form, workflow_problems=refused.problems
         )
-    for report in store_workflows(repository, records):
+    with transaction.atomic():
+        reports = store_workflows(repository, records)
+        reread_after_import(repository)
+    for report in reports:
         messages.success(request, report.summary())
         for warning in report.warnings:
             messages.warning(request, f"{report.workflow.path}: {warning}")

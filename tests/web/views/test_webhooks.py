@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -467,3 +468,41 @@ def test_real_deliveries_shuffled_and_twice_store_what_they_store_once_in_order(
         JobRun.objects.all().delete()
         WorkflowRun.objects.all().delete()
         WebhookDelivery.objects.all().delete()
+
+
+BUILD_YAML = b"""name: build
+on: push
+jobs:
+  unit-tests:
+    runs-on: [self-hosted, small]
+    steps:
+      - run: make test
+"""
+
+
+@pytest.mark.django_db
+def test_deliveries_that_came_before_the_repository_and_workflow_are_read_once_imported(
+    team: Any, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    endpoint = _endpoint(team)  # a team-wide secret, set up before acme/new was added
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(endpoint, _job_payload("acme/new", status="in_progress"), delivery_id="q")
+        _post(endpoint, _job_payload("acme/new"), delivery_id="c")
+        _post(endpoint, _job_payload("acme/new", id=7002, name="lint"), delivery_id="l")
+    assert not JobRun.objects.exists()
+    editor_client = client_for(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("repository_create"), {"team": team.pk, "name": "acme/new"})
+    repository = team.repositories.get(name="acme/new")
+    assert set(WebhookDelivery.objects.values_list("repository", flat=True)) == {repository.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            reverse("workflow_upload", args=[repository.pk]),
+            {"files": [SimpleUploadedFile("build.yml", BUILD_YAML)]},
+        )
+    assert response.status_code == 302
+    run = JobRun.objects.get()  # the completed state of job 7001, stored once
+    assert (run.github_job_id, run.duration_s, run.job.key) == (7001, 300.0, "unit-tests")
+    outcomes = dict(WebhookDelivery.objects.values_list("delivery_id", "outcome"))
+    assert outcomes["q"] == outcomes["c"] == "'unit-tests' stored in build: success."
+    assert outcomes["l"].startswith("Kept, not used: 'lint' matches no job of build.")
