@@ -488,9 +488,13 @@ def _others_row(
     """The pool's remaining jobs overlaid on one row: where bars pile up the row darkens, and
     jobs of the critical path keep their colour."""
     count = len(line.timings)
-    label = truncate(f"{count} other jobs", names_width - 14, NAME_SIZE)
     first = min(t.start_s for t in line.timings)
     last = max(t.end_s for t in line.timings)
+    # The span goes left of the plot, over the names and the runner tags (this row has none):
+    # over the bars it would cross them, as a pool's other jobs usually fill the whole run.
+    span_words = f"{formatting.duration(first)} to {formatting.duration(last)}"
+    room = axis.left - (PAD + 10) - 6
+    label = truncate(f"{count} other jobs, {span_words}", room, NAME_SIZE)
     bar_top = y + (ROW - BAR) / 2
     bars = []
     for timing in line.timings:
@@ -509,8 +513,6 @@ def _others_row(
                 },
             )
         )
-    caption = f"{count} jobs, {formatting.duration(first)} to {formatting.duration(last)}"
-    span = (axis.x(first), max(axis.x(last), axis.x(first) + MIN_BAR))
     attrs: dict[str, str | float | int] = {
         "class": "other-jobs",
         "data-group": line.group,
@@ -523,7 +525,6 @@ def _others_row(
         title(_others_tooltip(line, first, last)),
         text(PAD + 10, y + 15, label, NAME_SIZE, fill=MUTED, font_style="italic"),
         *bars,
-        _caption_text(caption, span, span[0], y, axis, on_path=False, inside_colour=INK),
     )
 
 
@@ -566,7 +567,6 @@ def _caption_text(
     y: float,
     axis: TimeAxis,
     on_path: bool,
-    inside_colour: str | None = None,
 ) -> str:
     """Right of the bar when it fits, else inside it, else left of the bar and its wait, else
     left of the bar over its wait: never over the names left of the plot."""
@@ -576,7 +576,7 @@ def _caption_text(
     if end_x + 5 + caption_width <= axis.right + 8:
         return haloed_text(end_x + 5, baseline, caption, SMALL_SIZE, fill=MUTED)
     if end_x - start_x >= caption_width + 10:
-        colour = inside_colour or ("#ffffff" if on_path else INK)
+        colour = "#ffffff" if on_path else INK
         return text(end_x - 5, baseline, caption, SMALL_SIZE, fill=colour, text_anchor="end")
     if left_x - 5 - caption_width < axis.left:
         left_x = start_x

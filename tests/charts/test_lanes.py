@@ -76,8 +76,12 @@ def test_rows_are_bounded_and_every_job_is_drawn_once(jobs: int, constrained: bo
     assert sorted(_drawn_jobs(root)) == list(range(jobs))
     counts = {row.get("data-group"): int(row.get("data-count", "")) for row in shared}
     assert sum(counts.values()) == jobs - MAX_JOB_ROWS
+    plot_left = min(float(rect.get("x", "0")) for row in shared for rect in row.iter(f"{SVG}rect"))
     for row in shared:
-        assert f"{row.get('data-count')} other jobs" in _text(row)
+        assert f"{row.get('data-count')} other jobs, " in _text(row)  # with their time span
+        # All of its words lie left of the plot, none over the bars.
+        words = list(row.iter(f"{SVG}text"))
+        assert len(words) == 1 and float(words[0].get("x", "0")) < plot_left
     # Every job of the critical path is drawn on a row of its own while the path fits.
     graph = analysis.proposed.constrained if constrained else analysis.proposed
     assert graph is not None

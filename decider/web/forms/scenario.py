@@ -264,6 +264,12 @@ class ScenarioForm(forms.Form):
 
     # Grouped fields for the template, which cannot build field names itself.
     def pool_rows(self) -> list[tuple[engine_inputs.Pool, list[forms.BoundField]]]:
+        """Each pool's inputs; the table shows the pool's name above them, not beside each, so
+        each input is named for screen readers by its field's label."""
+        for index in range(len(self.pools)):
+            for kind in POOL_FIELDS:
+                field = self.fields[f"{kind}_{index}"]
+                field.widget.attrs.setdefault("aria-label", str(field.label))
         return [
             (pool, [self[f"{kind}_{index}"] for kind in POOL_FIELDS])
             for index, pool in enumerate(self.pools)
