@@ -9,9 +9,11 @@ import csv
 import io
 import math
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import BinaryIO
 
 from decider.engine import limits
@@ -24,7 +26,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_PROBLEMS = 20
 
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
-_WHOLE_NUMBER = re.compile(r"\d+", re.ASCII)
+_LABEL_SEPARATORS = re.compile(r"[\s,]+")
 
 
 class ProblemCollector:
@@ -115,13 +117,20 @@ def parse_timestamp(text: str) -> datetime:
 def plausible_run_time(moment: datetime, text: str) -> datetime:
     """`moment` when a GitHub Actions run could have happened then: not before GitHub existed,
     not in the future (a year-9999 completion would make a job last millennia)."""
-    latest = limits.latest_run_time(datetime.now(UTC))
+    latest = _latest_run_time(int(time.time() // 60))
     if moment < limits.EARLIEST_RUN_TIME or moment > latest:
         raise ValueError(
             f"'{text}' is not between {limits.EARLIEST_RUN_TIME:%Y-%m-%d} and "
             f"{latest:%Y-%m-%d} (tomorrow)"
         )
     return moment
+
+
+@lru_cache(maxsize=1)
+def _latest_run_time(minute: int) -> datetime:
+    """The latest plausible run time, worked out once a minute rather than once per row (a
+    million-row import would otherwise ask the clock a million times)."""
+    return limits.latest_run_time(datetime.fromtimestamp(minute * 60 + 59, UTC))
 
 
 def check_measured_duration(seconds: float) -> None:
@@ -147,7 +156,8 @@ def parse_decimal(text: str) -> float:
 
 def parse_whole_number(text: str) -> int:
     text = text.strip()
-    if not _WHOLE_NUMBER.fullmatch(text) or len(text) > 18:
+    # isascii() first: isdigit() alone takes digits of other scripts and superscripts.
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise ValueError(f"'{text}' is not a whole number")
     return int(text)
 
@@ -157,6 +167,8 @@ def parse_whole_number(text: str) -> int:
 _CONCLUSION_SYNONYMS: dict[str, Conclusion] = {"canceled": "cancelled", "error": "failure"}
 
 
+# Imports read the same few words on every row: each is worked out once.
+@lru_cache(maxsize=256)
 def parse_conclusion(text: str) -> Conclusion | None:
     """GitHub's conclusion in any case (`SUCCESS` from GraphQL, `timed-out`); '' is None."""
     word = re.sub(r"[\s-]+", "_", text.strip()).casefold()
@@ -172,7 +184,12 @@ def parse_conclusion(text: str) -> Conclusion | None:
 
 def split_labels(text: str) -> list[str]:
     """Labels separated by spaces (commas tolerated: no GitHub label holds either)."""
-    return [label for label in re.split(r"[\s,]+", text) if label]
+    return list(_labels(text))
+
+
+@lru_cache(maxsize=1024)
+def _labels(text: str) -> tuple[str, ...]:
+    return tuple(label for label in _LABEL_SEPARATORS.split(text) if label)
 
 
 @dataclass
