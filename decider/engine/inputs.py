@@ -193,7 +193,9 @@ class Scenario(BaseModel):
     # Overflow: a job goes to hosted when its wait would pass this; None: the target wait.
     overflow_after_s: float | None = Field(default=None, ge=0, le=limits.MAX_TYPED_DURATION_S)
     # The day whose price book rates apply; None: the rates in force now (no end date).
-    price_date: date | None = None
+    price_date: date | None = Field(
+        default=None, ge=limits.EARLIEST_PRICE_DATE, le=limits.LATEST_PRICE_DATE
+    )
     # Bigger self-hosted runners: how much faster, and their $/runner-month (None: twice each
     # pool's price).
     bigger_speed: float = Field(default=1.5, ge=limits.MIN_SPEED_FACTOR, le=limits.MAX_SPEED_FACTOR)

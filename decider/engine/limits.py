@@ -8,7 +8,7 @@ runners or a burst of 10^6 pipelines is a typing error or an attack, never a pla
 `HELP` words each limit once, for form help texts and error messages.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 # Runners per pool: the largest self-hosted fleets behind one label are a few hundred.
 MAX_RUNNERS = 1000
@@ -61,6 +61,9 @@ OPTIONS_WORK_BUDGET = 2_000_000
 # How much faster (or, below 1, slower) a job runs on another runner: a tenth to ten times.
 MIN_SPEED_FACTOR = 0.1
 MAX_SPEED_FACTOR = 10.0
+# A scenario's price date: GitHub Actions' first year to far enough ahead for a budget.
+EARLIEST_PRICE_DATE = date(2019, 1, 1)
+LATEST_PRICE_DATE = date(2100, 12, 31)
 # Pipelines growing by at most this share a month (a team doubling every month is 100%).
 MAX_GROWTH_PCT_PER_MONTH = 100.0
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from functools import partial
 from datetime import date
+from functools import partial
 from typing import Literal
 
 from pydantic import BaseModel
