@@ -149,8 +149,10 @@ def analyse_saved(
             changes=[LEGACY_NOTICE, *stored.warnings],
         )
     # A snapshot keeps the graph, runs and pools; prices are the team's book as it is now
-    # (each rate is dated, and the scenario's price date chooses among them).
-    then = replace(whatif_from_snapshot(content.snapshot), prices=team_price_book(row.team))
+    # (each rate is dated, and the scenario's price date chooses among them), read with
+    # today's data when there is some.
+    prices = today.prices if today is not None else team_price_book(row.team)
+    then = replace(whatif_from_snapshot(content.snapshot), prices=prices)
     try:
         scenario = engine_inputs.Scenario.model_validate(
             content.inputs, context={"workflow": then.graph, "pools": then.pools}
