@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -110,7 +111,7 @@ def test_more_runners_never_raise_the_p90_wait_at_the_same_load() -> None:
         ]
         waits.sort()
         assert len(waits) >= 3
-        assert all(later <= earlier + 1e-9 for (_, earlier), (_, later) in zip(waits, waits[1:]))
+        assert all(later <= earlier + 1e-9 for (_, earlier), (_, later) in pairwise(waits))
 
 
 def test_the_efficient_set_is_non_dominated_and_dominates_the_rest() -> None:
