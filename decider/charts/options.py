@@ -127,10 +127,11 @@ def options_chart(pool: PoolOptions, result: Options, *, width: int = 960) -> st
         )
     body += labels
     list_top = bottom + AXIS_ROOM + 8
-    body += _legend(PAD, list_top, width)
-    rows, list_part = _listing(pool, PAD, list_top + 22, width)
+    legend_height, legend = _legend(PAD, list_top, width)
+    body += legend
+    rows, list_part = _listing(pool, PAD, list_top + legend_height + 6, width)
     body += list_part
-    height = list_top + 22 + rows * LIST_ROW + PAD
+    height = list_top + legend_height + 6 + rows * LIST_ROW + PAD
     label = (
         f"Options for pool {pool.pool}, $ per month against p90 pipeline wall clock: "
         + "; ".join(
@@ -293,28 +294,34 @@ def _placed_label(label: str, x: float, y: float, taken: list[Box], frame: Box, 
     return haloed_text(left + 2, top + height - 3, label, SMALL_SIZE, font_weight=weight)
 
 
-def _legend(left: float, top: float, width: int) -> list[str]:
+def _legend(left: float, top: float, width: int) -> tuple[float, list[str]]:
+    """The shapes' kinds and the efficient line, wrapped to the width; returns the height."""
     parts = []
-    x = left
-    for kind, words in KIND_WORDS.items():
-        parts.append(
-            _shape(
-                kind,
-                x + MARKER,
-                top,
-                {"fill": COLOURS[kind], "stroke": COLOURS[kind], "stroke-width": 2.0},
+    x, y = left, top
+    items: list[tuple[OptionKind | None, str]] = [*KIND_WORDS.items()]
+    items.append((None, "efficient (bold): none cheaper and faster"))
+    for kind, words in items:
+        room = 2 * MARKER + 16 + text_width(words, SMALL_SIZE) + (12 if kind is None else 0)
+        if x > left and x + room > width - PAD:
+            x, y = left, y + LIST_ROW
+        if kind is None:
+            parts.append(
+                el(
+                    "line",
+                    {"x1": x, "y1": y, "x2": x + 24, "y2": y, "stroke": INK, "stroke-width": 1.5},
+                )
             )
-        )
-        parts.append(text(x + 2 * MARKER + 6, top + 4, words, SMALL_SIZE))
-        x += 2 * MARKER + 16 + text_width(words, SMALL_SIZE)
-    parts.append(
-        el(
-            "line",
-            {"x1": x, "y1": top, "x2": x + 24, "y2": top, "stroke": INK, "stroke-width": 1.5},
-        )
-    )
-    parts.append(text(x + 30, top + 4, "efficient (bold): none cheaper and faster", SMALL_SIZE))
-    return parts
+            parts.append(text(x + 30, y + 4, words, SMALL_SIZE))
+        else:
+            style: dict[str, str | float | int] = {
+                "fill": COLOURS[kind],
+                "stroke": COLOURS[kind],
+                "stroke-width": 2.0,
+            }
+            parts.append(_shape(kind, x + MARKER, y, style))
+            parts.append(text(x + 2 * MARKER + 6, y + 4, words, SMALL_SIZE))
+        x += room
+    return y - top + LIST_ROW, parts
 
 
 def _listing(pool: PoolOptions, left: float, top: float, width: int) -> tuple[int, list[str]]:
