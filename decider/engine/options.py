@@ -124,7 +124,7 @@ def options(inputs: PlanInputs, plan: Plan, book: PriceBook) -> Options:
         hosted_rate_source=hosted.source if hosted else "",
         price_date=scenario.price_date.strftime("%-d %B %Y")
         if scenario.price_date
-        else "today's rates",
+        else "the rates in force now",
         hosted_speed=scenario.hosted_speed,
         overflow_after_s=overflow_after,
         bigger_speed=scenario.bigger_speed,
@@ -163,7 +163,7 @@ def _notes(header: Options, hosted: Rate | None, platform: Rate | None, counted:
     notes = []
     if hosted is None:
         notes.append(
-            f"The price book has no rate for {header.hosted_size} on {header.price_date}: "
+            f"The price book has no rate for {header.hosted_size} ({header.price_date}): "
             "moving or overflowing to GitHub-hosted runners is not priced."
         )
     if header.pipelines_per_month is None:
@@ -172,7 +172,7 @@ def _notes(header: Options, hosted: Rate | None, platform: Rate | None, counted:
             "work, so their cost grows with the number of pipelines."
         )
     if counted and platform is None:
-        notes.append(f"The price book has no platform charge in force on {header.price_date}.")
+        notes.append(f"The price book has no platform charge ({header.price_date}).")
     return notes
 
 
