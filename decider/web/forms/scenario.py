@@ -259,7 +259,11 @@ class ScenarioForm(forms.Form):
         self.pools = pools
         hosted_size = self.fields["hosted_size"]
         assert isinstance(hosted_size, forms.ChoiceField)
-        hosted_size.choices = size_choices(prices or github_price_book())
+        # GitHub's sizes are always offered, so a scenario's size stays valid whatever the
+        # team's book holds; a size with no rate on the price date is said to be unpriced.
+        hosted_size.choices = size_choices(
+            PriceBook(rates=[*(prices.rates if prices else []), *github_price_book().rates])
+        )
         # The measured defaults: a value posted back unchanged is recorded as measured. A
         # posted form carries them signed, so a recalculation does not measure again.
         if measured is None:
