@@ -105,6 +105,20 @@ def test_the_page_comparison_json_and_pdf_carry_the_demo_plans_figures(
     figures.append(_squeezed(analysis.growth.summary))
     figures.append(_squeezed(usd(analysis.growth.months[-1].usd_per_month)))
 
+    # The options: the summary, each pool's recommendation and every option's price and wall
+    # clock, as the table writes them.
+    options = analysis.options
+    assert options is not None and options.missing is None and options.pools
+    figures.append(_squeezed(options.summary))
+    for pool in options.pools:
+        figures.append(_squeezed(pool.recommendation))
+        for option in pool.options:
+            figures.append(_squeezed(option.name))
+            if option.usd_per_month is not None:
+                figures.append(_squeezed(usd(option.usd_per_month)))
+            if option.p90_wall_clock_s is not None:
+                figures.append(_squeezed(duration(option.p90_wall_clock_s)))
+
     page = _squeezed(
         html.unescape(
             demo_editor.get(reverse("scenario", args=[demo_scenario.pk])).content.decode()
@@ -126,6 +140,7 @@ def test_the_page_comparison_json_and_pdf_carry_the_demo_plans_figures(
     assert reported["plan"] == plan.model_dump(mode="json")
     assert reported["sensitivity"] == analysis.sensitivity.model_dump(mode="json")
     assert reported["growth"] == analysis.growth.model_dump(mode="json")
+    assert reported["options"] == options.model_dump(mode="json")
 
     copy = demo_editor.post(reverse("scenario_duplicate", args=[demo_scenario.pk]))
     assert copy.status_code == 302

@@ -4,6 +4,7 @@ rows and charts once, so the three never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
@@ -12,6 +13,7 @@ from decider.charts import (
     concurrency_svg,
     gantt_svg,
     marginal_charts,
+    options_charts,
     sensitivity_chart,
     shared_time_max_s,
 )
@@ -36,6 +38,7 @@ from decider.engine.framework import (
     FrameworkResult,
     Range,
 )
+from decider.engine.options import Options, PoolOptions
 from decider.engine.plan import PoolPlan
 from decider.engine.schedule import TOTAL
 from decider.engine.verdict import Decision, PoolDemand
@@ -127,6 +130,8 @@ class ScenarioResults:
     charts: dict[str, SafeString] = field(default_factory=dict)
     marginal_charts: list[tuple[str, SafeString]] = field(default_factory=list)
     sensitivity_chart: SafeString | None = None
+    # Per pool: its options and their chart (None: nothing to draw), as the panel shows them.
+    options_pools: list[tuple[PoolOptions, SafeString | None]] = field(default_factory=list)
 
     @property
     def verdict_title(self) -> str:
@@ -255,7 +260,18 @@ def build_results(analysis: Analysis) -> ScenarioResults:
         charts=charts(analysis),
         marginal_charts=[(pool, mark_safe(svg)) for pool, svg in marginal_charts(analysis.plan)],
         sensitivity_chart=_safe(sensitivity_chart(analysis.sensitivity)),
+        options_pools=options_with_charts(analysis.options, mark_safe),
     )
+
+
+def options_with_charts[Chart](
+    options: Options | None, drawn: Callable[[str], Chart], *, width: int = 960
+) -> list[tuple[PoolOptions, Chart | None]]:
+    """Each pool's options with its chart, as `drawn` gives it (inline on a page, an image
+    in the PDF); empty when there are no options."""
+    charts = dict(options_charts(options, width=width))
+    pools = options.pools if options is not None and options.missing is None else []
+    return [(pool, drawn(charts[pool.pool]) if pool.pool in charts else None) for pool in pools]
 
 
 def _safe(svg: str | None) -> SafeString | None:

@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from decider.engine import inputs as engine_inputs
 from decider.engine.analysis import Analysis, analyze
+from decider.engine.prices import PriceBook
 from decider.engine.simulation import SimulationInput, SimulationResult, simulate
 
 # The verdict's Monte Carlo takes a few hundred ms; the same inputs give the same answer
@@ -41,6 +42,7 @@ def run_analysis(
     with_verdict: bool,
     seed: int = 0,
     runs_key: str = "",
+    prices: PriceBook | None = None,
 ) -> Analysis:
     """`runs_key`: what identifies the workflow's measured runs (`StoredRuns.key`), so the
     cache key need not hash every run: dumping 100k runs for each cached verdict would cost
@@ -53,12 +55,14 @@ def run_analysis(
         digest.update(workflow.model_dump_json(exclude={"jobs": {"__all__": {"samples"}}}).encode())
     else:
         digest.update(workflow.model_dump_json().encode())
-    for part in (*pools, scenario):
+    for part in (*pools, scenario, *([prices] if prices is not None else [])):
         digest.update(part.model_dump_json().encode())
     key = f"analysis:{seed}:{digest.hexdigest()}"
     cached = cache.get(key)
     if cached is not None:
         return Analysis.model_validate_json(cached)
-    analysis = analyze(workflow, pools, scenario, seed=seed, simulator=remembered_simulation)
+    analysis = analyze(
+        workflow, pools, scenario, seed=seed, simulator=remembered_simulation, prices=prices
+    )
     cache.set(key, analysis.model_dump_json(), ANALYSIS_CACHE_SECONDS)
     return analysis

@@ -7,13 +7,14 @@ says so first (`Scenario.deleted_workflow_notice`), and cannot be edited or reca
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from pydantic import ValidationError
 
+from decider.adapter.prices import team_price_book
 from decider.adapter.results import KeyFigures, ScenarioResults, key_figures
 from decider.adapter.snapshots import data_changes, whatif_from_snapshot
 from decider.adapter.whatif import WhatIf, validation_problems
@@ -147,7 +148,11 @@ def analyse_saved(
             editable=stored.scenario,
             changes=[LEGACY_NOTICE, *stored.warnings],
         )
-    then = whatif_from_snapshot(content.snapshot)
+    # A snapshot keeps the graph, runs and pools; prices are the team's book as it is now
+    # (each rate is dated, and the scenario's price date chooses among them), read with
+    # today's data when there is some.
+    prices = today.prices if today is not None else team_price_book(row.team)
+    then = replace(whatif_from_snapshot(content.snapshot), prices=prices)
     try:
         scenario = engine_inputs.Scenario.model_validate(
             content.inputs, context={"workflow": then.graph, "pools": then.pools}

@@ -3,17 +3,20 @@ the scenarios the page starts from (blank, or one of the presets)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from pydantic import ValidationError
 
 from decider.adapter.inputs import engine_pools, graph_of, stored_runs
 from decider.adapter.measured import MeasuredDefaults, measured_defaults
+from decider.adapter.prices import team_price_book
 from decider.adapter.results import ScenarioResults, build_results
 from decider.adapter.running import run_analysis
 from decider.engine import inputs as engine_inputs
+from decider.engine.github_prices import github_price_book
 from decider.engine.presets import APPLY, PRESETS, PresetInfo, apply_preset
+from decider.engine.prices import PriceBook
 from decider.models import Workflow
 
 
@@ -33,6 +36,8 @@ class WhatIf:
     pools: list[engine_inputs.Pool]
     runs_key: str = ""  # identifies the measured runs when read from the database
     workflow: Workflow | None = None  # None: rebuilt from a snapshot, so nothing is measured
+    # The team's price book (GitHub's rows with the team's over them), for the options.
+    prices: PriceBook = field(default_factory=github_price_book)
 
     @classmethod
     def of(cls, workflow: Workflow) -> WhatIf:
@@ -43,6 +48,7 @@ class WhatIf:
             pools=engine_pools(workflow.repository.team),
             runs_key=stored.key,
             workflow=workflow,
+            prices=team_price_book(workflow.repository.team),
         )
 
     @cached_property
@@ -77,6 +83,11 @@ class WhatIf:
         """The page's figures; the verdict (a simulation) only when asked for."""
         return build_results(
             run_analysis(
-                self.graph, self.pools, scenario, with_verdict=verdict, runs_key=self.runs_key
+                self.graph,
+                self.pools,
+                scenario,
+                with_verdict=verdict,
+                runs_key=self.runs_key,
+                prices=self.prices,
             )
         )

@@ -8,6 +8,7 @@ from decider.engine.evidence import CacheEvidence, cache_evidence
 from decider.engine.explanations import Explanation, explain_seed
 from decider.engine.formatting import count
 from decider.engine.framework import FrameworkResult, apply_framework
+from decider.engine.github_prices import github_price_book
 from decider.engine.growth import Growth, growth
 from decider.engine.inputs import (
     AppliedPreset,
@@ -17,6 +18,7 @@ from decider.engine.inputs import (
     current_needs,
     edited_needs,
 )
+from decider.engine.options import Options, options
 from decider.engine.plan import Plan, PlanInputs, make_plan
 from decider.engine.pool_simulation import (
     BudgetedSimulator,
@@ -28,6 +30,7 @@ from decider.engine.pool_simulation import (
 )
 from decider.engine.pools import Placement, effective_pools, placement_warnings, placements
 from decider.engine.presets import PRESETS, PresetInfo
+from decider.engine.prices import PriceBook
 from decider.engine.runs import RunCounts
 from decider.engine.safety import Safety, gate_safety
 from decider.engine.schedule import TOTAL, JobTiming, Schedule, Step, unconstrained_schedule
@@ -100,6 +103,7 @@ class Analysis(BaseModel):
     plan: Plan
     sensitivity: Sensitivity | None = None  # which assumption matters; None: not simulated
     growth: Growth | None = None  # when growth breaks it; None: not simulated
+    options: Options | None = None  # the options a budget holder weighs; None: not simulated
     cache_evidence: CacheEvidence
     safety: Safety
     presets: list[AppliedPreset]
@@ -214,8 +218,10 @@ def analyze(
     *,
     seed: int = 0,
     simulator: Simulate | None = simulate,
+    prices: PriceBook | None = None,
 ) -> Analysis:
-    """Compare the current graph with the scenario's proposal. simulator=None skips the verdict."""
+    """Compare the current graph with the scenario's proposal. simulator=None skips the verdict.
+    `prices`: the team's price book (GitHub's own rows when None), for the options."""
     scenario = Scenario.model_validate(
         scenario.model_dump(), context={"workflow": workflow, "pools": pools}
     )
@@ -319,10 +325,11 @@ def analyze(
     )
     plan = make_plan(plan_inputs, simulate=simulator is not None)
     decision = None
-    assumptions = projection = None
+    assumptions = projection = weighed = None
     if simulator is not None:
         assumptions = sensitivity(plan_inputs, plan)
         projection = growth(plan_inputs, plan)
+        weighed = options(plan_inputs, plan, prices or github_price_book())
         decision = decide(
             plan,
             runner_pools,
@@ -379,6 +386,7 @@ def analyze(
         plan=plan,
         sensitivity=assumptions,
         growth=projection,
+        options=weighed,
         cache_evidence=cache_evidence(workflow, scenario),
         safety=gate_safety(workflow, before_needs, after_needs),
         presets=scenario.presets,

@@ -6,7 +6,7 @@ validation context: `Scenario.model_validate(data, context={"workflow": workflow
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, Protocol, Self
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
@@ -185,6 +185,25 @@ class Scenario(BaseModel):
     growth_pct_per_month: float | None = Field(
         default=None, ge=0, le=limits.MAX_GROWTH_PCT_PER_MONTH
     )
+    # The options a budget holder weighs (options.py, docs/plan.md rule 11).
+    # The GitHub-hosted size (a price book size) the pools' jobs could move or overflow to.
+    hosted_size: str = Field(default="linux-2-core", min_length=1, max_length=100)
+    # How much faster a job runs there: 2 = half as long.
+    hosted_speed: float = Field(default=1.0, ge=limits.MIN_SPEED_FACTOR, le=limits.MAX_SPEED_FACTOR)
+    # Overflow: a job goes to hosted when its wait would pass this; None: the target wait.
+    overflow_after_s: float | None = Field(default=None, ge=0, le=limits.MAX_TYPED_DURATION_S)
+    # The day whose price book rates apply; None: the rates in force now (no end date).
+    price_date: date | None = Field(
+        default=None, ge=limits.EARLIEST_PRICE_DATE, le=limits.LATEST_PRICE_DATE
+    )
+    # Bigger self-hosted runners: how much faster, and their $/runner-month (None: twice each
+    # pool's price).
+    bigger_speed: float = Field(default=1.5, ge=limits.MIN_SPEED_FACTOR, le=limits.MAX_SPEED_FACTOR)
+    bigger_usd_per_runner_month: float | None = Field(
+        default=None, ge=0, le=limits.MAX_USD_PER_RUNNER_MONTH
+    )
+    # GitHub's postponed per-minute charge on self-hosted minutes, counted when True.
+    platform_charge: bool = False
     simulated_pipelines: int = Field(default=400, ge=10, le=limits.MAX_SIMULATED_PIPELINES)
     cache_pairs: list[CachePair] = Field(default_factory=list)
     presets: list[AppliedPreset] = Field(default_factory=list)

@@ -8,7 +8,7 @@ runners or a burst of 10^6 pipelines is a typing error or an attack, never a pla
 `HELP` words each limit once, for form help texts and error messages.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 # Runners per pool: the largest self-hosted fleets behind one label are a few hundred.
 MAX_RUNNERS = 1000
@@ -55,6 +55,15 @@ SENSITIVITY_WORK_BUDGET = 2_000_000
 # Growth (growth.py) confirms a year of monthly runner needs by simulation, one or two runs a
 # month: its own budget too; months past it keep their estimate and say so.
 GROWTH_WORK_BUDGET = 2_000_000
+# The options (options.py) simulate each pool at a handful of runner counts, overflowing and
+# on bigger runners: a budget of their own too; options past it are listed as not simulated.
+OPTIONS_WORK_BUDGET = 2_000_000
+# How much faster (or, below 1, slower) a job runs on another runner: a tenth to ten times.
+MIN_SPEED_FACTOR = 0.1
+MAX_SPEED_FACTOR = 10.0
+# A scenario's price date: GitHub Actions' first year to far enough ahead for a budget.
+EARLIEST_PRICE_DATE = date(2019, 1, 1)
+LATEST_PRICE_DATE = date(2100, 12, 31)
 # Pipelines growing by at most this share a month (a team doubling every month is 100%).
 MAX_GROWTH_PCT_PER_MONTH = 100.0
 
@@ -74,6 +83,10 @@ HELP = {
     "growth_pct_per_month": (
         f"0 to {MAX_GROWTH_PCT_PER_MONTH:.0f}%: how much more pipelines arrive each month "
         "(needs pipelines per hour). Empty: no projection."
+    ),
+    "speed_factor": (
+        f"{MIN_SPEED_FACTOR:g} to {MAX_SPEED_FACTOR:g}: 2 means jobs take half as long, 0.5 twice "
+        "as long."
     ),
     "typed_duration": (
         f"0 to {MAX_TYPED_DURATION_S:,.0f} seconds ({MAX_TYPED_DURATION_S / 3600:.0f} h)."

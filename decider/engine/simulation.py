@@ -74,6 +74,7 @@ from decider.engine.limits import (
     SIMULATION_WORK_BUDGET,
 )
 from decider.engine.percentile import percentile, percentile_of_sorted
+from decider.engine.prices import billed_minutes
 from decider.engine.queueing import erlang_c, erlang_c_mean_wait
 
 __all__ = [
@@ -124,6 +125,11 @@ class SimPool(BaseModel):
     runners: int = Field(ge=1, le=MAX_RUNNERS)
     baseline_utilization: float = Field(ge=0.0, lt=1.0)
     mean_background_job_s: float = Field(ge=0.0)
+    # Overflow (engine/options.py): a pipeline job whose wait here would pass this many
+    # seconds runs on a GitHub-hosted runner instead, at once, its length times
+    # `overflow_duration_factor`. None: every job waits for this pool.
+    overflow_after_s: float | None = Field(default=None, ge=0.0)
+    overflow_duration_factor: float = Field(default=1.0, gt=0.0)
 
     @model_validator(mode="after")
     def _background_jobs_need_a_duration(self) -> "SimPool":
@@ -198,6 +204,11 @@ class PoolStats(BaseModel):
     # 90% interval of pipeline_p90_wait_s (see the module docstring); None: too few waits.
     pipeline_p90_wait_interval_s: tuple[float, float] | None = None
     jobs_counted: int = 0  # how many waits the figures above summarize
+    pipeline_jobs: int = 0  # pipeline jobs that became ready on this pool
+    # Pipeline jobs sent to GitHub-hosted runners (SimPool.overflow_after_s), and their
+    # minutes as GitHub bills them: each job's hosted length rounded up to a whole minute.
+    overflowed_jobs: int = 0
+    overflowed_billed_minutes: int = 0
     # Background plus pipeline work needs the whole pool or more: the queue grows without bound,
     # so waits depend on how long the simulation runs and are not a steady state.
     saturated: bool = False
@@ -347,7 +358,8 @@ def _saturated_pools(inp: SimulationInput) -> list[bool]:
     """Per pool, whether its offered load (busy runners on average) reaches its runner count.
 
     Only Poisson arrivals can saturate a pool: bursts that wait for each other throttle
-    themselves.
+    themselves, and a pool that overflows to hosted runners never lets its pipeline jobs
+    wait past the threshold.
     """
     pipelines_per_s = 0.0
     if inp.pipelines_per_hour:
@@ -358,7 +370,7 @@ def _saturated_pools(inp: SimulationInput) -> list[bool]:
         offered_load = (
             pool.baseline_utilization * pool.runners + pipelines_per_s * work_per_pipeline_s
         )
-        saturated.append(offered_load >= pool.runners)
+        saturated.append(pool.overflow_after_s is None and offered_load >= pool.runners)
     return saturated
 
 
@@ -406,6 +418,10 @@ class _PoolQueue:
         "mean_job_s",
         "name",
         "next_arrival_at",
+        "overflow_after_s",
+        "overflow_factor",
+        "overflowed_jobs",
+        "overflowed_minutes",
         "pipeline_waits",
         "rng",
         "runner_free_at",
@@ -428,6 +444,10 @@ class _PoolQueue:
         self.busy_s = 0.0
         self.background_waits: list[float] = []
         self.pipeline_waits: list[float] = []
+        self.overflow_after_s = pool.overflow_after_s
+        self.overflow_factor = pool.overflow_duration_factor
+        self.overflowed_jobs = 0
+        self.overflowed_minutes = 0
         self.next_arrival_at = (
             rng.expovariate(self.arrival_rate) if self.arrival_rate > 0 else math.inf
         )
@@ -475,10 +495,23 @@ class _PoolQueue:
         self.next_arrival_at = arrival
         self.busy_s = busy_s
 
-    def place_pipeline_job(self, ready_at: float, duration: float) -> float:
-        """Give a pipeline job ready at `ready_at` its runner (FIFO); return its start time."""
+    def place_pipeline_job(self, ready_at: float, duration: float) -> tuple[float, float]:
+        """Give a pipeline job ready at `ready_at` its runner (FIFO); return its start time and
+        how long it runs. FIFO fixes its start the moment it is ready, so a job whose wait
+        would pass the overflow threshold is known then and runs on a hosted runner instead:
+        it starts at once and holds none of this pool's runners."""
         self.admit_background_until(ready_at, math.inf)
         free_at = self.runner_free_at
+        if (
+            self.overflow_after_s is not None
+            and len(free_at) >= self.runners
+            and free_at[0] - ready_at > self.overflow_after_s
+        ):
+            hosted = duration * self.overflow_factor
+            self.overflowed_jobs += 1
+            self.overflowed_minutes += billed_minutes(hosted)
+            self.pipeline_waits.append(0.0)
+            return ready_at, hosted
         if free_at and free_at[0] <= ready_at:
             start = ready_at
             heapq.heapreplace(free_at, ready_at + duration)
@@ -491,7 +524,7 @@ class _PoolQueue:
         # Pipelines arrive from the window's start on, so the whole job is inside it.
         self.busy_s += duration
         self.pipeline_waits.append(start - ready_at)
-        return start
+        return start, duration
 
     def close_window(self, window_end: float) -> None:
         """Clip the busy time credited so far at `window_end`, then admit the last arrivals.
@@ -518,6 +551,9 @@ class _PoolQueue:
             ),
             pipeline_p90_wait_interval_s=p90_interval(self.pipeline_waits),
             jobs_counted=len(everyone),
+            pipeline_jobs=len(self.pipeline_waits),
+            overflowed_jobs=self.overflowed_jobs,
+            overflowed_billed_minutes=self.overflowed_minutes,
         )
 
 
@@ -630,7 +666,10 @@ def _run_pipelines(
         if phase == _READY:
             slot = pool_slots[job]
             duration = durations[job]
-            start = now if slot < 0 else place[slot](now, duration)
+            if slot < 0:
+                start = now
+            else:
+                start, duration = place[slot](now, duration)
             push(events, (start + duration, _DONE, pipeline, job))
         elif phase == _DONE:
             needs_left = waiting_needs[pipeline]

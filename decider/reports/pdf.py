@@ -9,7 +9,7 @@ them with `StaticFilesFetcher`, so a report reads nothing but the app's static f
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import weasyprint
 from django.contrib.auth.models import User
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from decider.adapter.comparison import comparison_table
-from decider.adapter.results import ScenarioResults
+from decider.adapter.results import ScenarioResults, options_with_charts
 from decider.adapter.saved import SavedAnalysis, analyse_saved, analyse_saved_rows
 from decider.charts import (
     concurrency_parts,
@@ -29,6 +29,7 @@ from decider.charts import (
 )
 from decider.charts.lanes import MAX_JOB_ROWS
 from decider.engine.analysis import Analysis
+from decider.engine.options import PoolOptions
 from decider.models import Scenario, ScenarioVersion
 from decider.reports.fetcher import shared_fetcher, static_file_url
 from decider.reports.provenance import Provenance, provenance
@@ -56,6 +57,8 @@ class ScenarioReport:
     charts: dict[str, list[str]]  # data: URLs of the SVG charts, each in page-sized parts
     marginal_charts: list[tuple[str, str]]  # (pool, data: URL) per pool the plan sized
     sensitivity_chart: str | None = None  # data: URL of the tornado, when there is one
+    # Per pool: its options and the data: URL of their chart (None: nothing to draw).
+    options_pools: list[tuple[PoolOptions, str | None]] = field(default_factory=list)
 
     @property
     def detailed(self) -> bool:
@@ -199,7 +202,15 @@ def report_of(saved: SavedAnalysis, *, with_charts: bool = True) -> ScenarioRepo
         if with_charts
         else [],
         sensitivity_chart=_tornado(saved) if with_charts else None,
+        options_pools=_options_pools(saved, with_charts),
     )
+
+
+def _options_pools(saved: SavedAnalysis, with_charts: bool) -> list[tuple[PoolOptions, str | None]]:
+    options = saved.results.analysis.options
+    if not with_charts:
+        return [(pool, None) for pool in options.pools] if options and not options.missing else []
+    return options_with_charts(options, _data_url, width=CHART_WIDTH)
 
 
 def _tornado(saved: SavedAnalysis) -> str | None:

@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from decider.engine.github_prices import github_price_book
+from decider.models import PriceRate
 from tests.e2e.conftest import Demo, log_in_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -44,5 +46,37 @@ def test_money_inputs_then_growth_fill_the_tornado_and_the_monthly_runners(
     # Moving to the next field sends the last one's `change`: its recalculation replaces the
     # verdict still loading, which htmx aborts and logs (sendAbort, then afterRequest). That
     # is the form working; any other console error is not.
+    aborted = ("htmx:sendAbort,", "htmx:afterRequest,")
+    assert [error for error in console_errors if not error.startswith(aborted)] == []
+
+
+def test_the_options_panel_prices_hosted_minutes_once_pipelines_per_month_are_given(
+    page: Page, demo: Demo, console_errors: list[str]
+) -> None:
+    # Tests that empty the database between them take the migration's GitHub rows too.
+    if not PriceRate.objects.filter(team=None).exists():
+        PriceRate.objects.bulk_create(
+            PriceRate(team=None, **rate.model_dump()) for rate in github_price_book().rates
+        )
+    log_in_as(page.context, demo.base_url, demo.scenario.created_by)
+    page.goto(demo.saved_scenario_url)
+    options = page.locator("#options")
+    expect(options).to_contain_text("Give pipelines per month to price GitHub-hosted minutes")
+    expect(options.locator("svg.options-chart").first).to_be_visible()
+    page.evaluate("window.e2eMarker = 'the same document'")
+
+    # The verdict may come with the recalculation (its runs cached) or after it: either way
+    # the panel is replaced in the same document.
+    page.fill("#id_pipelines_per_month", "900")
+    expect(options).not_to_contain_text("Give pipelines per month", timeout=20_000)
+    expect(options.locator("table.options tr.option-hosted").first).to_contain_text("$")
+    expect(options.locator("table.options tr.chosen").first).to_be_visible()
+    expect(options.locator(".tldr")).to_contain_text("a month at the cheapest")
+
+    # A dearer hosted size on a date before 2026 changes the hosted price, not the page.
+    page.select_option("#id_hosted_size", "linux-16-core")
+    page.fill("#id_price_date", "2025-06-01")
+    expect(options).to_contain_text("Linux x64 16-core at $0.064 a minute", timeout=20_000)
+    assert page.evaluate("window.e2eMarker") == "the same document"
     aborted = ("htmx:sendAbort,", "htmx:afterRequest,")
     assert [error for error in console_errors if not error.startswith(aborted)] == []

@@ -112,7 +112,9 @@ def test_a_runner_search_that_runs_out_of_budget_stops_and_says_so() -> None:
     assert plan.no_verdict is None
     # Six for the search and the plan; the runner charts take what the budget has left.
     charted = sum(1 for pool in plan.pools for step in pool.marginal if step.p90_wait_s is not None)
-    assert simulator.runs == 6 + charted == plan.simulations_run
+    assert 6 + charted == plan.simulations_run
+    assert analysis.options is not None  # the options' runs have a budget of their own
+    assert simulator.runs == plan.simulations_run + analysis.options.simulations_run
     # The charts' runs stopped at the budget too: no series reaches two above its
     # recommendation, and one cut short of the recommended count is not drawn.
     assert all(

@@ -167,10 +167,10 @@ def test_names_with_html_render_as_text_fetch_nothing_and_attach_nothing(
     assert _squeezed(IMG_NAME) in text
     assert _squeezed(LINK_NAME) in text
     assert _squeezed("Scenario <b>bold</b>") in text
-    # The stylesheet and the charts (SVG data: URLs: four timelines and the one sized pool's
-    # runner chart), nothing the names asked for.
+    # The stylesheet and the charts (SVG data: URLs: four timelines, the one sized pool's
+    # runner chart and its options chart), nothing the names asked for.
     charts = [url for url in asked if url.startswith("data:image/svg+xml;base64,")]
-    assert len(charts) == 5
+    assert len(charts) == 6
     assert [url for url in asked if url not in charts] == [
         pdf_fetcher.static_file_url("css/pdf.css")
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -19,6 +20,8 @@ from pydantic import ValidationError
 from decider.adapter.measured import MeasuredDefaults, defaults_from_signed, measured_words
 from decider.engine import inputs as engine_inputs
 from decider.engine import limits
+from decider.engine.github_prices import github_price_book
+from decider.engine.prices import PriceBook
 from decider.engine.runs import counted
 from decider.engine.vocabulary import STATISTICS, TRIGGERS
 
@@ -188,6 +191,55 @@ class ScenarioForm(forms.Form):
         label="Growth of pipelines (% a month)",
         help_text=limits.HELP["growth_pct_per_month"],
     )
+    # The options a budget holder weighs (engine/options.py).
+    hosted_size = forms.ChoiceField(
+        initial="linux-2-core",
+        label="GitHub-hosted size",
+        help_text="The size the pools' jobs could move or overflow to, from the price book.",
+    )
+    hosted_speed = forms.FloatField(
+        initial=1,
+        min_value=limits.MIN_SPEED_FACTOR,
+        max_value=limits.MAX_SPEED_FACTOR,
+        label="Speed on hosted runners (x)",
+        help_text=limits.HELP["speed_factor"],
+    )
+    overflow_after_s = forms.FloatField(
+        required=False,
+        min_value=0,
+        max_value=limits.MAX_TYPED_DURATION_S,
+        label="Overflow to hosted after (s of waiting)",
+        help_text="Blank: the target queue wait. " + limits.HELP["typed_duration"],
+    )
+    price_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Price date",
+        help_text=(
+            f"The day whose rates apply, {limits.EARLIEST_PRICE_DATE:%Y} to "
+            f"{limits.LATEST_PRICE_DATE:%Y} (GitHub lowered most on 1 January 2026). "
+            "Blank: the rates in force now."
+        ),
+    )
+    bigger_speed = forms.FloatField(
+        initial=1.5,
+        min_value=limits.MIN_SPEED_FACTOR,
+        max_value=limits.MAX_SPEED_FACTOR,
+        label="Speed of bigger runners (x)",
+        help_text=limits.HELP["speed_factor"],
+    )
+    bigger_usd_per_runner_month = forms.FloatField(
+        required=False,
+        min_value=0,
+        max_value=limits.MAX_USD_PER_RUNNER_MONTH,
+        label="Bigger runner $ per runner-month",
+        help_text="Blank: twice each pool's price. " + limits.HELP["usd_per_runner_month"],
+    )
+    platform_charge = forms.BooleanField(
+        required=False,
+        label="Count GitHub's platform charge on self-hosted minutes",
+        help_text="Announced for 1 March 2026 and postponed by GitHub: off unless you tick it.",
+    )
     presets = forms.CharField(required=False, widget=forms.HiddenInput)
     # The measured defaults the page opened with, signed (adapter.measured.signed_defaults).
     measured = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -199,11 +251,19 @@ class ScenarioForm(forms.Form):
         workflow: engine_inputs.Workflow,
         pools: list[engine_inputs.Pool],
         measured: MeasuredDefaults | None = None,
+        prices: PriceBook | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(data, **kwargs)
         self.workflow = workflow
         self.pools = pools
+        hosted_size = self.fields["hosted_size"]
+        assert isinstance(hosted_size, forms.ChoiceField)
+        # GitHub's sizes are always offered, so a scenario's size stays valid whatever the
+        # team's book holds; a size with no rate on the price date is said to be unpriced.
+        hosted_size.choices = size_choices(
+            PriceBook(rates=[*(prices.rates if prices else []), *github_price_book().rates])
+        )
         # The measured defaults: a value posted back unchanged is recorded as measured. A
         # posted form carries them signed, so a recalculation does not measure again.
         if measured is None:
@@ -328,6 +388,15 @@ class ScenarioForm(forms.Form):
         """Whether an override or estimate is refused: a folded job table then opens."""
         return any(name.startswith(("override_", "estimate_")) for name in self.errors)
 
+    def clean_price_date(self) -> date | None:
+        day: date | None = self.cleaned_data.get("price_date")
+        if day is not None and not limits.EARLIEST_PRICE_DATE <= day <= limits.LATEST_PRICE_DATE:
+            raise forms.ValidationError(
+                f"Give a day from {limits.EARLIEST_PRICE_DATE:%-d %B %Y} to "
+                f"{limits.LATEST_PRICE_DATE:%-d %B %Y}."
+            )
+        return day
+
     def error_slots(self) -> list[forms.BoundField]:
         """Fields the page shows an error next to (hidden fields cannot fail)."""
         return [field for field in self if not field.is_hidden]
@@ -427,6 +496,13 @@ class ScenarioForm(forms.Form):
             "loaded_usd_per_hour": cleaned["loaded_usd_per_hour"],
             "target_queue_wait_s": cleaned["target_queue_wait_s"],
             "growth_pct_per_month": cleaned.get("growth_pct_per_month"),
+            "hosted_size": cleaned["hosted_size"],
+            "hosted_speed": cleaned["hosted_speed"],
+            "overflow_after_s": cleaned.get("overflow_after_s"),
+            "price_date": cleaned.get("price_date"),
+            "bigger_speed": cleaned["bigger_speed"],
+            "bigger_usd_per_runner_month": cleaned.get("bigger_usd_per_runner_month"),
+            "platform_charge": cleaned.get("platform_charge", False),
             "presets": [
                 engine_inputs.AppliedPreset(name=name)
                 for name in (cleaned.get("presets") or "").split(",")
@@ -494,10 +570,18 @@ def form_data(
         "loaded_usd_per_hour": _blank(scenario.loaded_usd_per_hour),
         "target_queue_wait_s": scenario.target_queue_wait_s,
         "growth_pct_per_month": _blank(scenario.growth_pct_per_month),
+        "hosted_size": scenario.hosted_size,
+        "hosted_speed": scenario.hosted_speed,
+        "overflow_after_s": _blank(scenario.overflow_after_s),
+        "price_date": scenario.price_date.isoformat() if scenario.price_date else "",
+        "bigger_speed": scenario.bigger_speed,
+        "bigger_usd_per_runner_month": _blank(scenario.bigger_usd_per_runner_month),
         "presets": ",".join(preset.name for preset in scenario.presets),
     }
     if scenario.include_failed_runs:
         data["include_failed_runs"] = "on"
+    if scenario.platform_charge:
+        data["platform_charge"] = "on"
     for index, pool in enumerate(pools):
         data[f"runners_{index}"] = scenario.runners.get(pool.name, pool.runners)
         utilization = scenario.utilization.get(pool.name, pool.baseline_utilization)
@@ -515,6 +599,17 @@ def form_data(
     for estimate in scenario.estimates:
         data[f"estimate_{estimate.job}"] = estimate.seconds
     return data
+
+
+def size_choices(book: PriceBook) -> list[tuple[str, str]]:
+    """Every runner size the book prices per minute (not the platform charge), once each, in
+    the book's order; labelled as people call them."""
+    labels: dict[str, str] = {}
+    for rate in book.rates:
+        if rate.kind != "platform_charge" and rate.size not in labels:
+            vendor = f"{rate.vendor}: " if rate.vendor else ""
+            labels[rate.size] = f"{vendor}{rate.label or rate.size}"
+    return list(labels.items())
 
 
 def _blank(value: float | None) -> float | str:
