@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from decider.web.views import (
+    adoptions,
     compare,
     dashboard,
     errors,
@@ -144,6 +145,11 @@ urlpatterns = [
         "scenarios/<int:scenario_id>/versions/<int:number>/pdf/",
         pdfs.scenario_version_pdf,
         name="scenario_version_pdf",
+    ),
+    path(
+        "scenarios/<int:scenario_id>/versions/<int:number>/adopt/",
+        adoptions.version_adopt,
+        name="version_adopt",
     ),
     path(
         "scenarios/<int:scenario_id>/refresh/",
