@@ -3,7 +3,8 @@
 PostgreSQL has `percentile_cont`, an ordered-set aggregate; SQLite has none, so
 `register_sqlite_functions` adds one with the same definition (linear interpolation between
 the two closest ranks: the value at rank fraction x (n - 1), counted from 0) to every new
-SQLite connection. NULLs are ignored by both, and an empty group gives NULL.
+SQLite connection (models.py imports this module, so it is connected before any query).
+NULLs are ignored by both, and an empty group gives NULL.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import math
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
 from django.db.models import Aggregate, FloatField, Func
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -48,7 +50,7 @@ def percentile_cont(values: list[float], fraction: float) -> float | None:
 def register_sqlite_functions(
     sender: type[BaseDatabaseWrapper], connection: BaseDatabaseWrapper, **kwargs: Any
 ) -> None:
-    """The `connection_created` receiver: SQLite connections learn the percentile."""
+    """Every new SQLite connection learns the percentile (connected below)."""
     if connection.vendor == "sqlite":
         connection.connection.create_aggregate(SQLITE_PERCENTILE, 2, _SQLitePercentileCont)
 
@@ -74,8 +76,14 @@ class Percentile(Aggregate):
         super().__init__(expression, **extra)
 
     def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
-    ) -> Any:
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
         template = percentile_sql(connection.vendor, "%(expressions)s", self.fraction)
         return super().as_sql(compiler, connection, template=template, **extra_context)
 
@@ -90,8 +98,14 @@ class SecondsBetween(Func):
     arity = 2
 
     def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
-    ) -> Any:
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
         if connection.vendor == "postgresql":
             template = "CAST(ROUND(EXTRACT(EPOCH FROM (%(expressions)s)), 3) AS double precision)"
             return super().as_sql(
@@ -101,3 +115,6 @@ class SecondsBetween(Func):
         return super().as_sql(
             compiler, connection, template=template, arg_joiner=") - julianday(", **extra_context
         )
+
+
+connection_created.connect(register_sqlite_functions, dispatch_uid="decider-sqlite-functions")

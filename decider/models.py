@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from decider import aggregates  # noqa: F401  (SQLite connections learn the percentile)
 from decider.engine import limits
 from decider.engine.vocabulary import CONCLUSIONS, JOB_KINDS
 

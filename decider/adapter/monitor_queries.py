@@ -149,14 +149,14 @@ def pool_periods(scope: Scope, period: Period, pool_of_job: dict[int, str]) -> l
         jobs_of_pool.setdefault(pool, []).append(job_id)
     if not jobs_of_pool:
         return []
-    pool = Case(
+    pool_name = Case(
         *(When(job_id__in=ids, then=Value(name)) for name, ids in sorted(jobs_of_pool.items())),
         output_field=CharField(),
     )
     wait_s = SecondsBetween("started_at", "created_at")
     rows = (
         scope.job_runs()
-        .annotate(period=_trunc(period, "run__created_at"), pool=pool)
+        .annotate(period=_trunc(period, "run__created_at"), pool=pool_name)
         .filter(pool__isnull=False)
         .values("period", "pool")
         .annotate(
