@@ -285,6 +285,10 @@ class WorkflowRun(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-github_run_id"]
+        # The monitor reads one workflow's runs of a window (and the branches among them).
+        indexes = [
+            models.Index(fields=["workflow", "created_at"], name="workflowrun_created"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["workflow", "github_run_id"], name="workflowrun_unique_run_id"
@@ -320,6 +324,8 @@ class JobRun(models.Model):
 
     class Meta:
         ordering = ["job", "-started_at"]
+        # The monitor's utilization reads a team's job runs by start time.
+        indexes = [models.Index(fields=["started_at"], name="jobrun_started")]
         constraints = [
             # Re-importing the same data adds nothing: GitHub's job id when there is one,
             # else one measurement per job and run, else per job and start time.

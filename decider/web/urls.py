@@ -10,6 +10,7 @@ from decider.web.views import (
     github,
     glossary,
     health,
+    monitor,
     pdfs,
     pools,
     prices,
@@ -102,6 +103,7 @@ urlpatterns = [
         scenarios.workflow_scenarios,
         name="workflow_scenarios",
     ),
+    path("workflows/<int:workflow_id>/monitor/", monitor.workflow_monitor, name="workflow_monitor"),
     path(
         "workflows/<int:workflow_id>/scenarios/new/",
         scenarios.scenario_new,

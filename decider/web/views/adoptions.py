@@ -31,6 +31,6 @@ def version_adopt(request: HtmxHttpRequest, scenario_id: int, number: int) -> Ht
             f"Adopted version {version.number} of “{row.name}”, live on "
             f"{form.cleaned_data['live_on']:%Y-%m-%d}.",
         )
-        return redirect("scenario_version", scenario_id=row.pk, number=version.number)
+        return redirect("workflow_monitor", workflow_id=workflow.pk)
     context = {"scenario_row": row, "version": version, "form": form, "current": current}
     return render(request, "decider/adopt.html", context)
