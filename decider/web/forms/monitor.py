@@ -21,7 +21,7 @@ class MonitorFilterForm(forms.Form):
         choices=[(days, f"Last {days} days") for days in WINDOW_CHOICES],
         initial=DEFAULT_WINDOW_DAYS,
         required=False,
-        empty_value=DEFAULT_WINDOW_DAYS,
+        empty_value=None,
         error_messages={"invalid_choice": "Pick one of the windows listed."},
     )
 
