@@ -18,13 +18,14 @@ from typing import Any, Literal
 
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
-from django.db.models.fields import TextField
+from django.db.models.fields import DateField, TextField
 from django.db.models.functions import Cast, Coalesce, TruncDay, TruncWeek
 
 from decider.aggregates import Percentile, SecondsBetween, percentile_sql
 from decider.models import JobRun
 
-Period = Literal["day", "week"]
+# "all": one row for the whole scope (the figures since an adoption).
+Period = Literal["day", "week", "all"]
 FAILED_CONCLUSIONS = ("failure", "cancelled", "timed_out", "startup_failure")
 CANCELLED_IN_QUEUE = Q(conclusion="cancelled") & (
     Q(runner_name="")
@@ -61,6 +62,7 @@ class Scope:
 class PipelinePeriod:
     start: date
     pipelines: int
+    wall_clock_mean_s: float | None
     wall_clock_p50_s: float | None
     wall_clock_p90_s: float | None
     milestone_p50_s: float | None
@@ -77,7 +79,9 @@ class PoolPeriod:
     cancelled_in_queue: int
 
 
-def _trunc(period: Period, field: str) -> TruncDay | TruncWeek:
+def _trunc(period: Period, field: str, start: datetime) -> TruncDay | TruncWeek | Value:
+    if period == "all":
+        return Value(start.date(), output_field=DateField())
     return TruncDay(field) if period == "day" else TruncWeek(field)
 
 
@@ -100,7 +104,7 @@ def pipeline_periods(
         scope.job_runs()
         .values("run_id")
         .annotate(
-            period=_trunc(period, "run__created_at"),
+            period=_trunc(period, "run__created_at", scope.start),
             began=Min(Coalesce("created_at", "started_at")),
             ended=Max("completed_at"),
             milestone_ended=Max("completed_at", filter=Q(job__key__in=milestone_keys)),
@@ -122,9 +126,7 @@ def pipeline_periods(
         for column in ("wall_clock_s", "milestone_s")
         for fraction in (0.5, 0.9)
     )
-    sql = (
-        f"SELECT period, COUNT(*), {figures} FROM ({inner}) AS runs GROUP BY period ORDER BY period"
-    )
+    sql = f"SELECT period, COUNT(*), AVG(wall_clock_s), {figures} FROM ({inner}) AS runs GROUP BY period ORDER BY period"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
@@ -132,12 +134,13 @@ def pipeline_periods(
         PipelinePeriod(
             start=_as_date(start),
             pipelines=pipelines,
+            wall_clock_mean_s=wall_mean,
             wall_clock_p50_s=wall_p50,
             wall_clock_p90_s=wall_p90,
             milestone_p50_s=milestone_p50 if milestone_keys else None,
             milestone_p90_s=milestone_p90 if milestone_keys else None,
         )
-        for start, pipelines, wall_p50, wall_p90, milestone_p50, milestone_p90 in rows
+        for start, pipelines, wall_mean, wall_p50, wall_p90, milestone_p50, milestone_p90 in rows
     ]
 
 
@@ -156,7 +159,7 @@ def pool_periods(scope: Scope, period: Period, pool_of_job: dict[int, str]) -> l
     wait_s = SecondsBetween("started_at", "created_at")
     rows = (
         scope.job_runs()
-        .annotate(period=_trunc(period, "run__created_at"), pool=pool_name)
+        .annotate(period=_trunc(period, "run__created_at", scope.start), pool=pool_name)
         .filter(pool__isnull=False)
         .values("period", "pool")
         .annotate(
@@ -192,7 +195,9 @@ def busy_seconds_by_labels(
             started_at__lt=end,
         )
         .exclude(CANCELLED_IN_QUEUE)
-        .annotate(period=_trunc(period, "started_at"), labels=Cast("job__runs_on", TextField()))
+        .annotate(
+            period=_trunc(period, "started_at", start), labels=Cast("job__runs_on", TextField())
+        )
         .values("period", "labels")
         .annotate(busy_s=Sum("duration_s"))
         .order_by("period")
