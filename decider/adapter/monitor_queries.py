@@ -126,7 +126,10 @@ def pipeline_periods(
         for column in ("wall_clock_s", "milestone_s")
         for fraction in (0.5, 0.9)
     )
-    sql = f"SELECT period, COUNT(*), AVG(wall_clock_s), {figures} FROM ({inner}) AS runs GROUP BY period ORDER BY period"
+    sql = (
+        f"SELECT period, COUNT(*), AVG(wall_clock_s), {figures} FROM ({inner}) AS runs "
+        "GROUP BY period ORDER BY period"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()

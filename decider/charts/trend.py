@@ -59,13 +59,13 @@ class Marker:
 def _nice_top(largest: float, unit: Unit) -> float:
     """A round axis top at or above `largest` (minutes for durations, 10% for shares)."""
     if largest <= 0:
-        return 60.0 if unit == "duration" else 1.0
+        return {"duration": 60.0 * TICKS, "share": 1.0}.get(unit, float(TICKS))
     steps = (
         (60, 120, 300, 600, 900, 1200, 1800, 3600, 7200, 14400, 28800, 86400)
         if unit == "duration"
         else (0.1, 0.2, 0.25, 0.5, 1.0)
         if unit == "share"
-        else (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000)
+        else (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000)  # whole counts
     )
     for step in steps:
         if largest <= step * TICKS:
