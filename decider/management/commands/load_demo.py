@@ -62,6 +62,12 @@ class Command(DatabaseCommand):
         parser.add_argument("--password", default="demo")
         parser.add_argument("--team", default=DEMO_TEAM[1], help="the team's slug")
         parser.add_argument("--team-name", default=DEMO_TEAM[0], help="its name, when new")
+        parser.add_argument(
+            "--without-monitor-history",
+            action="store_true",
+            help="no adoption and no generated runs: only the seed's own runs (the tests' "
+            "golden figures read those)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
@@ -86,7 +92,8 @@ class Command(DatabaseCommand):
                 repository__team=team, repository__name="tactivos/mural-api"
             )
             self._demo_scenario(team, mural, user)
-            self._demo_adoption(mural, user)
+            if not options["without_monitor_history"]:
+                self._demo_adoption(mural, user)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: team '{team.name}', log in as "
