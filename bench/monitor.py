@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "decider.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "localhost")
 TARGET_P95_MS = 300.0
 TEAM = "bench-monitor"
 DAYS_EACH_SIDE = 60
@@ -106,7 +107,7 @@ def main() -> None:
     stored = JobRun.objects.filter(job__workflow=workflow).count()
     print(f"{connection.vendor}: {stored:,} job runs stored on the workflow")
 
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(row.created_by)
     url = reverse("workflow_monitor", args=[workflow.pk])
     pages = {
