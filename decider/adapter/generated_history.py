@@ -19,7 +19,7 @@ from django.db import transaction
 
 from decider.models import Job, JobRun, Workflow, WorkflowRun
 
-FIRST_RUN_ID = 9_000_000_000  # far above real GitHub run ids of the demo's imports
+FIRST_RUN_ID = 9 * 10**15  # far above any GitHub run id (about 2 x 10**10 in 2026)
 LATEST_START_S = 18 * 3600  # pipelines start by 18:00 UTC, so they end the same day
 CANCELLED_AFTER_S = 600  # how long a job cancelled while queued waited
 
