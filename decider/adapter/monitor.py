@@ -39,6 +39,7 @@ class Filters:
     branch: str = ""
     trigger: str = ""
     days: int = DEFAULT_WINDOW_DAYS
+    period: Period = "day"
 
 
 @dataclass(frozen=True)
@@ -68,16 +69,11 @@ class Monitor:
     milestone_keys: list[str]
     branches: list[str]
     pipelines_measured: int
-    daily: Trends
-    weekly: Trends
+    shown: Trends  # the filters' period: one per request keeps the page's queries to four
 
     @property
     def has_data(self) -> bool:
-        return self.pipelines_measured > 0 or self.daily.jobs_measured > 0
-
-    @property
-    def trends(self) -> list[Trends]:
-        return [self.daily, self.weekly]
+        return self.pipelines_measured > 0 or self.shown.jobs_measured > 0
 
     @property
     def last_day(self) -> date:
@@ -132,7 +128,7 @@ def monitor(workflow: Workflow, filters: Filters, now: datetime | None = None) -
     scope = Scope(workflow.pk, start, end, branch=filters.branch, event=filters.trigger)
     placed = pool_of_job(workflow)
     markers = [Marker(row.live_on, f"v{row.version.number} live") for row in adoptions]
-    daily = _trends(workflow, scope, "day", keys, placed, markers)
+    shown = _trends(workflow, scope, filters.period, keys, placed, markers)
     return Monitor(
         workflow=workflow,
         start=start,
@@ -142,9 +138,8 @@ def monitor(workflow: Workflow, filters: Filters, now: datetime | None = None) -
         current=current,
         milestone_keys=keys,
         branches=branches(workflow, start, end),
-        pipelines_measured=sum(row.pipelines for row in daily.pipelines),
-        daily=daily,
-        weekly=_trends(workflow, scope, "week", keys, placed, markers),
+        pipelines_measured=sum(row.pipelines for row in shown.pipelines),
+        shown=shown,
     )
 
 

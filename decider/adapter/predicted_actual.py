@@ -9,8 +9,12 @@ load). Rules: docs/monitor.md.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+
+from django.core.cache import cache
+from django.db.models import Count, Max
 
 from decider.adapter.monitor import pool_of_job
 from decider.adapter.monitor_queries import Scope, pipeline_periods, pool_periods
@@ -18,7 +22,7 @@ from decider.adapter.saved import ScenarioNoLongerFits, analyse_saved
 from decider.adapter.whatif import WhatIf
 from decider.engine import limits
 from decider.engine.plan import DAYS_PER_MONTH, Outcome, Plan
-from decider.models import Adoption, RunnerPool, WorkflowRun
+from decider.models import Adoption, JobRun, RunnerPool, WorkflowRun
 
 MIN_PIPELINES_PER_HOUR = 0.01
 
@@ -212,3 +216,32 @@ def _value(scenario, before, after, pipelines: int, days: float, notes: list[str
     per_month = pipelines / days * DAYS_PER_MONTH
     hours = saved_s / 3600 * per_month * scenario.people_waiting_per_pipeline
     return hours * scenario.loaded_usd_per_hour
+
+
+CACHE_SECONDS = 3600
+
+
+def cached_predicted_actual(
+    adoption: Adoption, scope: Scope, now: datetime
+) -> PredictedActual | None:
+    """`predicted_actual`, remembered while the workflow's runs, the adoption and the hour
+    stay the same: re-running the version's model is most of its cost."""
+    runs = JobRun.objects.filter(job__workflow_id=scope.workflow_id).aggregate(
+        newest=Max("id"), rows=Count("id")
+    )
+    pools = list(
+        RunnerPool.objects.filter(team_id=adoption.version.scenario.team_id).values_list(
+            "name", "runners", "monthly_cost_usd_per_runner"
+        )
+    )
+    key = (
+        "predicted-actual:"
+        + hashlib.sha256(
+            repr((adoption.pk, scope, runs, pools, now.strftime("%Y-%m-%dT%H"))).encode()
+        ).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = predicted_actual(adoption, scope, now)
+        cache.set(key, found, CACHE_SECONDS)
+    return found

@@ -25,6 +25,13 @@ class MonitorFilterForm(forms.Form):
         error_messages={"invalid_choice": "Pick one of the windows listed."},
     )
 
+    period = forms.ChoiceField(
+        required=False,
+        choices=[("day", "Day by day"), ("week", "Week by week")],
+        label="Trends",
+        error_messages={"invalid_choice": "Pick day by day or week by week."},
+    )
+
     def filters(self) -> Filters:
         """The valid filters; a refused one falls back to its default (the form shows why)."""
         data = self.cleaned_data if self.is_valid() else {}
@@ -32,4 +39,5 @@ class MonitorFilterForm(forms.Form):
             branch=(data.get("branch") or "").strip(),
             trigger=data.get("trigger") or "",
             days=data.get("days") or DEFAULT_WINDOW_DAYS,
+            period="week" if data.get("period") == "week" else "day",
         )

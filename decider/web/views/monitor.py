@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from decider.adapter.monitor import monitor
 from decider.adapter.monitor_queries import Scope
-from decider.adapter.predicted_actual import predicted_actual
+from decider.adapter.predicted_actual import cached_predicted_actual
 from decider.web import access
 from decider.web.forms.monitor import MonitorFilterForm
 from decider.web.request import HtmxHttpRequest
@@ -31,7 +31,7 @@ def workflow_monitor(request: HtmxHttpRequest, workflow_id: int) -> HttpResponse
             branch=figures.filters.branch,
             event=figures.filters.trigger,
         )
-        comparison = predicted_actual(figures.current, scope, timezone.now())
+        comparison = cached_predicted_actual(figures.current, scope, timezone.now())
     context = {
         "workflow": workflow,
         "repository": workflow.repository,

@@ -59,10 +59,13 @@ def test_it_charts_a_history_and_marks_the_adoption(
     response = viewer_client.get(_url(workflow))
     text = response.content.decode()
     assert response.status_code == 200
-    assert text.count(">v1 live<") == 8  # every chart, daily and weekly
+    assert text.count(">v1 live<") == 4  # every chart
     assert f"went live on <strong>{live_on:%Y-%m-%d}</strong>" in text
-    assert "16 min 52 s" in text  # 1012 s: the weekly table before the change
+    assert "16 min 52 s" in text  # 1012 s: the table before the change
     assert "8 min 44 s" in text  # 524 s after it
+    weekly = viewer_client.get(_url(workflow), {"period": "week"})
+    assert weekly.context["monitor"].shown.period == "week"
+    assert weekly.content.decode().count(">v1 live<") == 4
     assert "<script" not in text.split("</head>")[1]
 
 
