@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from decider.models import (
+    Adoption,
     Job,
     JobRun,
     Membership,
@@ -92,3 +93,12 @@ class PriceRateAdmin(admin.ModelAdmin):
     list_display = ["size", "team", "usd_per_minute", "effective_from", "effective_to", "kind"]
     list_filter = ["kind", "team"]
     search_fields = ["size", "label", "vendor"]
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(admin.ModelAdmin):
+    list_display = ["version", "workflow", "live_on", "approved_by", "budget_usd_per_month"]
+    list_filter = ["workflow__repository__team"]
+    list_select_related = ["version", "workflow"]
+    raw_id_fields = ["version", "workflow", "recorded_by"]
+    search_fields = ["approved_by", "note"]

@@ -8,6 +8,8 @@ teams (`Team.objects.for_user`), so another team's rows are never reachable.
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +19,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from decider import aggregates  # noqa: F401  (SQLite connections learn the percentile)
 from decider.engine import limits
 from decider.engine.vocabulary import CONCLUSIONS, JOB_KINDS
 
@@ -282,6 +285,10 @@ class WorkflowRun(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-github_run_id"]
+        # The monitor reads one workflow's runs of a window (and the branches among them).
+        indexes = [
+            models.Index(fields=["workflow", "created_at"], name="workflowrun_created"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["workflow", "github_run_id"], name="workflowrun_unique_run_id"
@@ -317,6 +324,8 @@ class JobRun(models.Model):
 
     class Meta:
         ordering = ["job", "-started_at"]
+        # The monitor's utilization reads a team's job runs by start time.
+        indexes = [models.Index(fields=["started_at"], name="jobrun_started")]
         constraints = [
             # Re-importing the same data adds nothing: GitHub's job id when there is one,
             # else one measurement per job and run, else per job and start time.
@@ -524,6 +533,11 @@ class Scenario(models.Model):
                 )
         self.refresh_from_db()
         return bool(updated)
+
+    @property
+    def adoptions(self) -> models.QuerySet[Adoption]:
+        """Every adoption of any of its versions, newest first."""
+        return Adoption.objects.filter(version__scenario=self).select_related("version")
 
     @property
     def inputs_json(self) -> str:
@@ -788,3 +802,82 @@ class SyncedRun(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.github_run_id}"
+
+
+class AdoptionQuerySet(models.QuerySet["Adoption"]):
+    def current(self) -> AdoptionQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+
+class Adoption(models.Model):
+    """A saved scenario version put into production: the change went live on `live_on`.
+
+    A workflow has at most one current adoption (`ended_at` empty); adopting another version
+    ends it, so the history of what was adopted when is kept.
+    """
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="adoptions")
+    version = models.ForeignKey(ScenarioVersion, on_delete=models.CASCADE, related_name="adoptions")
+    live_on = models.DateField(help_text="The day the change went live (UTC)")
+    approved_by = models.CharField(max_length=200, help_text="Who approved the change")
+    budget_usd_per_month = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(limits.MAX_BUDGET_USD_PER_MONTH)],
+        help_text="The runner budget approved, $ per month",
+    )
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a later adoption replaced it"
+    )
+
+    objects = AdoptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workflow", "-live_on", "-recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workflow"],
+                condition=Q(ended_at__isnull=True),
+                name="adoption_one_current_per_workflow",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_usd_per_month__gte=0), name="adoption_budget_nonnegative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} live on {self.live_on}"
+
+    @classmethod
+    def adopt(
+        cls,
+        version: ScenarioVersion,
+        workflow: Workflow,
+        user: User,
+        *,
+        live_on: date,
+        approved_by: str,
+        budget_usd_per_month: Decimal,
+        note: str = "",
+    ) -> Adoption:
+        """Record the adoption and end the workflow's current one, in one transaction: the
+        row lock makes two editors adopting at once queue rather than both succeed."""
+        now = timezone.now()
+        with transaction.atomic():
+            list(Workflow.objects.select_for_update().filter(pk=workflow.pk))
+            cls.objects.filter(workflow=workflow).current().update(ended_at=now)
+            return cls.objects.create(
+                workflow=workflow,
+                version=version,
+                live_on=live_on,
+                approved_by=approved_by,
+                budget_usd_per_month=budget_usd_per_month,
+                note=note,
+                recorded_by=user,
+                recorded_at=now,
+            )

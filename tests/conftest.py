@@ -70,9 +70,11 @@ def client_with_role(team: Team, role: str, username: str | None = None) -> Clie
 DEMO_SCENARIO = "Parallel production builds"
 
 
-def load_demo() -> Scenario:
-    """The demo as `make run` loads it; its saved scenario is the founding analysis."""
-    call_command("load_demo", verbosity=0)
+def load_demo(*, monitor_history: bool = False) -> Scenario:
+    """The demo as `make run` loads it; its saved scenario is the founding analysis. Without
+    `monitor_history`, only the seed's runs (its golden figures), no adoption."""
+    options = [] if monitor_history else ["--without-monitor-history"]
+    call_command("load_demo", *options, verbosity=0)
     return Scenario.objects.select_related("workflow__repository__team", "created_by").get(
         name=DEMO_SCENARIO
     )

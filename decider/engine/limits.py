@@ -23,6 +23,8 @@ MAX_PIPELINES_PER_MONTH = 1_000_000.0
 MAX_PEOPLE_WAITING = 1000.0
 MAX_USD_PER_HOUR = 10_000.0  # a waiting person's loaded cost
 MAX_USD_PER_RUNNER_MONTH = 100_000.0  # a runner's price, even a large GPU machine
+# An adopted change's approved runner budget: a thousand runners at the dearest price.
+MAX_BUDGET_USD_PER_MONTH = MAX_RUNNERS * MAX_USD_PER_RUNNER_MONTH
 # A per-minute rate: GitHub's dearest hosted size was under $1 a minute (Windows 96-core).
 MAX_USD_PER_MINUTE = 10.0
 # A duration someone types (estimate, override, target wait, background job length): three

@@ -3,12 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from decider.web.views import (
+    adoptions,
     compare,
     dashboard,
     errors,
     github,
     glossary,
     health,
+    monitor,
     pdfs,
     pools,
     prices,
@@ -101,6 +103,7 @@ urlpatterns = [
         scenarios.workflow_scenarios,
         name="workflow_scenarios",
     ),
+    path("workflows/<int:workflow_id>/monitor/", monitor.workflow_monitor, name="workflow_monitor"),
     path(
         "workflows/<int:workflow_id>/scenarios/new/",
         scenarios.scenario_new,
@@ -144,6 +147,11 @@ urlpatterns = [
         "scenarios/<int:scenario_id>/versions/<int:number>/pdf/",
         pdfs.scenario_version_pdf,
         name="scenario_version_pdf",
+    ),
+    path(
+        "scenarios/<int:scenario_id>/versions/<int:number>/adopt/",
+        adoptions.version_adopt,
+        name="version_adopt",
     ),
     path(
         "scenarios/<int:scenario_id>/refresh/",

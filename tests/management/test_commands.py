@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from decider.models import Job, JobRun, Repository, RunnerPool, Scenario, Team, Workflow
+from decider.adapter.generated_history import FIRST_RUN_ID
+from decider.models import Adoption, Job, JobRun, Repository, RunnerPool, Scenario, Team, Workflow
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,13 @@ def test_load_demo_loads_the_seed_and_running_it_again_changes_nothing() -> None
     mural = Repository.objects.get(team=team, name="tactivos/mural-api")
     workflow = mural.workflows.get()
     assert workflow.jobs.count() == 11
-    assert JobRun.objects.filter(job__workflow=workflow).count() == 16
+    seed_runs = JobRun.objects.filter(job__workflow=workflow).exclude(
+        run__github_run_id__gte=FIRST_RUN_ID
+    )
+    assert seed_runs.count() == 16
+    # and the monitor's generated history around the demo scenario's adoption
+    assert Adoption.objects.current().get(workflow=workflow).version.scenario.workflow == workflow
+    assert JobRun.objects.filter(job__workflow=workflow).count() > 16
     assert sorted(RunnerPool.objects.filter(team=team).values_list("name", flat=True)) == [
         "cpu-optimized",
         "medium",

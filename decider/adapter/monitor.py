@@ -1,0 +1,253 @@
+"""A workflow's monitor: trends of what its runs measured, day by day and week by week,
+with every adoption marked, and (once a version is adopted) its predictions against them.
+
+The figures come from `monitor_queries` (aggregated by the database); this module picks the
+window, places jobs on pools, turns runner time into utilization and draws the charts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from decider.adapter.inputs import engine_pools
+from decider.adapter.monitor_queries import (
+    Period,
+    PipelinePeriod,
+    Scope,
+    busy_seconds_by_labels,
+    pipeline_periods,
+    pool_periods,
+)
+from decider.charts.trend import Marker, Series, Unit, trend_svg
+from decider.engine.pools import place
+from decider.models import Adoption, Job, Workflow, WorkflowRun
+
+WINDOW_CHOICES = (28, 56, 91, 182)
+DEFAULT_WINDOW_DAYS = 56
+BRANCHES_LISTED = 30  # the filter lists the branches with the most runs in the window
+PERIOD_DAYS: dict[Period, int] = {"day": 1, "week": 7}
+
+
+@dataclass(frozen=True)
+class Filters:
+    branch: str = ""
+    trigger: str = ""
+    days: int = DEFAULT_WINDOW_DAYS
+    period: Period = "day"
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    svg: SafeString
+
+
+@dataclass(frozen=True)
+class Trends:
+    """One period's (day or week) charts and the pipelines table."""
+
+    period: Period
+    charts: list[Chart]
+    pipelines: list[PipelinePeriod]
+    jobs_measured: int  # job runs on a pool or group, cancelled ones included
+
+
+@dataclass(frozen=True)
+class Monitor:
+    workflow: Workflow
+    start: datetime
+    end: datetime
+    filters: Filters
+    adoptions: list[Adoption]
+    current: Adoption | None
+    milestone_keys: list[str]
+    branches: list[str]
+    pipelines_measured: int
+    shown: Trends  # the filters' period: one per request keeps the page's queries to four
+
+    @property
+    def has_data(self) -> bool:
+        return self.pipelines_measured > 0 or self.shown.jobs_measured > 0
+
+    @property
+    def last_day(self) -> date:
+        return (self.end - timedelta(days=1)).date()
+
+
+def window(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """Whole UTC days: from `days` days before tomorrow's midnight to it."""
+    today = (now or timezone.now()).astimezone(UTC).date()
+    end = datetime.combine(today + timedelta(days=1), time(), tzinfo=UTC)
+    return end - timedelta(days=days), end
+
+
+def milestone_keys(adoption: Adoption | None) -> list[str]:
+    """The adopted version's milestone jobs, by key (its inputs number jobs by `job_keys`)."""
+    if adoption is None:
+        return []
+    keys = adoption.version.job_keys
+    ids = adoption.version.inputs.get("milestone") or []
+    return [keys[index] for index in ids if isinstance(index, int) and 0 <= index < len(keys)]
+
+
+def pool_of_job(workflow: Workflow) -> dict[int, str]:
+    """Each job's pool (or unconstrained group, such as GitHub-hosted) by its runs-on labels."""
+    pools = engine_pools(workflow.repository.team)
+    return {
+        job_id: place(list(runs_on), pools).group
+        for job_id, runs_on in Job.objects.filter(workflow=workflow).values_list("pk", "runs_on")
+    }
+
+
+def branches(workflow: Workflow, start: datetime, end: datetime) -> list[str]:
+    rows = (
+        WorkflowRun.objects.filter(workflow=workflow, created_at__gte=start, created_at__lt=end)
+        .exclude(branch="")
+        .values("branch")
+        .annotate(runs=Count("id"))
+        .order_by("-runs", "branch")[:BRANCHES_LISTED]
+    )
+    return [row["branch"] for row in rows]
+
+
+def monitor(workflow: Workflow, filters: Filters, now: datetime | None = None) -> Monitor:
+    start, end = window(filters.days, now)
+    adoptions = list(
+        Adoption.objects.filter(workflow=workflow)
+        .select_related("version__scenario", "recorded_by")
+        .order_by("live_on", "recorded_at")
+    )
+    current = next((row for row in adoptions if row.ended_at is None), None)
+    keys = milestone_keys(current)
+    scope = Scope(workflow.pk, start, end, branch=filters.branch, event=filters.trigger)
+    placed = pool_of_job(workflow)
+    markers = [Marker(row.live_on, f"v{row.version.number} live") for row in adoptions]
+    shown = _trends(workflow, scope, filters.period, keys, placed, markers)
+    return Monitor(
+        workflow=workflow,
+        start=start,
+        end=end,
+        filters=filters,
+        adoptions=adoptions,
+        current=current,
+        milestone_keys=keys,
+        branches=branches(workflow, start, end),
+        pipelines_measured=sum(row.pipelines for row in shown.pipelines),
+        shown=shown,
+    )
+
+
+def _period_starts(scope: Scope, period: Period) -> list[date]:
+    first = scope.start.date()
+    if period == "week":
+        first -= timedelta(days=first.weekday())
+    step = timedelta(days=PERIOD_DAYS[period])
+    starts = []
+    day = first
+    while day < scope.end.date():
+        starts.append(day)
+        day += step
+    return starts
+
+
+def _seconds_in_window(scope: Scope, period: Period, start: date) -> float:
+    """A period's length inside the window (the first and last weeks can be partial)."""
+    begins = max(datetime.combine(start, time(), tzinfo=UTC), scope.start)
+    ends = min(
+        datetime.combine(start + timedelta(days=PERIOD_DAYS[period]), time(), tzinfo=UTC),
+        scope.end,
+    )
+    return max((ends - begins).total_seconds(), 0.0)
+
+
+def _trends(
+    workflow: Workflow,
+    scope: Scope,
+    period: Period,
+    keys: list[str],
+    placed: dict[int, str],
+    markers: list[Marker],
+) -> Trends:
+    starts = _period_starts(scope, period)
+    pipelines = pipeline_periods(scope, period, keys)
+    by_pool = pool_periods(scope, period, placed)
+    every = "Daily" if period == "day" else "Weekly"
+
+    def chart(title: str, series: list[Series], unit: Unit) -> Chart:
+        svg = trend_svg(
+            f"{every} {title.lower()}", series, markers, first=starts[0], last=starts[-1], unit=unit
+        )
+        return Chart(title, mark_safe(svg))
+
+    def line(name: str, figures: dict[date, float | None]) -> Series:
+        return Series(name, [(start, figures.get(start)) for start in starts])
+
+    wall = [
+        line("p50 wall clock", {row.start: row.wall_clock_p50_s for row in pipelines}),
+        line("p90 wall clock", {row.start: row.wall_clock_p90_s for row in pipelines}),
+    ]
+    if keys:
+        wall += [
+            line("p50 milestone", {row.start: row.milestone_p50_s for row in pipelines}),
+            line("p90 milestone", {row.start: row.milestone_p90_s for row in pipelines}),
+        ]
+    pools = sorted({row.pool for row in by_pool})
+    waits = [
+        line(
+            f"{pool} {which}",
+            {row.start: getattr(row, f"wait_{which}_s") for row in by_pool if row.pool == pool},
+        )
+        for pool in pools
+        for which in ("p50", "p90")
+    ]
+    cancelled = [
+        line(
+            pool, {row.start: float(row.cancelled_in_queue) for row in by_pool if row.pool == pool}
+        )
+        for pool in pools
+    ]
+    charts = [
+        chart("Pipeline wall clock" + (" and milestone" if keys else ""), wall, "duration"),
+        chart("Queue wait per pool", waits, "duration"),
+        chart(
+            "Served utilization per pool", _utilization(workflow, scope, period, starts), "share"
+        ),
+        chart("Jobs cancelled while queued", cancelled, "count"),
+    ]
+    return Trends(
+        period=period,
+        charts=charts,
+        pipelines=pipelines,
+        jobs_measured=sum(row.jobs for row in by_pool),
+    )
+
+
+def _utilization(
+    workflow: Workflow, scope: Scope, period: Period, starts: list[date]
+) -> list[Series]:
+    """Runner time served per pool (all the team's workflows) over its runners' time."""
+    pools = {pool.name: pool for pool in engine_pools(workflow.repository.team)}
+    busy: dict[str, dict[date, float]] = {}
+    for start, labels_text, seconds in busy_seconds_by_labels(
+        workflow.repository.team_id, scope.start, scope.end, period
+    ):
+        group = place(list(json.loads(labels_text or "[]")), list(pools.values())).group
+        if group in pools:
+            per_period = busy.setdefault(group, {})
+            per_period[start] = per_period.get(start, 0.0) + seconds
+    series = []
+    for name in sorted(busy):
+        runners = pools[name].runners
+        figures: dict[date, float | None] = {
+            start: seconds / (runners * _seconds_in_window(scope, period, start))
+            for start, seconds in busy[name].items()
+            if runners and _seconds_in_window(scope, period, start)
+        }
+        series.append(Series(name, [(start, figures.get(start)) for start in starts]))
+    return series

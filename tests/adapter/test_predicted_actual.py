@@ -1,0 +1,53 @@
+"""Predicted against actual on the demo: its generated history follows the proposed graph
+exactly after the adoption, so what the runs measured is the version's own schedule."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from decider.adapter.monitor import Filters, monitor
+from decider.adapter.monitor_queries import Scope
+from decider.adapter.predicted_actual import predicted_actual
+from decider.models import Adoption, Scenario
+from tests.conftest import load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_scenario(db: None) -> Scenario:
+    """The demo as `make run` loads it: adopted, with its generated history."""
+    return load_demo(monitor_history=True)
+
+
+def test_the_demo_ships_an_adoption_and_its_history(demo_scenario: Scenario) -> None:
+    adoption = Adoption.objects.current().get(workflow=demo_scenario.workflow)
+    assert adoption.version.scenario == demo_scenario
+    page = monitor(demo_scenario.workflow, Filters())
+    assert page.has_data and page.current == adoption
+    before = [row for row in page.shown.pipelines if row.start < adoption.live_on]
+    after = [row for row in page.shown.pipelines if row.start >= adoption.live_on]
+    # The generated days' medians are the constrained schedules' wall clocks: today's graph
+    # 1012 s (DESIGN's golden figure), the demo's proposed graph (gates kept) 524 s.
+    assert {round(row.wall_clock_p50_s) for row in before if row.pipelines >= 9} == {1012}
+    assert {round(row.wall_clock_p50_s) for row in after if row.pipelines >= 9} == {524}
+
+
+def test_the_table_splits_a_miss_into_load_and_model(demo_scenario: Scenario) -> None:
+    adoption = Adoption.objects.current().get(workflow=demo_scenario.workflow)
+    page = monitor(demo_scenario.workflow, Filters(branch="main"))
+    scope = Scope(demo_scenario.workflow_id, page.start, page.end, branch="main")
+    comparison = predicted_actual(adoption, scope, timezone.now())
+    assert comparison is not None
+    figures = {figure.what: figure for figure in comparison.figures}
+    median = figures["Pipeline wall clock, median (p50)"]
+    assert median.measured == pytest.approx(524)
+    assert median.load_changed == pytest.approx(median.at_measured_load - median.predicted)
+    assert median.model_wrong == pytest.approx(524 - median.at_measured_load)
+    assert comparison.pipelines == 9 * 21  # 21 days of 9 pipelines on main
+    assert comparison.measured_per_hour == pytest.approx(
+        comparison.pipelines / ((comparison.until - comparison.since).total_seconds() / 3600)
+    )
+    cost = figures["Runner cost per month"]
+    assert cost.measured == 900  # the demo's pools: 4 small and 3 medium at $75

@@ -1,0 +1,99 @@
+"""The monitor page: trends with adoptions marked, filters, no data said plainly, scoping."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from decider.adapter.generated_history import HistoryShape, generate_history
+from decider.models import Adoption, Scenario, Team, Workflow
+from tests.adapter.test_monitor_queries import AFTER, BEFORE
+from tests.factories import JobFactory, RepositoryFactory, RunnerPoolFactory, WorkflowFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def workflow(team: Team) -> Workflow:
+    RunnerPoolFactory(team=team, name="small", labels=["self-hosted", "small"], runners=4)
+    RunnerPoolFactory(team=team, name="medium", labels=["self-hosted", "medium"], runners=2)
+    row = WorkflowFactory(repository=RepositoryFactory(team=team), name="build")
+    JobFactory(workflow=row, key="test", runs_on=["self-hosted", "small"])
+    JobFactory(workflow=row, key="build", runs_on=["self-hosted", "medium"])
+    return row
+
+
+def _url(workflow: Workflow) -> str:
+    return reverse("workflow_monitor", args=[workflow.pk])
+
+
+def test_it_says_plainly_when_there_is_no_data(workflow: Workflow, viewer_client: Client) -> None:
+    response = viewer_client.get(_url(workflow))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "No runs of this workflow were created in this window" in text
+    assert "No version of a scenario is adopted for this workflow yet" in text
+
+
+def test_it_charts_a_history_and_marks_the_adoption(
+    workflow: Workflow, viewer_client: Client, editor
+) -> None:
+    live_on = timezone.now().date() - timedelta(days=10)
+    generate_history(
+        workflow,
+        HistoryShape(before=BEFORE, after=AFTER, live_on=live_on, days_before=10, days_after=10),
+    )
+    scenario = Scenario.objects.create_for(editor, workflow, name="P", inputs={}, job_keys=[])
+    Adoption.adopt(
+        scenario.versions.get(),
+        workflow,
+        editor,
+        live_on=live_on,
+        approved_by="Dana",
+        budget_usd_per_month=600,
+    )
+    response = viewer_client.get(_url(workflow))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert text.count(">v1 live<") == 4  # every chart
+    assert f"went live on <strong>{live_on:%Y-%m-%d}</strong>" in text
+    assert "16 min 52 s" in text  # 1012 s: the table before the change
+    assert "8 min 44 s" in text  # 524 s after it
+    weekly = viewer_client.get(_url(workflow), {"period": "week"})
+    assert weekly.context["monitor"].shown.period == "week"
+    assert weekly.content.decode().count(">v1 live<") == 4
+    assert "<script" not in text.split("</head>")[1]
+
+
+def test_filters_narrow_the_runs_and_bad_ones_are_refused(
+    workflow: Workflow, viewer_client: Client
+) -> None:
+    generate_history(
+        workflow,
+        HistoryShape(
+            before=BEFORE,
+            after=AFTER,
+            live_on=timezone.now().date() - timedelta(days=3),
+            days_before=3,
+            days_after=3,
+            other_branch="feature/x",
+            other_branch_per_day=2,
+        ),
+    )
+    page = viewer_client.get(_url(workflow), {"branch": "feature/x"})
+    assert page.context["monitor"].pipelines_measured == 12
+    assert viewer_client.get(_url(workflow)).context["monitor"].pipelines_measured == 66
+    refused = viewer_client.get(_url(workflow), {"days": "9999", "trigger": "nope"})
+    assert refused.status_code == 200
+    assert "Pick one of the windows listed." in refused.content.decode()
+    assert refused.context["monitor"].pipelines_measured == 66
+    nothing = viewer_client.get(_url(workflow), {"branch": "gone"})
+    assert "with these filters" in nothing.content.decode()
+
+
+def test_another_teams_workflow_is_a_404(workflow: Workflow, outsider: Client) -> None:
+    assert outsider.get(_url(workflow)).status_code == 404
