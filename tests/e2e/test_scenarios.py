@@ -40,9 +40,12 @@ def page_without_javascript(browser: Browser, demo: Demo) -> Iterator[Page]:
 
 
 def pool_field(page: Page, pool: str, kind: str = "runners") -> Locator:
-    """A pool's input, by its row: fields are named by position (`runners_1`), not by pool."""
-    row = page.locator("#scenario-form tbody tr").filter(has=page.locator(f"th:text-is('{pool}')"))
-    return row.locator(f"input[name^='{kind}_']")
+    """A pool's input, by its group (the pool's name above its inputs): fields are named by
+    position (`runners_1`), not by pool."""
+    group = page.locator("#scenario-form table.pool-inputs tbody").filter(
+        has=page.locator(f"th:text-is('{pool}')")
+    )
+    return group.locator(f"input[name^='{kind}_']")
 
 
 def error_slot(page: Page, field: Locator) -> Locator:
