@@ -366,4 +366,4 @@ def _still_used(
         used = scenario.utilization.get(pool.name, pool.baseline_utilization)
     else:
         used = scenario.background_job_s.get(pool.name, pool.mean_background_job_s)
-    return used is not None and abs(used - value.value) <= 1e-6 * max(1.0, value.value)
+    return value.is_value_of(used)

@@ -28,7 +28,7 @@ from decider.charts.svg import (
     text_width,
     truncate,
 )
-from decider.engine.formatting import duration, usd
+from decider.engine.formatting import count, duration, usd
 from decider.engine.options import KIND_WORDS, Option, OptionKind, Options, PoolOptions
 
 PLOT_HEIGHT = 300.0
@@ -157,7 +157,7 @@ def options_charts(result: Options | None, *, width: int = 960) -> list[tuple[st
 def short_name(option: Option) -> str:
     """The point's label: short enough to sit beside it."""
     name = {
-        "self_hosted": f"{option.runners} runner{'s' if option.runners != 1 else ''}",
+        "self_hosted": count(option.runners, "runner"),
         "hosted": "hosted",
         "overflow": f"{option.runners} + overflow",
         "bigger": f"{option.runners} bigger",

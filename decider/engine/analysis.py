@@ -453,6 +453,5 @@ def _background_from_measured_load(scenario: Scenario, pools: list[Pool]) -> set
         for value in scenario.measured
         if value.kind == "background_job_s"
         and value.pool is not None
-        and (used := lengths.get(value.pool)) is not None
-        and abs(used - value.value) <= 1e-6 * max(1.0, value.value)
+        and value.is_value_of(lengths.get(value.pool))
     }

@@ -155,6 +155,11 @@ class MeasuredInput(BaseModel):
     def key(self) -> str:
         return self.key_of(self.kind, self.pool)
 
+    def is_value_of(self, used: float | None) -> bool:
+        """Whether `used` is still this measured value (an edit makes it typed); a tolerance,
+        as a value round-trips through the form's text."""
+        return used is not None and abs(used - self.value) <= 1e-6 * max(1.0, self.value)
+
 
 class Scenario(BaseModel):
     statistic: Statistic = "latest"

@@ -35,7 +35,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from decider.engine.formatting import duration, signed_usd, usd
+from decider.engine.formatting import duration, noun, signed_usd, usd
 from decider.engine.limits import MAX_RUNNERS, OPTIONS_WORK_BUDGET
 from decider.engine.plan import Outcome, Plan, PlanInputs, sized_pools
 from decider.engine.pool_simulation import GraphCase, SimulationSetup
@@ -239,7 +239,7 @@ class _Search:
             option = Option(
                 kind="self_hosted",
                 pool=name,
-                name=f"{count} self-hosted runner{'s' if count != 1 else ''}",
+                name=f"{count} self-hosted {noun(count, 'runner')}",
                 runners=count,
                 usd_per_month=cost,
                 p90_wall_clock_s=None,
@@ -350,7 +350,7 @@ class _Search:
             option = option.model_copy(update={"note": NOT_SIMULATED})
         option = option.model_copy(
             update={
-                "name": f"{count} bigger runner{'s' if count != 1 else ''} ({speed:g}x as fast)",
+                "name": f"{count} bigger {noun(count, 'runner')} ({speed:g}x as fast)",
                 "runners": count,
                 "usd_per_month": count * price + (self._platform_usd(jobs, 1.0, speed) or 0.0),
             }

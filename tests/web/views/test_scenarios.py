@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from decider.adapter.inputs import engine_pools, engine_workflow
 from decider.engine import inputs as engine_inputs
+from decider.engine.formatting import duration
 from decider.engine.presets import apply_preset
 from decider.importers.store import store_workflows
 from decider.importers.workflow_yaml import parse_workflow
@@ -143,6 +144,16 @@ def test_the_verdict_request_returns_the_decision_panel(
     text = response.content.decode()
     assert 'id="decision"' in text and "<html" not in text
     assert "The ask" in text
+    # The pipeline's whole wait for runners is not set against the per-job target.
+    decision = response.context["results"].analysis.decision
+    sim = decision.simulation
+    assert sim is not None
+    delay = duration(sim.proposed_p90_queue_delay_s)
+    assert (
+        f"Waiting for runners makes the proposed pipeline {delay} longer (p90) than on "
+        "unlimited runners" in text
+    )
+    assert f"queue wait</a> per job of at most {duration(sim.target_queue_wait_s)}." in text
 
 
 def test_an_editor_saves_a_scenario_as_validated_engine_inputs(
