@@ -282,6 +282,15 @@ class WorkflowRun(models.Model):
     created_at = models.DateTimeField(null=True, blank=True)
     branch = models.CharField(max_length=300, blank=True)
     event = models.CharField(max_length=100, blank=True)
+    # Its summary, kept from its job runs as they are stored (decider.importers.run_summaries):
+    # what the monitor reads per pipeline. All empty while no job run of it is stored.
+    began_at = models.DateTimeField(
+        null=True, blank=True, help_text="Its first job's creation (its start if unknown)"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="Its last job's completion")
+    succeeded = models.BooleanField(
+        null=True, blank=True, help_text="No job failed, was cancelled or is unfinished"
+    )
 
     class Meta:
         ordering = ["-created_at", "-github_run_id"]

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 
+from decider.importers.run_summaries import refresh_run_summaries
 from decider.models import Job, JobRun, Workflow, WorkflowRun
 
 FIRST_RUN_ID = 9 * 10**15  # far above any GitHub run id (about 2 x 10**10 in 2026)
@@ -121,6 +122,7 @@ def generate_history(workflow: Workflow, shape: HistoryShape) -> int:
             for job, ready_s, start_s, end_s in timings
         ]
         JobRun.objects.bulk_create(job_runs, batch_size=2000)
+        refresh_run_summaries(run.pk for run, _ in runs)
         workflow.data_changed()
     return len(job_runs)
 

@@ -7,11 +7,13 @@ window, places jobs on pools, turns runner time into utilization and draws the c
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -32,6 +34,9 @@ WINDOW_CHOICES = (28, 56, 91, 182)
 DEFAULT_WINDOW_DAYS = 56
 BRANCHES_LISTED = 30  # the filter lists the branches with the most runs in the window
 PERIOD_DAYS: dict[Period, int] = {"day": 1, "week": 7}
+# The figures of a window are kept this long while nothing they are computed from changes
+# (`_data_fingerprint`); the window itself moves at midnight, which changes the key.
+CACHE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,20 @@ def monitor(workflow: Workflow, filters: Filters, now: datetime | None = None) -
     scope = Scope(workflow.pk, start, end, branch=filters.branch, event=filters.trigger)
     placed = pool_of_job(workflow)
     markers = [Marker(row.live_on, f"v{row.version.number} live") for row in adoptions]
-    shown = _trends(workflow, scope, filters.period, keys, placed, markers)
+    key = (
+        "monitor:"
+        + hashlib.sha256(
+            repr((scope, filters, keys, placed, markers, _data_fingerprint(workflow))).encode()
+        ).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = (
+            _trends(workflow, scope, filters.period, keys, placed, markers),
+            branches(workflow, start, end),
+        )
+        cache.set(key, found, CACHE_SECONDS)
+    shown, listed = found
     return Monitor(
         workflow=workflow,
         start=start,
@@ -137,10 +155,28 @@ def monitor(workflow: Workflow, filters: Filters, now: datetime | None = None) -
         adoptions=adoptions,
         current=current,
         milestone_keys=keys,
-        branches=branches(workflow, start, end),
+        branches=listed,
         pipelines_measured=sum(row.pipelines for row in shown.pipelines),
         shown=shown,
     )
+
+
+def _data_fingerprint(workflow: Workflow) -> tuple[object, ...]:
+    """What the monitor's figures are computed from, besides the page's own inputs: every
+    workflow of the team (utilization counts them all) by data version (bumped by each
+    import), their runs' count and newest id (runs added or deleted otherwise), and the
+    team's pools (runners and labels). Three small queries instead of the aggregates'."""
+    team_id = workflow.repository.team_id
+    versions = list(
+        Workflow.objects.filter(repository__team_id=team_id)
+        .order_by("pk")
+        .values_list("pk", "data_version")
+    )
+    runs = WorkflowRun.objects.filter(workflow__repository__team_id=team_id).aggregate(
+        rows=Count("id"), newest=Max("id")
+    )
+    pools = [repr(pool) for pool in engine_pools(workflow.repository.team)]
+    return (versions, runs, pools)
 
 
 def _period_starts(scope: Scope, period: Period) -> list[date]:

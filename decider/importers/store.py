@@ -26,6 +26,7 @@ from decider.importers.records import (
     WorkflowRecord,
     WorkflowRunRecord,
 )
+from decider.importers.run_summaries import refresh_run_summaries
 from decider.models import (
     Job,
     JobRun,
@@ -161,7 +162,9 @@ def _store_workflow(repository: Repository, record: WorkflowRecord) -> WorkflowS
         jobs_by_key[job_record.key] = job
     for key, job in existing.items():
         report.jobs_removed.append(key)
+        touched = list(job.runs.exclude(run=None).values_list("run_id", flat=True).distinct())
         job.delete()
+        refresh_run_summaries(touched)  # its job runs went with it
     for job_record in record.jobs:
         jobs_by_key[job_record.key].needs.set([jobs_by_key[key] for key in job_record.needs])
     workflow.data_changed()
@@ -235,6 +238,7 @@ def store_runs(
     job_records = job_records_for(workflow)
     job_ids = dict(workflow.jobs.values_list("key", "pk"))
     done = 0
+    touched: set[int] = set()  # the runs whose summaries to recompute at the end
     with transaction.atomic():
         detail_ids = _store_run_details(workflow, source.runs, report)
         for batch in source.batches():
@@ -249,6 +253,9 @@ def store_runs(
                 workflow, match.matched, detail_ids, report
             )
             rows = [_job_run_row(job_ids[key], record, run_ids) for key, record in match.matched]
+            touched.update(
+                run_ids[r.github_run_id] for _, r in match.matched if r.github_run_id is not None
+            )
             added = insert_ignoring_conflicts(JobRun, JOB_RUN_COLUMNS, rows)
             report.added += added
             report.already_present += len(rows) - added
@@ -256,6 +263,8 @@ def store_runs(
             if progress is not None:
                 progress(done)
             del batch, match, rows  # before the next batch is read, not after
+        # Once per import, not per batch: a run's jobs may come in several batches.
+        refresh_run_summaries(touched)
         workflow.data_changed()
     report.warnings = list(source.warnings) + report.warnings + report.ambiguity_warnings()
     return report
