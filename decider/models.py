@@ -24,7 +24,6 @@ from decider import aggregates  # noqa: F401  (SQLite connections learn the perc
 from decider.engine import limits
 from decider.engine.vocabulary import CONCLUSIONS, JOB_KINDS
 
-
 # Sent when a workflow's jobs or runs changed (every import, sync and webhook stores through
 # `Workflow.data_changed`): alert checks listen, from a layer the importers cannot import.
 workflow_data_changed = Signal()

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, mailers
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -48,9 +48,7 @@ def _where(event: AlertEvent) -> str:
 
 def fired_message(event: AlertEvent) -> tuple[str, str]:
     rule = event.rule
-    days = "\n".join(
-        f"  {row['day']}  {figure_text(rule, row['value'])}" for row in event.figures
-    )
+    days = "\n".join(f"  {row['day']}  {figure_text(rule, row['value'])}" for row in event.figures)
     subject = f"decider alert: {what_it_watches(rule)} is over its threshold ({_where(event)})"
     body = (
         f"{what_it_watches(rule)} has been over {figure_text(rule, event.threshold)} "
@@ -84,8 +82,10 @@ def _send(event: AlertEvent, claimed_field: str, message: tuple[str, str]) -> bo
         return True  # nobody to tell: the claim stands, there is nothing to retry
     subject, body = message
     try:
-        send_mass_mail([(subject, body, None, [address]) for address in to])
-    except Exception:  # noqa: BLE001 - any transport error: log, give the claim back, retry
+        mailers.default.send_messages(
+            [EmailMessage(subject, body, to=[address]) for address in to]
+        )
+    except Exception:  # any transport error: log, give the claim back, retry later
         logger.exception("alert email for event %s not sent", event.pk)
         AlertEvent.objects.filter(pk=event.pk).update(**{claimed_field: None})
         return False
@@ -110,8 +110,5 @@ def send_due_emails(now: datetime | None = None) -> int:
 
 def _claim(event: AlertEvent, field: str, now: datetime) -> bool:
     return bool(
-        AlertEvent.objects.filter(pk=event.pk, **{f"{field}__isnull": True}).update(
-            **{field: now}
-        )
+        AlertEvent.objects.filter(pk=event.pk, **{f"{field}__isnull": True}).update(**{field: now})
     )
-

@@ -28,7 +28,6 @@ from decider.models import Adoption, AlertEvent, AlertRule, RunnerPool, Team, Wo
 LOOKBACK_DAYS = 56
 # The pre-change level: the p50 over this many whole days before the adoption's live day.
 PRE_CHANGE_DAYS = 28
-DEFAULT_DAYS = 3
 FIGURES_KEPT = 14  # an event keeps (and its email lists) at most the last 14 days of its run
 DEFAULT_UTILIZATION = 0.85
 DEFAULT_TOLERANCE = 0.10
@@ -93,9 +92,7 @@ class _DailyFigures:
         return dict(self._utilization.get(pool, {}))
 
 
-def check_rules(
-    workflow: Workflow, rules: list[AlertRule], now: datetime
-) -> dict[int, RuleCheck]:
+def check_rules(workflow: Workflow, rules: list[AlertRule], now: datetime) -> dict[int, RuleCheck]:
     """Each rule's check (by rule id) over the days up to yesterday."""
     last_day = last_whole_day(now)
     first_day = last_day - timedelta(days=LOOKBACK_DAYS - 1)
@@ -140,7 +137,9 @@ def _check(
     assert rule.pool is not None
     if rule.kind == AlertRule.Kind.UTILIZATION:
         level = rule.utilization_level or 0.0
-        return check_days(figures.utilization(rule.pool.name), level, rule.days, first_day, last_day)
+        return check_days(
+            figures.utilization(rule.pool.name), level, rule.days, first_day, last_day
+        )
     target = rule.wait_target_s or version_wait_target(adoption)
     if target is None:
         return cannot_check(
@@ -223,7 +222,9 @@ def ensure_default_rules(workflow: Workflow) -> list[AlertRule]:
         return []
     used = set(pool_of_job(workflow).values())
     pools = RunnerPool.objects.filter(team_id=workflow.repository.team_id, name__in=used)
-    rules = [AlertRule(workflow=workflow, kind=AlertRule.Kind.WALL_CLOCK, tolerance=DEFAULT_TOLERANCE)]
+    rules = [
+        AlertRule(workflow=workflow, kind=AlertRule.Kind.WALL_CLOCK, tolerance=DEFAULT_TOLERANCE)
+    ]
     for pool in pools:
         rules.append(AlertRule(workflow=workflow, kind=AlertRule.Kind.QUEUE_WAIT, pool=pool))
         rules.append(
@@ -296,3 +297,70 @@ def firing_for_teams(teams: QuerySet[Team]) -> QuerySet[AlertEvent]:
         .select_related("rule__pool", "rule__workflow__repository")
         .order_by("-fired_on", "rule__workflow__name", "rule__kind")
     )
+
+
+# -- what pages show -----------------------------------------------------------------------
+
+DAYS_SHOWN = 7
+
+
+@dataclass(frozen=True)
+class ShownDay:
+    day: date
+    text: str
+    over: bool
+
+
+@dataclass(frozen=True)
+class RuleState:
+    """A rule as the monitor and the rules page show it, from its last stored check."""
+
+    rule: AlertRule
+    sentence: str
+    state: str  # "firing", "quiet", "cannot", "unchecked"
+    summary: str
+    threshold_text: str
+    days: list[ShownDay]
+
+
+def rule_states(workflow: Workflow) -> list[RuleState]:
+    adoption = Adoption.objects.filter(workflow=workflow).current().select_related("version")
+    target = version_wait_target(adoption.first())
+    return [_state(rule, target) for rule in rules_of(workflow)]
+
+
+def _state(rule: AlertRule, target: float | None) -> RuleState:
+    sentence = rule_sentence(rule, target)
+    if rule.last_check is None:
+        return RuleState(rule, sentence, "unchecked", "Not checked yet.", "", [])
+    check = RuleCheck.model_validate(rule.last_check)
+    if check.threshold is None:
+        return RuleState(rule, sentence, "cannot", f"Not checked: {check.cannot_check}", "", [])
+    days = [
+        ShownDay(figure.day, figure_text(rule, figure.value), figure.over)
+        for figure in check.recent(DAYS_SHOWN)
+    ]
+    limit = figure_text(rule, check.threshold)
+    latest = check.days[-1] if check.days else None
+    if check.firing and check.over_since is not None:
+        since = "at least " if check.lookback_starts_run else ""
+        summary = (
+            f"Firing: over {limit} every day since {since}{check.over_since:%Y-%m-%d} "
+            f"({count(check.over_days, 'day')})."
+        )
+        return RuleState(rule, sentence, "firing", summary, limit, days)
+    if latest is None:
+        summary = "Not firing: no whole day to judge yet."
+    elif latest.value is None:
+        summary = f"Not firing: nothing measured on {latest.day:%Y-%m-%d}, and no data never fires."
+    elif check.over_days:
+        summary = (
+            f"Not firing yet: over {limit} for {count(check.over_days, 'day')}, "
+            f"{count(check.days_needed, 'day')} needed."
+        )
+    else:
+        summary = (
+            f"Not firing: {figure_text(rule, latest.value)} on {latest.day:%Y-%m-%d}, "
+            f"not over {limit}."
+        )
+    return RuleState(rule, sentence, "quiet", summary, limit, days)

@@ -7,82 +7,224 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decider', '0013_monitor_adoptions'),
+        ("decider", "0013_monitor_adoptions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AlertRule',
+            name="AlertRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('queue_wait', 'p90 queue wait over a target'), ('utilization', 'served utilization over a level'), ('wall_clock', 'p50 wall clock past the pre-change level')], max_length=20)),
-                ('wait_target_s', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(86400.0)])),
-                ('utilization_level', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0.01), django.core.validators.MaxValueValidator(1)])),
-                ('tolerance', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(2)])),
-                ('days', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(28)])),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_check', models.JSONField(blank=True, help_text='engine.alerts.RuleCheck', null=True)),
-                ('pool', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alert_rules', to='decider.runnerpool')),
-                ('workflow', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alert_rules', to='decider.workflow')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("queue_wait", "p90 queue wait over a target"),
+                            ("utilization", "served utilization over a level"),
+                            ("wall_clock", "p50 wall clock past the pre-change level"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "wait_target_s",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(86400.0),
+                        ],
+                    ),
+                ),
+                (
+                    "utilization_level",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.01),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                    ),
+                ),
+                (
+                    "tolerance",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                    ),
+                ),
+                (
+                    "days",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(28),
+                        ],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "last_check",
+                    models.JSONField(blank=True, help_text="engine.alerts.RuleCheck", null=True),
+                ),
+                (
+                    "pool",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alert_rules",
+                        to="decider.runnerpool",
+                    ),
+                ),
+                (
+                    "workflow",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alert_rules",
+                        to="decider.workflow",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['workflow', 'kind', 'pool__name'],
+                "ordering": ["workflow", "kind", "pool__name"],
             },
         ),
         migrations.CreateModel(
-            name='AlertEvent',
+            name="AlertEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('over_since', models.DateField(help_text='First day of the run of days over the threshold')),
-                ('fired_on', models.DateField(help_text="The day the run reached the rule's days")),
-                ('fired_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('threshold', models.FloatField()),
-                ('figures', models.JSONField(default=list, help_text='The days that fired it: day, value')),
-                ('latest_day', models.DateField()),
-                ('latest_value', models.FloatField(blank=True, null=True)),
-                ('resolved_on', models.DateField(blank=True, help_text='The first day not over', null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('fired_mailed_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_mailed_at', models.DateTimeField(blank=True, null=True)),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='decider.alertrule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "over_since",
+                    models.DateField(help_text="First day of the run of days over the threshold"),
+                ),
+                ("fired_on", models.DateField(help_text="The day the run reached the rule's days")),
+                ("fired_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("threshold", models.FloatField()),
+                (
+                    "figures",
+                    models.JSONField(default=list, help_text="The days that fired it: day, value"),
+                ),
+                ("latest_day", models.DateField()),
+                ("latest_value", models.FloatField(blank=True, null=True)),
+                (
+                    "resolved_on",
+                    models.DateField(blank=True, help_text="The first day not over", null=True),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("fired_mailed_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_mailed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="decider.alertrule",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-fired_at'],
+                "ordering": ["-fired_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='alertrule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'queue_wait'), ('pool__isnull', False)), models.Q(('kind', 'utilization'), ('pool__isnull', False), ('utilization_level__isnull', False)), models.Q(('kind', 'wall_clock'), ('pool__isnull', True), ('tolerance__isnull', False)), _connector='OR'), name='alertrule_kind_fields'),
+            model_name="alertrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "queue_wait"), ("pool__isnull", False)),
+                    models.Q(
+                        ("kind", "utilization"),
+                        ("pool__isnull", False),
+                        ("utilization_level__isnull", False),
+                    ),
+                    models.Q(
+                        ("kind", "wall_clock"), ("pool__isnull", True), ("tolerance__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="alertrule_kind_fields",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alertrule',
-            constraint=models.CheckConstraint(condition=models.Q(('days__gte', 1), ('days__lte', 28)), name='alertrule_days_range'),
+            model_name="alertrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("days__gte", 1), ("days__lte", 28)), name="alertrule_days_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alertrule',
-            constraint=models.CheckConstraint(condition=models.Q(('wait_target_s__isnull', True), models.Q(('wait_target_s__gte', 1), ('wait_target_s__lte', 86400.0)), _connector='OR'), name='alertrule_wait_range'),
+            model_name="alertrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("wait_target_s__isnull", True),
+                    models.Q(("wait_target_s__gte", 1), ("wait_target_s__lte", 86400.0)),
+                    _connector="OR",
+                ),
+                name="alertrule_wait_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alertrule',
-            constraint=models.CheckConstraint(condition=models.Q(('utilization_level__isnull', True), models.Q(('utilization_level__gte', 0.01), ('utilization_level__lte', 1)), _connector='OR'), name='alertrule_utilization_range'),
+            model_name="alertrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("utilization_level__isnull", True),
+                    models.Q(("utilization_level__gte", 0.01), ("utilization_level__lte", 1)),
+                    _connector="OR",
+                ),
+                name="alertrule_utilization_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alertrule',
-            constraint=models.CheckConstraint(condition=models.Q(('tolerance__isnull', True), models.Q(('tolerance__gte', 0), ('tolerance__lte', 2.0)), _connector='OR'), name='alertrule_tolerance_range'),
+            model_name="alertrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("tolerance__isnull", True),
+                    models.Q(("tolerance__gte", 0), ("tolerance__lte", 2.0)),
+                    _connector="OR",
+                ),
+                name="alertrule_tolerance_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alertrule',
-            constraint=models.UniqueConstraint(condition=models.Q(('pool__isnull', False)), fields=('workflow', 'kind', 'pool'), name='alertrule_one_per_pool'),
+            model_name="alertrule",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("pool__isnull", False)),
+                fields=("workflow", "kind", "pool"),
+                name="alertrule_one_per_pool",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alertrule',
-            constraint=models.UniqueConstraint(condition=models.Q(('pool__isnull', True)), fields=('workflow', 'kind'), name='alertrule_one_per_workflow'),
+            model_name="alertrule",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("pool__isnull", True)),
+                fields=("workflow", "kind"),
+                name="alertrule_one_per_workflow",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alertevent',
-            constraint=models.UniqueConstraint(condition=models.Q(('resolved_at__isnull', True)), fields=('rule',), name='alertevent_one_open_per_rule'),
+            model_name="alertevent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("resolved_at__isnull", True)),
+                fields=("rule",),
+                name="alertevent_one_open_per_rule",
+            ),
         ),
     ]
