@@ -82,9 +82,7 @@ def _send(event: AlertEvent, claimed_field: str, message: tuple[str, str]) -> bo
         return True  # nobody to tell: the claim stands, there is nothing to retry
     subject, body = message
     try:
-        mailers.default.send_messages(
-            [EmailMessage(subject, body, to=[address]) for address in to]
-        )
+        mailers.default.send_messages([EmailMessage(subject, body, to=[address]) for address in to])
     except Exception:  # any transport error: log, give the claim back, retry later
         logger.exception("alert email for event %s not sent", event.pk)
         AlertEvent.objects.filter(pk=event.pk).update(**{claimed_field: None})

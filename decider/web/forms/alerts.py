@@ -43,8 +43,8 @@ class AlertRuleForm(forms.ModelForm):
         label="Utilization level (%)",
         help_text="1-100: fires when the pool's served utilization is over this.",
         error_messages={
-            "min_value": "Give a level from 1% to 100%.",
-            "max_value": "Give a level from 1% to 100% (85 means 85%).",
+            "min_value": "Give a level from 1%% to 100%%.",
+            "max_value": "Give a level from 1%% to 100%% (85 means 85%%).",
             "invalid": "Give a percentage, e.g. 85.",
         },
     )
@@ -55,8 +55,8 @@ class AlertRuleForm(forms.ModelForm):
         label="Tolerance (%)",
         help_text="0-200: fires when the p50 wall clock is this much over the pre-change p50.",
         error_messages={
-            "min_value": "Give a tolerance from 0% to 200%.",
-            "max_value": "Give a tolerance from 0% to 200% (10 means 10% slower).",
+            "min_value": "Give a tolerance from 0%% to 200%%.",
+            "max_value": "Give a tolerance from 0%% to 200%% (10 means 10%% slower).",
             "invalid": "Give a percentage, e.g. 10.",
         },
     )
