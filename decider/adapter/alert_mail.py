@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from decider.adapter.alerts import figure_text, rule_sentence, what_it_watches
+from decider.adapter.alerts import figure_text, rule_sentence, threshold_figure, what_it_watches
 from decider.models import AlertEvent, Membership
 
 logger = logging.getLogger(__name__)
@@ -51,9 +51,9 @@ def fired_message(event: AlertEvent) -> tuple[str, str]:
     days = "\n".join(f"  {row['day']}  {figure_text(rule, row['value'])}" for row in event.figures)
     subject = f"decider alert: {what_it_watches(rule)} is over its threshold ({_where(event)})"
     body = (
-        f"{what_it_watches(rule)} has been over {figure_text(rule, event.threshold)} "
+        f"{what_it_watches(rule)} has been over {threshold_figure(rule, event.threshold)} "
         f"every day since {event.over_since:%Y-%m-%d} (UTC days), in {_where(event)}.\n\n"
-        f"The days that set it off, against {figure_text(rule, event.threshold)}:\n{days}\n\n"
+        f"The days that set it off, against {threshold_figure(rule, event.threshold)}:\n{days}\n\n"
         f"The rule: {rule_sentence(rule)}.\n"
         f"See the monitor: {monitor_url(event)}\n\n"
         "You get this as an editor of the team. decider writes once when an alert starts "
@@ -66,7 +66,7 @@ def resolved_message(event: AlertEvent) -> tuple[str, str]:
     rule = event.rule
     subject = f"decider alert cleared: {what_it_watches(rule)} ({_where(event)})"
     body = (
-        f"{what_it_watches(rule)} is no longer over {figure_text(rule, event.threshold)} "
+        f"{what_it_watches(rule)} is no longer over {threshold_figure(rule, event.threshold)} "
         f"in {_where(event)}: on {event.latest_day:%Y-%m-%d} it was "
         f"{figure_text(rule, event.latest_value)}"
         f"{' (nothing measured counts as not over)' if event.latest_value is None else ''}.\n"

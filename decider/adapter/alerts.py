@@ -266,7 +266,7 @@ def threshold_text(rule: AlertRule, target_of_version: float | None = None) -> s
             return f"over {duration(target_of_version)} (the adopted version's target)"
         return "over the adopted version's target"
     if rule.kind == AlertRule.Kind.UTILIZATION:
-        return f"over {percent(rule.utilization_level, 0)}"
+        return f"over {threshold_figure(rule, rule.utilization_level or 0.0)}"
     return f"more than {percent(rule.tolerance, 0)} over the pre-change p50"
 
 
@@ -279,13 +279,14 @@ def rule_sentence(rule: AlertRule, target_of_version: float | None = None) -> st
 
 
 def firing_sentence(event: AlertEvent) -> str:
-    """'p90 queue wait on medium over 1 min every day since 2026-11-14 (2026-12-04: 2 min
-    49 s)'."""
+    """'p90 queue wait on medium has been over 1 min every day since 2026-11-14 (21 days);
+    on 2026-12-04 it was 2 min 49 s'."""
     rule = event.rule
+    days = (event.latest_day - event.over_since).days + 1
     return (
-        f"{what_it_watches(rule)} over {figure_text(rule, event.threshold)} every day since "
-        f"{event.over_since:%Y-%m-%d} ({event.latest_day:%Y-%m-%d}: "
-        f"{figure_text(rule, event.latest_value)})"
+        f"{what_it_watches(rule)} has been over {threshold_figure(rule, event.threshold)} "
+        f"every day since {event.over_since:%Y-%m-%d} ({count(days, 'day')}); on "
+        f"{event.latest_day:%Y-%m-%d} it was {figure_text(rule, event.latest_value)}"
     )
 
 
@@ -306,8 +307,7 @@ DAYS_SHOWN = 7
 
 @dataclass(frozen=True)
 class ShownDay:
-    day: date
-    text: str
+    text: str  # "" when the rule did not look at that day
     over: bool
 
 
@@ -319,28 +319,54 @@ class RuleState:
     sentence: str
     state: str  # "firing", "quiet", "cannot", "unchecked"
     summary: str
-    threshold_text: str
-    days: list[ShownDay]
+    cells: list[ShownDay]  # one per day of the table's `days`
 
 
-def rule_states(workflow: Workflow) -> list[RuleState]:
+@dataclass(frozen=True)
+class AlertTable:
+    days: list[date]  # the last whole days checked, oldest first
+    rows: list[RuleState]
+    checked_at: datetime | None
+
+
+def rule_states(workflow: Workflow) -> AlertTable:
     adoption = Adoption.objects.filter(workflow=workflow).current().select_related("version")
     target = version_wait_target(adoption.first())
-    return [_state(rule, target) for rule in rules_of(workflow)]
+    rules = list(rules_of(workflow))
+    checks = {
+        rule.pk: RuleCheck.model_validate(rule.last_check) for rule in rules if rule.last_check
+    }
+    last = max((check.last_day for check in checks.values()), default=None)
+    days = [last - timedelta(days=back) for back in range(DAYS_SHOWN - 1, -1, -1)] if last else []
+    rows = [_state(rule, checks.get(rule.pk), target, days) for rule in rules]
+    checked = [rule.checked_at for rule in rules if rule.checked_at]
+    return AlertTable(days, rows, max(checked) if checked else None)
 
 
-def _state(rule: AlertRule, target: float | None) -> RuleState:
+def threshold_figure(rule: AlertRule, threshold: float) -> str:
+    """A threshold as typed: '85%' (not '85.0%'), '1 min', '18 min 33 s'."""
+    if rule.kind == AlertRule.Kind.UTILIZATION:
+        return percent(threshold, 0 if round(threshold * 100, 6).is_integer() else 1)
+    return duration(threshold)
+
+
+def _state(
+    rule: AlertRule, check: RuleCheck | None, target: float | None, days: list[date]
+) -> RuleState:
     sentence = rule_sentence(rule, target)
-    if rule.last_check is None:
-        return RuleState(rule, sentence, "unchecked", "Not checked yet.", "", [])
-    check = RuleCheck.model_validate(rule.last_check)
+    blank = [ShownDay("", False) for _ in days]
+    if check is None:
+        return RuleState(rule, sentence, "unchecked", "Not checked yet.", blank)
     if check.threshold is None:
-        return RuleState(rule, sentence, "cannot", f"Not checked: {check.cannot_check}", "", [])
-    days = [
-        ShownDay(figure.day, figure_text(rule, figure.value), figure.over)
-        for figure in check.recent(DAYS_SHOWN)
+        return RuleState(rule, sentence, "cannot", f"Not checked: {check.cannot_check}", blank)
+    by_day = {figure.day: figure for figure in check.days}
+    cells = [
+        ShownDay(figure_text(rule, by_day[day].value), by_day[day].over)
+        if day in by_day
+        else ShownDay("", False)
+        for day in days
     ]
-    limit = figure_text(rule, check.threshold)
+    limit = threshold_figure(rule, check.threshold)
     latest = check.days[-1] if check.days else None
     if check.firing and check.over_since is not None:
         since = "at least " if check.lookback_starts_run else ""
@@ -348,7 +374,7 @@ def _state(rule: AlertRule, target: float | None) -> RuleState:
             f"Firing: over {limit} every day since {since}{check.over_since:%Y-%m-%d} "
             f"({count(check.over_days, 'day')})."
         )
-        return RuleState(rule, sentence, "firing", summary, limit, days)
+        return RuleState(rule, sentence, "firing", summary, cells)
     if latest is None:
         summary = "Not firing: no whole day to judge yet."
     elif latest.value is None:
@@ -363,4 +389,4 @@ def _state(rule: AlertRule, target: float | None) -> RuleState:
             f"Not firing: {figure_text(rule, latest.value)} on {latest.day:%Y-%m-%d}, "
             f"not over {limit}."
         )
-    return RuleState(rule, sentence, "quiet", summary, limit, days)
+    return RuleState(rule, sentence, "quiet", summary, cells)

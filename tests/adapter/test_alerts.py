@@ -118,7 +118,7 @@ def test_queue_wait_follows_the_adopted_versions_target_when_none_is_typed(team:
     # 60 s before the change is over 30 s as well: the run began before the change.
     assert event.threshold == 30
     assert event.over_since == date(2026, 10, 19)
-    (state,) = rule_states(workflow)
+    (state,) = rule_states(workflow).rows
     assert state.state == "firing"
     assert "over 30 s (the adopted version's target)" in state.sentence
 
@@ -127,7 +127,7 @@ def test_a_queue_wait_rule_without_a_target_or_an_adoption_says_so(team: Team) -
     workflow = _workflow(team)
     _rule(workflow, "queue_wait", "medium", days=3)
     assert check_workflow(workflow, NOW) == []
-    (state,) = rule_states(workflow)
+    (state,) = rule_states(workflow).rows
     assert state.state == "cannot"
     assert "No version is adopted" in state.summary
 
@@ -175,7 +175,7 @@ def test_no_data_never_fires_and_the_alert_clears(team: Team) -> None:
     (resolved,) = check_workflow(workflow, later)
     assert resolved.resolved_on == date(2026, 11, 17)
     assert AlertEvent.objects.firing().count() == 0
-    (state,) = rule_states(workflow)
+    (state,) = rule_states(workflow).rows
     assert state.state == "quiet"
     assert "nothing measured on 2026-11-17" in state.summary
     rule.refresh_from_db()

@@ -48,7 +48,7 @@ def test_an_editor_lowers_a_target_and_the_dashboard_shows_the_alert(
 
     page.goto(demo.url("dashboard"))
     alerts = page.locator("#alerts-firing")
-    expect(alerts).to_contain_text("p90 queue wait on medium over 2 min every day since")
+    expect(alerts).to_contain_text("p90 queue wait on medium has been over 2 min every day since")
     expect(alerts).to_contain_text("5 min")
     alerts.get_by_role("link", name="Open its monitor").click()
     expect(page.locator("#alerts")).to_contain_text("Firing")

@@ -28,7 +28,7 @@ def _render_rules(
     context = {
         "workflow": workflow,
         "repository": workflow.repository,
-        "states": rule_states(workflow),
+        "alert_table": rule_states(workflow),
         "can_edit": access.is_editor(request, workflow.repository.team),
         "form": form or AlertRuleForm(workflow=workflow, version_target_s=target),
     }

@@ -39,7 +39,7 @@ def workflow_monitor(request: HtmxHttpRequest, workflow_id: int) -> HttpResponse
         "form": form,
         "monitor": figures,
         "comparison": comparison,
-        "states": rule_states(workflow),
+        "alert_table": rule_states(workflow),
         "can_edit": access.is_editor(request, workflow.repository.team),
     }
     return render(request, "decider/monitor.html", context)

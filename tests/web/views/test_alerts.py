@@ -204,7 +204,7 @@ def test_the_dashboard_and_the_monitor_show_a_firing_alert(
     _firing_rule(workflow)
     dashboard = viewer_client.get(reverse("dashboard")).content.decode()
     assert "Alerts firing" in dashboard
-    assert "p90 queue wait on medium over 2 min every day since" in dashboard
+    assert "p90 queue wait on medium has been over 2 min every day since" in dashboard
     monitor_url = reverse("workflow_monitor", args=[workflow.pk])
     assert f'href="{monitor_url}#alerts"' in dashboard
     monitor = viewer_client.get(monitor_url).content.decode()
