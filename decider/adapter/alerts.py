@@ -361,7 +361,10 @@ def _state(
         return RuleState(rule, sentence, "cannot", f"Not checked: {check.cannot_check}", blank)
     by_day = {figure.day: figure for figure in check.days}
     cells = [
-        ShownDay(figure_text(rule, by_day[day].value), by_day[day].over)
+        ShownDay(
+            "" if by_day[day].value is None else figure_text(rule, by_day[day].value),
+            by_day[day].over,
+        )
         if day in by_day
         else ShownDay("", False)
         for day in days
@@ -378,15 +381,9 @@ def _state(
     if latest is None:
         summary = "Not firing: no whole day to judge yet."
     elif latest.value is None:
-        summary = f"Not firing: nothing measured on {latest.day:%Y-%m-%d}, and no data never fires."
+        summary = f"Not firing: nothing measured on {latest.day:%Y-%m-%d} (no data never fires)."
     elif check.over_days:
-        summary = (
-            f"Not firing yet: over {limit} for {count(check.over_days, 'day')}, "
-            f"{count(check.days_needed, 'day')} needed."
-        )
+        summary = f"Not firing yet: over for {check.over_days} of the {check.days_needed} days."
     else:
-        summary = (
-            f"Not firing: {figure_text(rule, latest.value)} on {latest.day:%Y-%m-%d}, "
-            f"not over {limit}."
-        )
+        summary = "Not firing."
     return RuleState(rule, sentence, "quiet", summary, cells)

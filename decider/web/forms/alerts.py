@@ -74,6 +74,8 @@ class AlertRuleForm(forms.ModelForm):
         },
     )
 
+    field_order = ["kind", "pool", "wait_target_s", "utilization_pct", "tolerance_pct", "days"]
+
     class Meta:
         model = AlertRule
         fields = ["kind", "pool", "wait_target_s", "days"]
@@ -85,6 +87,7 @@ class AlertRuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.workflow = workflow
         self.version_target_s = version_target_s
+        self.fields["kind"].initial = AlertRule.Kind.QUEUE_WAIT
         pool = self.fields["pool"]
         assert isinstance(pool, forms.ModelChoiceField)
         pool.queryset = workflow.repository.team.pools.all()
