@@ -276,3 +276,18 @@ def test_a_workflow_without_rules_enqueues_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         workflow.data_changed()
     assert not DBTaskResult.objects.exists()
+
+
+def test_the_hourly_check_starts_once_and_enqueues_its_next_run(team: Team) -> None:
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from decider.adapter.alert_tasks import check_all_alerts_hourly, ensure_hourly_check
+
+    assert ensure_hourly_check()
+    assert not ensure_hourly_check()  # one is waiting already
+    DBTaskResult.objects.all().delete()
+    _rule(_workflow(team), "queue_wait", "medium", wait_target_s=120, days=3)
+    assert check_all_alerts_hourly.call() == "1 workflows checked"
+    (next_run,) = DBTaskResult.objects.all()
+    assert next_run.run_after > timezone.now() + timedelta(minutes=59)
