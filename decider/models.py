@@ -17,11 +17,16 @@ from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from decider import aggregates  # noqa: F401  (SQLite connections learn the percentile)
 from decider.engine import limits
 from decider.engine.vocabulary import CONCLUSIONS, JOB_KINDS
+
+# Sent when a workflow's jobs or runs changed (every import, sync and webhook stores through
+# `Workflow.data_changed`): alert checks listen, from a layer the importers cannot import.
+workflow_data_changed = Signal()
 
 
 class TeamQuerySet(models.QuerySet["Team"]):
@@ -116,6 +121,7 @@ class Workflow(models.Model):
         edits stored runs in place (adding or deleting runs is noticed anyway)."""
         Workflow.objects.filter(pk=self.pk).update(data_version=F("data_version") + 1)
         self.refresh_from_db(fields=["data_version"])
+        workflow_data_changed.send(sender=Workflow, workflow=self)
 
 
 # What a job's flags mean, in the words the pages use.
@@ -890,3 +896,129 @@ class Adoption(models.Model):
                 recorded_by=user,
                 recorded_at=now,
             )
+
+
+# Alert rules' bounds (docs/alerts.md): a rule needs 1 to 28 whole days in a row, and looks
+# back far enough to find where a run of over days began.
+ALERT_MAX_DAYS = 28
+ALERT_MAX_WAIT_S = 24 * 3600.0
+ALERT_MAX_TOLERANCE = 2.0  # +200%: a wall clock three times the pre-change level
+
+
+class AlertRule(models.Model):
+    """A threshold on one of a workflow's daily figures; per pool for queue wait and
+    utilization. Its last evaluation is kept on the row, so pages read it without
+    re-aggregating the runs."""
+
+    class Kind(models.TextChoices):
+        QUEUE_WAIT = "queue_wait", "p90 queue wait over a target"
+        UTILIZATION = "utilization", "served utilization over a level"
+        WALL_CLOCK = "wall_clock", "p50 wall clock past the pre-change level"
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="alert_rules")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    pool = models.ForeignKey(
+        RunnerPool, on_delete=models.CASCADE, null=True, blank=True, related_name="alert_rules"
+    )
+    # Queue wait: seconds; empty follows the current adoption's queue-wait target.
+    wait_target_s = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(ALERT_MAX_WAIT_S)],
+    )
+    # Utilization: a share of one (0.85 is 85%).
+    utilization_level = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0.01), MaxValueValidator(1)]
+    )
+    # Wall clock: a share of the pre-change p50 (0.1 is 10% slower).
+    tolerance = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(2)]
+    )
+    days = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(ALERT_MAX_DAYS)]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    last_check = models.JSONField(null=True, blank=True, help_text="engine.alerts.RuleCheck")
+
+    class Meta:
+        ordering = ["workflow", "kind", "pool__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="queue_wait", pool__isnull=False)
+                    | Q(kind="utilization", pool__isnull=False, utilization_level__isnull=False)
+                    | Q(kind="wall_clock", pool__isnull=True, tolerance__isnull=False)
+                ),
+                name="alertrule_kind_fields",
+            ),
+            models.CheckConstraint(
+                condition=Q(days__gte=1) & Q(days__lte=ALERT_MAX_DAYS), name="alertrule_days_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(wait_target_s__isnull=True)
+                | (Q(wait_target_s__gte=1) & Q(wait_target_s__lte=ALERT_MAX_WAIT_S)),
+                name="alertrule_wait_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(utilization_level__isnull=True)
+                | (Q(utilization_level__gte=0.01) & Q(utilization_level__lte=1)),
+                name="alertrule_utilization_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__isnull=True)
+                | (Q(tolerance__gte=0) & Q(tolerance__lte=ALERT_MAX_TOLERANCE)),
+                name="alertrule_tolerance_range",
+            ),
+            models.UniqueConstraint(
+                fields=["workflow", "kind", "pool"],
+                condition=Q(pool__isnull=False),
+                name="alertrule_one_per_pool",
+            ),
+            models.UniqueConstraint(
+                fields=["workflow", "kind"],
+                condition=Q(pool__isnull=True),
+                name="alertrule_one_per_workflow",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}" + (f" on {self.pool.name}" if self.pool else "")
+
+
+class AlertEventQuerySet(models.QuerySet["AlertEvent"]):
+    def firing(self) -> AlertEventQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class AlertEvent(models.Model):
+    """One time a rule fired: from the day it started to the day it cleared. Its emails are
+    claimed by setting `*_mailed_at`, so each is sent once whoever evaluates."""
+
+    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="events")
+    over_since = models.DateField(help_text="First day of the run of days over the threshold")
+    fired_on = models.DateField(help_text="The day the run reached the rule's days")
+    fired_at = models.DateTimeField(default=timezone.now)
+    threshold = models.FloatField()
+    figures = models.JSONField(default=list, help_text="The days that fired it: day, value")
+    latest_day = models.DateField()
+    latest_value = models.FloatField(null=True, blank=True)
+    resolved_on = models.DateField(null=True, blank=True, help_text="The first day not over")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    fired_mailed_at = models.DateTimeField(null=True, blank=True)
+    resolved_mailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-fired_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule"],
+                condition=Q(resolved_at__isnull=True),
+                name="alertevent_one_open_per_rule",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} since {self.over_since}"

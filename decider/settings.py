@@ -226,6 +226,35 @@ PDF_RETRY_AFTER_S = 10
 # Webhook deliveries: GitHub caps a payload at 25 MB; workflow_job and workflow_run deliveries
 # are a few tens of kB, so anything far larger is refused before it is read.
 WEBHOOK_MAX_BODY_BYTES = int(os.environ.get("WEBHOOK_MAX_BODY_BYTES", str(1024 * 1024)))
+# Alert emails (docs/alerts.md), through Django's mailers: development (DEBUG) prints them on
+# the console; production sends through SMTP with the EMAIL_* variables. EMAIL_BACKEND (a
+# backend's dotted path) overrides either, e.g. the locmem backend in tests.
+_EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": (
+            {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": _env_bool("EMAIL_USE_TLS", False),
+                "timeout": 20,
+            }
+            if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
+            else {}
+        ),
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "decider@localhost")
+# Where emails' links point: the address people open decider at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 # Background work (a GitHub sync) runs on `manage.py sync_worker`, a database-backed worker
 # (django-tasks-db), never in a request.
 TASKS = {

@@ -106,3 +106,26 @@ def test_with_cache_dir_the_servers_processes_share_cached_verdicts(tmp_path: Pa
     assert read.stdout.strip() == "figures"
     alone = _python(setup + "print(cache.get('analysis:0:abc'))")
     assert alone.stdout.strip() == "None"  # without it each process keeps its own
+
+
+def test_alert_emails_print_in_development_and_go_through_smtp_in_production() -> None:
+    development = _settings(["MAILERS"], DEBUG="true")["MAILERS"]["default"]
+    assert development == {
+        "BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "OPTIONS": {},
+    }
+    production = _settings(
+        ["MAILERS", "SITE_URL", "DEFAULT_FROM_EMAIL"],
+        EMAIL_HOST="smtp.example.com",
+        EMAIL_PORT="587",
+        EMAIL_HOST_USER="decider",
+        EMAIL_USE_TLS="true",
+        SITE_URL="https://decider.example.com",
+        DEFAULT_FROM_EMAIL="ci@example.com",
+    )
+    mailer = production["MAILERS"]["default"]
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (mailer["OPTIONS"]["host"], mailer["OPTIONS"]["port"]) == ("smtp.example.com", 587)
+    assert (mailer["OPTIONS"]["username"], mailer["OPTIONS"]["use_tls"]) == ("decider", True)
+    assert production["SITE_URL"] == "https://decider.example.com"
+    assert production["DEFAULT_FROM_EMAIL"] == "ci@example.com"

@@ -28,7 +28,7 @@ from decider.adapter.monitor_queries import (
 )
 from decider.charts.trend import Marker, Series, Unit, trend_svg
 from decider.engine.pools import place
-from decider.models import Adoption, Job, Workflow, WorkflowRun
+from decider.models import Adoption, Job, Team, Workflow, WorkflowRun
 
 WINDOW_CHOICES = (28, 56, 91, 182)
 DEFAULT_WINDOW_DAYS = 56
@@ -192,12 +192,11 @@ def _period_starts(scope: Scope, period: Period) -> list[date]:
     return starts
 
 
-def _seconds_in_window(scope: Scope, period: Period, start: date) -> float:
-    """A period's length inside the window (the first and last weeks can be partial)."""
-    begins = max(datetime.combine(start, time(), tzinfo=UTC), scope.start)
+def _seconds_in_window(start: datetime, end: datetime, period: Period, first: date) -> float:
+    """A period's length inside [start, end) (the first and last weeks can be partial)."""
+    begins = max(datetime.combine(first, time(), tzinfo=UTC), start)
     ends = min(
-        datetime.combine(start + timedelta(days=PERIOD_DAYS[period]), time(), tzinfo=UTC),
-        scope.end,
+        datetime.combine(first + timedelta(days=PERIOD_DAYS[period]), time(), tzinfo=UTC), end
     )
     return max((ends - begins).total_seconds(), 0.0)
 
@@ -264,26 +263,35 @@ def _trends(
     )
 
 
-def _utilization(
-    workflow: Workflow, scope: Scope, period: Period, starts: list[date]
-) -> list[Series]:
-    """Runner time served per pool (all the team's workflows) over its runners' time."""
-    pools = {pool.name: pool for pool in engine_pools(workflow.repository.team)}
+def served_utilization(
+    team: Team, start: datetime, end: datetime, period: Period
+) -> dict[str, dict[date, float]]:
+    """Per pool and period: runner time served (all the team's workflows, by the day a job
+    started) over the pool's runners today times the period's time inside [start, end).
+    A period in which the pool served nothing is absent (docs/monitor.md rule 5)."""
+    pools = {pool.name: pool for pool in engine_pools(team)}
     busy: dict[str, dict[date, float]] = {}
-    for start, labels_text, seconds in busy_seconds_by_labels(
-        workflow.repository.team_id, scope.start, scope.end, period
-    ):
+    for first, labels_text, seconds in busy_seconds_by_labels(team.pk, start, end, period):
         group = place(list(json.loads(labels_text or "[]")), list(pools.values())).group
         if group in pools:
             per_period = busy.setdefault(group, {})
-            per_period[start] = per_period.get(start, 0.0) + seconds
-    series = []
+            per_period[first] = per_period.get(first, 0.0) + seconds
+    shares: dict[str, dict[date, float]] = {}
     for name in sorted(busy):
         runners = pools[name].runners
-        figures: dict[date, float | None] = {
-            start: seconds / (runners * _seconds_in_window(scope, period, start))
-            for start, seconds in busy[name].items()
-            if runners and _seconds_in_window(scope, period, start)
+        shares[name] = {
+            first: seconds / (runners * _seconds_in_window(start, end, period, first))
+            for first, seconds in busy[name].items()
+            if runners and _seconds_in_window(start, end, period, first)
         }
-        series.append(Series(name, [(start, figures.get(start)) for start in starts]))
-    return series
+    return shares
+
+
+def _utilization(
+    workflow: Workflow, scope: Scope, period: Period, starts: list[date]
+) -> list[Series]:
+    shares = served_utilization(workflow.repository.team, scope.start, scope.end, period)
+    return [
+        Series(name, [(start, figures.get(start)) for start in starts])
+        for name, figures in shares.items()
+    ]

@@ -4,6 +4,7 @@ from django.urls import path
 
 from decider.web.views import (
     adoptions,
+    alerts,
     compare,
     dashboard,
     errors,
@@ -104,6 +105,22 @@ urlpatterns = [
         name="workflow_scenarios",
     ),
     path("workflows/<int:workflow_id>/monitor/", monitor.workflow_monitor, name="workflow_monitor"),
+    path("workflows/<int:workflow_id>/alerts/", alerts.workflow_alerts, name="workflow_alerts"),
+    path(
+        "workflows/<int:workflow_id>/alerts/defaults/",
+        alerts.alert_rules_defaults,
+        name="alert_rules_defaults",
+    ),
+    path(
+        "workflows/<int:workflow_id>/alerts/<int:rule_id>/",
+        alerts.alert_rule_edit,
+        name="alert_rule_edit",
+    ),
+    path(
+        "workflows/<int:workflow_id>/alerts/<int:rule_id>/delete/",
+        alerts.alert_rule_delete,
+        name="alert_rule_delete",
+    ),
     path(
         "workflows/<int:workflow_id>/scenarios/new/",
         scenarios.scenario_new,

@@ -18,6 +18,7 @@ from django.core.management.base import CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from decider.adapter.alerts import check_workflow, ensure_default_rules
 from decider.adapter.generated_history import HistoryShape, PlannedJob, generate_history
 from decider.adapter.saved import analyse_saved
 from decider.adapter.versions import new_version
@@ -169,6 +170,10 @@ class Command(DatabaseCommand):
             ),
             note="Production images build in parallel with the test images from this day on.",
         )
+        # The default rules, checked once: the proposed graph queues longer on medium than
+        # the version's target, so a new user sees a firing alert and what it says.
+        ensure_default_rules(workflow)
+        check_workflow(workflow)
 
     def _user(self, username: str, password: str) -> Any:
         user_model = get_user_model()

@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from decider.adapter.alert_tasks import check_now
+from decider.adapter.alerts import ensure_default_rules
 from decider.models import Adoption
 from decider.web import access
 from decider.web.forms.adoption import AdoptionForm
@@ -26,6 +28,8 @@ def version_adopt(request: HtmxHttpRequest, scenario_id: int, number: int) -> Ht
     form = AdoptionForm(request.POST if request.method == "POST" else None)
     if workflow is not None and form.is_valid():
         Adoption.adopt(version, workflow, request.user, **form.cleaned_data)
+        ensure_default_rules(workflow)
+        check_now(workflow)
         messages.success(
             request,
             f"Adopted version {version.number} of “{row.name}”, live on "

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from decider.adapter.alerts import firing_for_teams, firing_sentence
 from decider.importers.webhook_deliveries import adopt_waiting_deliveries
 from decider.models import Repository
 from decider.web import access
@@ -28,7 +29,13 @@ def _dashboard(request: AuthenticatedHttpRequest, repository_form: RepositoryFor
             "pools", Prefetch("repositories", queryset=repositories, to_attr="repository_list")
         )
     )
-    context = {"teams": teams, "repository_form": repository_form}
+    context = {
+        "teams": teams,
+        "repository_form": repository_form,
+        "alerts": [
+            (event, firing_sentence(event)) for event in firing_for_teams(access.teams(request))
+        ],
+    }
     return render(request, "decider/dashboard.html", context)
 
 

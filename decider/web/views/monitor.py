@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from decider.adapter.alerts import rule_states
 from decider.adapter.monitor import monitor
 from decider.adapter.monitor_queries import Scope
 from decider.adapter.predicted_actual import cached_predicted_actual
@@ -38,5 +39,7 @@ def workflow_monitor(request: HtmxHttpRequest, workflow_id: int) -> HttpResponse
         "form": form,
         "monitor": figures,
         "comparison": comparison,
+        "alert_table": rule_states(workflow),
+        "can_edit": access.is_editor(request, workflow.repository.team),
     }
     return render(request, "decider/monitor.html", context)
