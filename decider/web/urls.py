@@ -105,6 +105,16 @@ urlpatterns = [
     ),
     path("workflows/<int:workflow_id>/monitor/", monitor.workflow_monitor, name="workflow_monitor"),
     path(
+        "workflows/<int:workflow_id>/monitor/follow-up.pdf",
+        pdfs.followup_pdf,
+        name="followup_pdf",
+    ),
+    path(
+        "workflows/<int:workflow_id>/adoptions/<int:adoption_id>/follow-up.pdf",
+        pdfs.adoption_followup_pdf,
+        name="adoption_followup_pdf",
+    ),
+    path(
         "workflows/<int:workflow_id>/scenarios/new/",
         scenarios.scenario_new,
         name="scenario_new",

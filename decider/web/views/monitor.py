@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from decider.adapter.monitor import monitor
@@ -38,5 +39,13 @@ def workflow_monitor(request: HtmxHttpRequest, workflow_id: int) -> HttpResponse
         "form": form,
         "monitor": figures,
         "comparison": comparison,
+        # The follow-up PDF reads the same runs as the page, so its figures are the page's.
+        "followup_query": urlencode(
+            {
+                "branch": str(figures.filters.branch),
+                "trigger": str(figures.filters.trigger),
+                "days": str(figures.filters.days),
+            }
+        ),
     }
     return render(request, "decider/monitor.html", context)
