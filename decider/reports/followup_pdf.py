@@ -14,7 +14,7 @@ from decider.adapter.followup import FollowUp, follow_up
 from decider.adapter.followup_rules import MIN_DAYS, MIN_PIPELINES
 from decider.adapter.monitor import Filters
 from decider.models import Adoption
-from decider.reports.pdf import _data_url, _html, _slug, layout
+from decider.reports.pdf import data_url, layout, report_html, slug
 
 
 def render_followup_pdf(
@@ -37,17 +37,17 @@ def followup_html(report: FollowUp, *, paper: str = "a4", user: User | None = No
         "money": report.money,
         "plan": report.plan,
         # The charts as images: WeasyPrint reads them with its XML parser (see pdf_charts).
-        "charts": [(chart.title, _data_url(str(chart.svg))) for chart in report.trends.charts],
+        "charts": [(chart.title, data_url(str(chart.svg))) for chart in report.trends.charts],
         "min_days": MIN_DAYS,
         "min_pipelines": MIN_PIPELINES,
     }
-    return _html("pdf/followup.html", context, paper=paper, user=user)
+    return report_html("pdf/followup.html", context, paper=paper, user=user)
 
 
 def followup_filename(adoption: Adoption) -> str:
     """decider-followup-parallel-production-builds-v1-2026-11-14.pdf: a slug and digits."""
     version = adoption.version
     return (
-        f"decider-followup-{_slug(version.name, 60)}-v{version.number}-"
+        f"decider-followup-{slug(version.name, 60)}-v{version.number}-"
         f"{adoption.live_on:%Y-%m-%d}.pdf"
     )
