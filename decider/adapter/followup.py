@@ -19,6 +19,7 @@ from decider.adapter.monitor import Filters, Trends, monitor, window
 from decider.adapter.monitor_queries import Scope
 from decider.adapter.predicted_actual import PredictedActual, cached_predicted_actual
 from decider.engine.formatting import count
+from decider.engine.inputs import Scenario as ScenarioInputs
 from decider.engine.plan import Plan
 from decider.models import (
     Adoption,
@@ -35,6 +36,8 @@ from decider.models import (
 MIN_TREND_DAYS = 28
 MAX_TREND_DAYS = 182
 WEEKS_FROM_DAYS = 14  # under two weeks the report counts days
+# A version whose plan cannot be recomputed is judged against the what-if's default target.
+DEFAULT_TARGET_WAIT_S = float(ScenarioInputs.model_fields["target_queue_wait_s"].default)
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,7 @@ def _recommendation(
         pipelines_before=before.pipelines if before else 0,
         wall_clock_p50_before_s=before.wall_clock_p50_s if before else None,
         wall_clock_p50_since_s=since.wall_clock_p50_s if since else None,
-        target_wait_s=plan.target_queue_wait_s if plan else 60.0,
+        target_wait_s=plan.target_queue_wait_s if plan else DEFAULT_TARGET_WAIT_S,
         runner_usd_per_month_now=money.now_usd,
         budget_usd_per_month=money.budget_usd,
         added_usd_per_month=money.added_measured_usd,

@@ -16,10 +16,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from decider.engine.formatting import duration, signed_usd, usd
 from decider.models import Adoption, Scenario, Team
+from decider.reports.followup_pdf import render_followup_pdf
 from decider.web.views.pdfs import render_slots
 from tests.conftest import client_for, client_with_role, load_demo
 from tests.factories import MembershipFactory, UserFactory
@@ -193,3 +195,19 @@ def test_export_pdf_writes_the_followup(adopted: Scenario, tmp_path: Path) -> No
     assert _squeezed("3 weeks after") in _pdf_text(output.read_bytes())
     with pytest.raises(CommandError, match="has no adopted version"):
         call_command("export_pdf", "--followup", "999999", "-o", str(output))
+
+
+def test_a_change_not_live_yet_has_a_report_that_says_so(db: None) -> None:
+    scenario = load_demo()
+    adoption = Adoption.adopt(
+        scenario.versions.get(),
+        scenario.workflow,
+        scenario.created_by,
+        live_on=timezone.now().date() + timedelta(days=3),
+        approved_by="Dana Ruiz",
+        budget_usd_per_month=Decimal(1350),
+    )
+    pdf = _pdf_text(render_followup_pdf(adoption, now=timezone.now()))
+    assert _squeezed("What to do next: No verdict yet") in pdf
+    assert _squeezed("The change has not gone live yet: nothing was measured since.") in pdf
+    assert "None" not in pdf
