@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 
 from decider.adapter.monitor import pool_of_job
-from decider.adapter.monitor_queries import Scope, pipeline_periods, pool_periods
+from decider.adapter.monitor_queries import PipelinePeriod, Scope, pipeline_periods, pool_periods
 from decider.adapter.saved import ScenarioNoLongerFits, analyse_saved
 from decider.adapter.whatif import WhatIf
 from decider.engine import limits
@@ -34,6 +34,7 @@ class Figure:
     predicted: float | None
     at_measured_load: float | None
     measured: float | None
+    pool: str = ""  # the pool a queue-wait figure is about
 
     @property
     def load_changed(self) -> float | None:
@@ -62,6 +63,13 @@ class PredictedActual:
     value_usd_per_month_predicted: float | None
     value_usd_per_month_measured: float | None
     notes: list[str]
+    # What the follow-up report reads besides the table: the version's plan, the re-run at the
+    # measured load (its sizing says how many runners that load needs), and the wall clocks
+    # measured since the adoption and over as many days before it.
+    plan: Plan | None = None
+    plan_at_measured_load: Plan | None = None
+    measured_since: PipelinePeriod | None = None
+    measured_before: PipelinePeriod | None = None
 
 
 def _kept(plan: Plan, outcome_plan: Plan) -> Outcome | None:
@@ -105,8 +113,10 @@ def predicted_actual(adoption: Adoption, scope: Scope, now: datetime) -> Predict
         for row in pool_periods(after, "all", pool_of_job(adoption.workflow))
     }
     at_load: Outcome | None = None
+    rerun_plan: Plan | None = None
     if saved is not None and plan is not None and plan.planned is not None:
-        at_load = _rerun(saved.computed_from, saved.scenario, plan, measured_per_hour, notes)
+        rerun_plan = _rerun(saved.computed_from, saved.scenario, plan, measured_per_hour, notes)
+        at_load = _kept(plan, rerun_plan) if rerun_plan else None
     elif plan is not None:
         notes.append(plan.no_verdict or "The adopted version has no simulated plan to compare.")
     planned = plan.planned if plan else None
@@ -144,6 +154,7 @@ def predicted_actual(adoption: Adoption, scope: Scope, now: datetime) -> Predict
                 planned.p90_wait_s.get(pool) if planned else None,
                 at_load.p90_wait_s.get(pool) if at_load else None,
                 waits.get(pool),
+                pool=pool,
             )
         )
     predicted_usd = sum(pool.recommended_usd_per_month for pool in plan.pools) if plan else None
@@ -169,10 +180,14 @@ def predicted_actual(adoption: Adoption, scope: Scope, now: datetime) -> Predict
         value_usd_per_month_predicted=plan.money.value_usd_per_month if plan else None,
         value_usd_per_month_measured=value_measured,
         notes=notes,
+        plan=plan,
+        plan_at_measured_load=rerun_plan,
+        measured_since=measured,
+        measured_before=measured_before[0] if measured_before else None,
     )
 
 
-def _rerun(then: WhatIf, scenario, plan: Plan, per_hour: float, notes: list[str]) -> Outcome | None:
+def _rerun(then: WhatIf, scenario, plan: Plan, per_hour: float, notes: list[str]) -> Plan | None:
     """The adopted version's model with its pools at the adopted runner counts (their other
     work unchanged in runner-hours) and the pipelines per hour measured since."""
     if per_hour < MIN_PIPELINES_PER_HOUR:
@@ -200,7 +215,7 @@ def _rerun(then: WhatIf, scenario, plan: Plan, per_hour: float, notes: list[str]
         }
     )
     results = dataclasses.replace(then, pools=pools).results(rerun, verdict=True)
-    return _kept(plan, results.analysis.plan)
+    return results.analysis.plan
 
 
 def _value(scenario, before, after, pipelines: int, days: float, notes: list[str]) -> float | None:

@@ -32,6 +32,7 @@ LEFT_AXIS = 64.0
 BOTTOM_AXIS = 22.0
 LEGEND_HEIGHT = 20.0
 TICKS = 4
+EDGE_LABEL_ROOM = 24.0  # half a date label's width: closer to the right edge, it ends there
 # Okabe-Ito: blue, vermillion, bluish green, reddish purple, orange, sky blue, yellow.
 SERIES_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442")
 DASHES = ("", "6 3", "2 3", "8 3 2 3")  # a second cue besides colour, for greyscale print
@@ -138,8 +139,10 @@ def _date_ticks(first: date, last: date, x: Callable[[date], float], bottom: flo
     parts = []
     day = first
     while day <= last:
+        # The last date sits on the plot's right edge: centred there, it would be cut off.
+        anchor = "end" if day > first and x(last) - x(day) < EDGE_LABEL_ROOM else "middle"
         parts.append(
-            text(x(day), bottom + 16, f"{day:%b %-d}", SMALL_SIZE, fill=MUTED, text_anchor="middle")
+            text(x(day), bottom + 16, f"{day:%b %-d}", SMALL_SIZE, fill=MUTED, text_anchor=anchor)
         )
         parts.append(
             el(

@@ -124,7 +124,7 @@ def render_comparison_pdf(
         "reports": reports,
         "teams": list(dict.fromkeys(row.team.name for row in rows)),
     }
-    html = _html("pdf/compare.html", context, paper=paper, user=user)
+    html = report_html("pdf/compare.html", context, paper=paper, user=user)
     return layout(html, paper).write_pdf()
 
 
@@ -138,10 +138,10 @@ def scenario_html(report: ScenarioReport, *, paper: str = "a4", user: User | Non
         "max_job_rows": MAX_JOB_ROWS,
         "provenance": report.provenance,
     }
-    return _html("pdf/scenario.html", context, paper=paper, user=user)
+    return report_html("pdf/scenario.html", context, paper=paper, user=user)
 
 
-def _html(template: str, context: dict[str, object], *, paper: str, user: User | None) -> str:
+def report_html(template: str, context: dict[str, object], *, paper: str, user: User | None) -> str:
     context = {
         **context,
         "stylesheet": static_file_url("css/pdf.css"),
@@ -171,14 +171,14 @@ def layout(html: str, paper: str) -> weasyprint.Document:
 def scenario_filename(row: Scenario, version: ScenarioVersion | None = None) -> str:
     """decider-parallel-production-builds-v1.pdf: ASCII letters, digits and dashes only."""
     name, number = (version.name, version.number) if version else (row.name, row.version)
-    return f"decider-{_slug(name, 80)}-v{number}.pdf"
+    return f"decider-{slug(name, 80)}-v{number}.pdf"
 
 
 def comparison_filename(rows: list[Scenario]) -> str:
-    return f"decider-comparison-{'-vs-'.join(_slug(row.name, 30) for row in rows)}.pdf"
+    return f"decider-comparison-{'-vs-'.join(slug(row.name, 30) for row in rows)}.pdf"
 
 
-def _slug(name: str, limit: int) -> str:
+def slug(name: str, limit: int) -> str:
     # slugify drops quotes, slashes, newlines and (without allow_unicode) anything non-ASCII.
     return slugify(name)[:limit].strip("-") or "scenario"
 
@@ -196,7 +196,7 @@ def report_of(saved: SavedAnalysis, *, with_charts: bool = True) -> ScenarioRepo
         provenance=provenance(saved),
         charts=pdf_charts(saved.results.analysis) if with_charts else {},
         marginal_charts=[
-            (pool, _data_url(svg))
+            (pool, data_url(svg))
             for pool, svg in marginal_charts(saved.results.analysis.plan, width=CHART_WIDTH)
         ]
         if with_charts
@@ -210,12 +210,12 @@ def _options_pools(saved: SavedAnalysis, with_charts: bool) -> list[tuple[PoolOp
     options = saved.results.analysis.options
     if not with_charts:
         return [(pool, None) for pool in options.pools] if options and not options.missing else []
-    return options_with_charts(options, _data_url, width=CHART_WIDTH)
+    return options_with_charts(options, data_url, width=CHART_WIDTH)
 
 
 def _tornado(saved: SavedAnalysis) -> str | None:
     svg = sensitivity_chart(saved.results.analysis.sensitivity, width=CHART_WIDTH)
-    return None if svg is None else _data_url(svg)
+    return None if svg is None else data_url(svg)
 
 
 def pdf_charts(analysis: Analysis) -> dict[str, list[str]]:
@@ -240,10 +240,10 @@ def pdf_charts(analysis: Analysis) -> dict[str, list[str]]:
                 id_prefix=f"{name[0]}{which}",
                 max_height=CHART_PART_HEIGHT,
             )
-            drawn[f"{name}_{which}"] = [_data_url(svg) for svg in parts]
+            drawn[f"{name}_{which}"] = [data_url(svg) for svg in parts]
     return drawn
 
 
-def _data_url(svg: str) -> str:
+def data_url(svg: str) -> str:
     encoded = base64.b64encode(svg.encode()).decode("ascii")
     return f"data:image/svg+xml;base64,{encoded}"

@@ -122,6 +122,16 @@ urlpatterns = [
         name="alert_rule_delete",
     ),
     path(
+        "workflows/<int:workflow_id>/monitor/follow-up.pdf",
+        pdfs.followup_pdf,
+        name="followup_pdf",
+    ),
+    path(
+        "workflows/<int:workflow_id>/adoptions/<int:adoption_id>/follow-up.pdf",
+        pdfs.adoption_followup_pdf,
+        name="adoption_followup_pdf",
+    ),
+    path(
         "workflows/<int:workflow_id>/scenarios/new/",
         scenarios.scenario_new,
         name="scenario_new",

@@ -1,13 +1,17 @@
-"""The monitor in Chromium: adopt a version, open the monitor, filter by branch."""
+"""The monitor in Chromium: adopt a version, open the monitor, filter by branch, download the
+demo's follow-up PDF."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from decider.adapter.generated_history import HistoryShape, PlannedJob, generate_history
+from tests.conftest import load_demo
 from tests.e2e.conftest import Demo, log_in_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -43,3 +47,18 @@ def test_adopting_a_version_opens_its_monitor_and_filters_by_branch(page: Page, 
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#monitor-filters")).to_contain_text("branch feature/payments")
     assert "branch=feature%2Fpayments" in page.url
+
+
+def test_the_demo_follow_up_pdf_downloads_from_the_monitor_page(page: Page, live_server) -> None:
+    scenario = load_demo(monitor_history=True)
+    log_in_as(page.context, live_server.url, scenario.created_by)
+    page.goto(f"{live_server.url}{reverse('workflow_monitor', args=[scenario.workflow_id])}")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Follow-up report for the budget holder (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("decider-followup-parallel-production-builds-v1-")
+    text = "".join(
+        "".join(pdf_page.extract_text() for pdf_page in PdfReader(download.path()).pages).split()
+    )
+    assert "Parallelproductionbuilds:3weeksafter" in text
+    assert "Whattodonext:" in text

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from decider.adapter.alerts import rule_states
@@ -41,5 +42,13 @@ def workflow_monitor(request: HtmxHttpRequest, workflow_id: int) -> HttpResponse
         "comparison": comparison,
         "alert_table": rule_states(workflow),
         "can_edit": access.is_editor(request, workflow.repository.team),
+        # The follow-up PDF reads the same runs as the page, so its figures are the page's.
+        "followup_query": urlencode(
+            {
+                "branch": str(figures.filters.branch),
+                "trigger": str(figures.filters.trigger),
+                "days": str(figures.filters.days),
+            }
+        ),
     }
     return render(request, "decider/monitor.html", context)

@@ -1,4 +1,5 @@
-"""PDF downloads of a saved scenario and of a comparison: a plain link, no page waits on it.
+"""PDF downloads of a saved scenario, of a comparison and of an adoption's follow-up: a plain
+link, no page waits on it.
 
 Anyone who may see a scenario may export it (viewers too); another team's scenario is a 404.
 `?paper=letter` switches from A4. At most `PDF_MAX_CONCURRENT_RENDERS` are laid out at once per
@@ -14,9 +15,13 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from decider.adapter.saved import ScenarioNoLongerFits
+from decider.models import Adoption, AdoptionQuerySet, Workflow
+from decider.reports.followup_pdf import followup_filename, render_followup_pdf
 from decider.reports.pdf import (
     PAPER_SIZES,
     comparison_filename,
@@ -25,6 +30,7 @@ from decider.reports.pdf import (
     scenario_filename,
 )
 from decider.web import access
+from decider.web.forms.monitor import MonitorFilterForm
 from decider.web.request import AuthenticatedHttpRequest
 from decider.web.views.compare import compare_form
 
@@ -135,3 +141,43 @@ def scenario_compare_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ScenarioNoLongerFits as error:
             return _refused(str(error), status=409)
     return _download(pdf, comparison_filename(rows))
+
+
+@login_required
+@require_GET
+def followup_pdf(request: AuthenticatedHttpRequest, workflow_id: int) -> HttpResponse:
+    """The current adoption's follow-up, with the monitor page's filters (the same figures)."""
+    workflow = access.workflow_or_404(request, workflow_id)
+    adoption = get_object_or_404(_adoptions(workflow).current())
+    return _followup(request, adoption)
+
+
+@login_required
+@require_GET
+def adoption_followup_pdf(
+    request: AuthenticatedHttpRequest, workflow_id: int, adoption_id: int
+) -> HttpResponse:
+    """Any adoption of the history, the current one included."""
+    workflow = access.workflow_or_404(request, workflow_id)
+    adoption = get_object_or_404(_adoptions(workflow), pk=adoption_id)
+    return _followup(request, adoption)
+
+
+def _adoptions(workflow: Workflow) -> AdoptionQuerySet:
+    return Adoption.objects.filter(workflow=workflow).select_related(
+        "workflow__repository__team", "version__scenario", "recorded_by"
+    )
+
+
+def _followup(request: AuthenticatedHttpRequest, adoption: Adoption) -> HttpResponse:
+    paper = _paper(request)
+    if paper is None:
+        return _refused("paper is a4 or letter.")
+    filters = MonitorFilterForm(request.GET or None).filters()
+    with render_slots.slot() as free:
+        if not free:
+            return _busy()
+        pdf = render_followup_pdf(
+            adoption, filters=filters, now=timezone.now(), paper=paper, user=request.user
+        )
+    return _download(pdf, followup_filename(adoption))

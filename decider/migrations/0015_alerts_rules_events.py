@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("decider", "0013_monitor_adoptions"),
+        ("decider", "0014_run_summaries"),
     ]
 
     operations = [
