@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from decider.adapter.alert_tasks import check_now
 from decider.adapter.alerts import ensure_default_rules, rule_states, version_wait_target
+from decider.engine.formatting import count
 from decider.models import Adoption, AlertRule, Workflow
 from decider.web import access
 from decider.web.forms.alerts import AlertRuleForm
@@ -61,7 +62,9 @@ def alert_rules_defaults(request: AuthenticatedHttpRequest, workflow_id: int) ->
     access.require_editor(request, workflow.repository.team)
     added = ensure_default_rules(workflow)
     check_now(workflow)
-    messages.success(request, f"Added {len(added)} default rules." if added else "No rule added.")
+    messages.success(
+        request, f"Added {count(len(added), 'default rule')}." if added else "No rule added."
+    )
     return redirect("workflow_alerts", workflow_id=workflow.pk)
 
 
