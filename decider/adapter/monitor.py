@@ -28,14 +28,14 @@ from decider.adapter.monitor_queries import (
 )
 from decider.charts.trend import Marker, Series, Unit, trend_svg
 from decider.engine.pools import place
-from decider.models import Adoption, Job, Team, Workflow, WorkflowRun
+from decider.models import Adoption, Job, RunnerPool, Team, Workflow, WorkflowRun
 
 WINDOW_CHOICES = (28, 56, 91, 182)
 DEFAULT_WINDOW_DAYS = 56
 BRANCHES_LISTED = 30  # the filter lists the branches with the most runs in the window
 PERIOD_DAYS: dict[Period, int] = {"day": 1, "week": 7}
 # The figures of a window are kept this long while nothing they are computed from changes
-# (`_data_fingerprint`); the window itself moves at midnight, which changes the key.
+# (`data_fingerprint`); the window itself moves at midnight, which changes the key.
 CACHE_SECONDS = 3600
 
 
@@ -133,12 +133,9 @@ def monitor(workflow: Workflow, filters: Filters, now: datetime | None = None) -
     scope = Scope(workflow.pk, start, end, branch=filters.branch, event=filters.trigger)
     placed = pool_of_job(workflow)
     markers = [Marker(row.live_on, f"v{row.version.number} live") for row in adoptions]
-    key = (
-        "monitor:"
-        + hashlib.sha256(
-            repr((scope, filters, keys, placed, markers, _data_fingerprint(workflow))).encode()
-        ).hexdigest()
-    )
+    fingerprint = data_fingerprint(workflow.repository.team_id)
+    inputs = (scope, filters, keys, placed, markers, fingerprint)
+    key = "monitor:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
     found = cache.get(key)
     if found is None:
         found = (
@@ -161,12 +158,11 @@ def monitor(workflow: Workflow, filters: Filters, now: datetime | None = None) -
     )
 
 
-def _data_fingerprint(workflow: Workflow) -> tuple[object, ...]:
-    """What the monitor's figures are computed from, besides the page's own inputs: every
-    workflow of the team (utilization counts them all) by data version (bumped by each
-    import), their runs' count and newest id (runs added or deleted otherwise), and the
-    team's pools (runners and labels). Three small queries instead of the aggregates'."""
-    team_id = workflow.repository.team_id
+def data_fingerprint(team_id: int) -> tuple[object, ...]:
+    """What the monitor's figures (and the predicted-against-actual table) are computed from,
+    besides the page's own inputs: every workflow of the team (utilization counts them all)
+    by data version (bumped by each import), their runs' count and newest id (runs added or
+    deleted otherwise), and the team's pools. Three small queries instead of the aggregates'."""
     versions = list(
         Workflow.objects.filter(repository__team_id=team_id)
         .order_by("pk")
@@ -175,7 +171,13 @@ def _data_fingerprint(workflow: Workflow) -> tuple[object, ...]:
     runs = WorkflowRun.objects.filter(workflow__repository__team_id=team_id).aggregate(
         rows=Count("id"), newest=Max("id")
     )
-    pools = [repr(pool) for pool in engine_pools(workflow.repository.team)]
+    pools = list(
+        RunnerPool.objects.filter(team_id=team_id)
+        .order_by("pk")
+        .values_list(
+            "name", "labels", "runners", "monthly_cost_usd_per_runner", "baseline_utilization"
+        )
+    )
     return (versions, runs, pools)
 
 

@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 
-from decider.adapter.monitor import pool_of_job
+from decider.adapter.monitor import data_fingerprint, pool_of_job
 from decider.adapter.monitor_queries import PipelinePeriod, Scope, pipeline_periods, pool_periods
 from decider.adapter.saved import ScenarioNoLongerFits, analyse_saved
 from decider.adapter.whatif import WhatIf
 from decider.engine import limits
 from decider.engine.plan import DAYS_PER_MONTH, Outcome, Plan
-from decider.models import Adoption, RunnerPool, Workflow, WorkflowRun
+from decider.models import Adoption, RunnerPool, WorkflowRun
 
 MIN_PIPELINES_PER_HOUR = 0.01
 
@@ -239,25 +238,14 @@ CACHE_SECONDS = 3600
 def cached_predicted_actual(
     adoption: Adoption, scope: Scope, now: datetime
 ) -> PredictedActual | None:
-    """`predicted_actual`, remembered while the workflow's runs, the adoption and the hour
-    stay the same: re-running the version's model is most of its cost."""
-    # Importers bump the workflow's data version; the runs' count and newest id also see
-    # runs added or deleted by other means. Runs, not job runs: ten times fewer rows.
-    runs = WorkflowRun.objects.filter(workflow_id=scope.workflow_id).aggregate(
-        newest=Max("id"), rows=Count("id")
-    )
-    version = Workflow.objects.filter(pk=scope.workflow_id).values_list("data_version", flat=True)
-    pools = list(
-        RunnerPool.objects.filter(team_id=adoption.version.scenario.team_id).values_list(
-            "name", "runners", "monthly_cost_usd_per_runner"
-        )
-    )
+    """`predicted_actual`, remembered while the team's data and pools (the monitor's
+    `data_fingerprint`), the adoption and the hour stay the same: re-running the version's
+    model is most of its cost."""
+    fingerprint = data_fingerprint(adoption.version.scenario.team_id)
     key = (
         "predicted-actual:"
         + hashlib.sha256(
-            repr(
-                (adoption.pk, scope, runs, list(version), pools, now.strftime("%Y-%m-%dT%H"))
-            ).encode()
+            repr((adoption.pk, scope, fingerprint, now.strftime("%Y-%m-%dT%H"))).encode()
         ).hexdigest()
     )
     found = cache.get(key)

@@ -14,19 +14,10 @@ from decider.importers.store import store_runs, store_workflows
 from decider.importers.workflow_yaml import parse_workflow_files
 from decider.models import JobRun, Workflow, WorkflowRun
 from tests.factories import RepositoryFactory
+from tests.importers.test_store import TWO_JOBS as WORKFLOW
 
 pytestmark = pytest.mark.django_db
 
-WORKFLOW = b"""on: push
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps: [{run: make test}]
-  publish:
-    needs: test
-    runs-on: ubuntu-latest
-    steps: [{run: make publish}]
-"""
 HEADER = "run_id,job,created_at,started_at,completed_at,conclusion\n"
 TEST_RUN_1 = "1,test,2026-11-02T10:00:00Z,2026-11-02T10:00:12Z,2026-11-02T10:08:00Z,success\n"
 PUBLISH_RUN_1 = "1,publish,2026-11-02T10:08:01Z,2026-11-02T10:08:30Z,2026-11-02T10:10:00Z,success\n"
