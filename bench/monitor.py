@@ -47,6 +47,12 @@ def _p95(times: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument(
+        "--pipelines-per-day",
+        type=int,
+        default=PIPELINES_PER_DAY,
+        help="pipelines generated each day (833: about 100k workflow runs, 900k job runs)",
+    )
     args = parser.parse_args()
 
     import django
@@ -91,7 +97,7 @@ def main() -> None:
                 live_on=live_on,
                 days_before=DAYS_EACH_SIDE,
                 days_after=DAYS_EACH_SIDE,
-                pipelines_per_day=PIPELINES_PER_DAY,
+                pipelines_per_day=args.pipelines_per_day,
                 other_branch="feature/payments",
                 other_branch_per_day=4,
             ),

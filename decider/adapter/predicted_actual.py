@@ -235,21 +235,33 @@ def _value(scenario, before, after, pipelines: int, days: float, notes: list[str
 CACHE_SECONDS = 3600
 
 
+def _cache_key(adoption: Adoption, scope: Scope, now: datetime) -> str:
+    fingerprint = data_fingerprint(adoption.version.scenario.team_id)
+    inputs = (adoption.pk, scope, fingerprint, now.strftime("%Y-%m-%dT%H"))
+    return "predicted-actual:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+
+
 def cached_predicted_actual(
     adoption: Adoption, scope: Scope, now: datetime
 ) -> PredictedActual | None:
     """`predicted_actual`, remembered while the team's data and pools (the monitor's
     `data_fingerprint`), the adoption and the hour stay the same: re-running the version's
     model is most of its cost."""
-    fingerprint = data_fingerprint(adoption.version.scenario.team_id)
-    key = (
-        "predicted-actual:"
-        + hashlib.sha256(
-            repr((adoption.pk, scope, fingerprint, now.strftime("%Y-%m-%dT%H"))).encode()
-        ).hexdigest()
-    )
+    key = _cache_key(adoption, scope, now)
     found = cache.get(key)
     if found is None:
-        found = predicted_actual(adoption, scope, now)
+        # Kept in a 1-tuple, so a remembered None (nothing to compare yet) is told apart
+        # from a miss.
+        found = (predicted_actual(adoption, scope, now),)
         cache.set(key, found, CACHE_SECONDS)
-    return found
+    return found[0]
+
+
+def remembered_predicted_actual(
+    adoption: Adoption, scope: Scope, now: datetime
+) -> tuple[bool, PredictedActual | None]:
+    """What `cached_predicted_actual` would answer, from the cache alone: (False, None) when
+    it has to be computed. The monitor page answers from its aggregates at once and leaves
+    the re-run of the model to a second request (or to the worker that warms it)."""
+    found = cache.get(_cache_key(adoption, scope, now))
+    return (False, None) if found is None else (True, found[0])

@@ -105,6 +105,11 @@ urlpatterns = [
         name="workflow_scenarios",
     ),
     path("workflows/<int:workflow_id>/monitor/", monitor.workflow_monitor, name="workflow_monitor"),
+    path(
+        "workflows/<int:workflow_id>/monitor/predicted-actual/",
+        monitor.workflow_monitor_comparison,
+        name="workflow_monitor_comparison",
+    ),
     path("workflows/<int:workflow_id>/alerts/", alerts.workflow_alerts, name="workflow_alerts"),
     path(
         "workflows/<int:workflow_id>/alerts/defaults/",

@@ -40,7 +40,9 @@ def test_adopting_a_version_opens_its_monitor_and_filters_by_branch(page: Page, 
 
     expect(page.locator(".messages")).to_contain_text("Adopted version 1")
     expect(page.locator("#adoption")).to_contain_text("went live on 2026-11-02")
-    expect(page.locator("#predicted-actual")).to_be_visible()
+    # The page answers from its aggregates; htmx then fills in the re-run of the model.
+    expect(page.locator("#predicted-actual table.predicted-actual")).to_be_visible()
+    expect(page.locator("#predicted-actual")).to_contain_text("Predicted against actual, since")
     expect(page.locator("svg.trend").first).to_contain_text("v1 live")
 
     page.get_by_label("Branch").fill("feature/payments")

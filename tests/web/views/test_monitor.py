@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +28,10 @@ def workflow(team: Team) -> Workflow:
     JobFactory(workflow=row, key="test", runs_on=["self-hosted", "small"])
     JobFactory(workflow=row, key="build", runs_on=["self-hosted", "medium"])
     return row
+
+
+def _comparison_url(workflow: Workflow) -> str:
+    return reverse("workflow_monitor_comparison", args=[workflow.pk])
 
 
 def _url(workflow: Workflow) -> str:
@@ -95,5 +102,50 @@ def test_filters_narrow_the_runs_and_bad_ones_are_refused(
     assert "with these filters" in nothing.content.decode()
 
 
+def test_the_page_answers_before_the_model_is_re_run_and_htmx_fills_the_table(
+    workflow: Workflow, viewer_client: Client, editor
+) -> None:
+    live_on = timezone.now().date() - timedelta(days=5)
+    generate_history(
+        workflow,
+        HistoryShape(before=BEFORE, after=AFTER, live_on=live_on, days_before=5, days_after=5),
+    )
+    scenario = Scenario.objects.create_for(editor, workflow, name="P", inputs={}, job_keys=[])
+    Adoption.adopt(
+        scenario.versions.get(),
+        workflow,
+        editor,
+        live_on=live_on,
+        approved_by="Dana",
+        budget_usd_per_month=600,
+    )
+    cache.clear()
+    cold = viewer_client.get(_url(workflow), {"branch": "main"})
+    assert cold.context["comparison"] is None
+    placeholder = re.search(r'id="predicted-actual" hx-get="([^"]+)"', cold.content.decode())
+    assert placeholder
+    url = html.unescape(placeholder.group(1))
+    assert url.startswith(_comparison_url(workflow) + "?") and "branch=main" in url
+
+    fragment = viewer_client.get(url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    section = fragment.content.decode()
+    assert "<html" not in section and "Predicted against actual, since" in section
+    assert fragment.context["comparison"].adoption.version.scenario == scenario
+    # Remembered now: the page shows the same section inline, with no placeholder.
+    warm = viewer_client.get(_url(workflow), {"branch": "main"})
+    assert 'id="predicted-actual" hx-get' not in warm.content.decode()
+    assert section.strip() in warm.content.decode()
+
+    cache.clear()
+    without_js = viewer_client.get(url)  # the placeholder's link, followed without htmx
+    assert without_js.status_code == 200
+    assert "<html" in without_js.content.decode()
+    assert without_js.context["comparison"] is not None
+
+
 def test_another_teams_workflow_is_a_404(workflow: Workflow, outsider: Client) -> None:
     assert outsider.get(_url(workflow)).status_code == 404
+    assert outsider.get(_comparison_url(workflow)).status_code == 404
+    hx = outsider.get(_comparison_url(workflow), headers={"HX-Request": "true"})
+    assert hx.status_code == 404
