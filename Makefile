@@ -26,11 +26,14 @@ run: $(STAMP)
 	@echo ""
 	@echo "  decider is at http://$(HOST):$(PORT)/  (log in as demo / demo)"
 	@echo ""
-	@# The background worker (GitHub syncs) runs beside the web server and stops with it.
-	@# runserver is not the shell's last command, so the shell stays to stop the worker.
-	DEBUG=true $(BIN)/python manage.py sync_worker --no-reload & WORKER=$$!; \
+	@# The background worker (GitHub syncs, alert checks, the monitor's warming) runs beside
+	@# the web server and stops with it; both share one cache directory, so what the worker
+	@# computes ahead answers the pages. runserver is not the shell's last command, so the
+	@# shell stays to stop the worker. The cache starts empty: its keys name rows by id.
+	rm -rf .cache/run && mkdir -p .cache/run
+	DEBUG=true CACHE_DIR=$(CURDIR)/.cache/run $(BIN)/python manage.py sync_worker --no-reload & WORKER=$$!; \
 	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	  DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT); STATUS=$$?; \
+	  DEBUG=true CACHE_DIR=$(CURDIR)/.cache/run $(BIN)/python manage.py runserver $(HOST):$(PORT); STATUS=$$?; \
 	  kill $$WORKER 2>/dev/null; exit $$STATUS
 
 # Browser tests drive Debian's Chromium; install it when we may (CI runs as root).
