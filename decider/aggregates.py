@@ -47,6 +47,28 @@ def percentile_cont(values: list[float], fraction: float) -> float | None:
     return ordered[below] + (ordered[above] - ordered[below]) * (rank - below)
 
 
+def percentile_of_counts(counted: list[tuple[float, int]], fraction: float) -> float | None:
+    """`percentile_cont` of values given as ascending (value, how many times) pairs: the same
+    ranks, read off the running counts instead of an expanded list."""
+    total = sum(times for _, times in counted)
+    if not total:
+        return None
+    rank = fraction * (total - 1)
+    below = math.floor(rank)
+    above = min(below + 1, total - 1)
+
+    def at(index: int) -> float:
+        seen = 0
+        for value, times in counted:
+            seen += times
+            if index < seen:
+                return value
+        raise IndexError(index)
+
+    low = at(below)
+    return low + (at(above) - low) * (rank - below)
+
+
 def register_sqlite_functions(
     sender: type[BaseDatabaseWrapper], connection: BaseDatabaseWrapper, **kwargs: Any
 ) -> None:

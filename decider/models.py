@@ -819,6 +819,51 @@ class SyncedRun(models.Model):
         return f"run {self.github_run_id}"
 
 
+class JobDay(models.Model):
+    """One job's runs of one UTC day (their workflow run's creation), branch and trigger, as
+    the monitor's queue-wait figures read them: kept by `importers.monitor_days` as runs are
+    stored, so a page merges a few rows per day instead of sorting every job run."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    branch = models.CharField(max_length=300, blank=True)
+    event = models.CharField(max_length=100, blank=True)
+    job_runs = models.PositiveIntegerField()
+    cancelled_in_queue = models.PositiveIntegerField()
+    # Each queue wait (started - created, in seconds as the database computes it) with how
+    # many job runs waited that long, ascending: percentiles of any set of days stay exact.
+    waits = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [models.Index(fields=["workflow", "day"], name="jobday_workflow_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "day", "branch", "event"], name="jobday_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"job {self.job_id} on {self.day}"
+
+
+class JobBusyDay(models.Model):
+    """Runner time one job's runs used, by the UTC day they started (cancelled-in-queue runs
+    left out): what a pool's served utilization adds up (`importers.monitor_days`)."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    busy_s = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="jobbusyday_day")]
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="jobbusyday_unique")]
+
+    def __str__(self) -> str:
+        return f"job {self.job_id} busy on {self.day}"
+
+
 class AdoptionQuerySet(models.QuerySet["Adoption"]):
     def current(self) -> AdoptionQuerySet:
         return self.filter(ended_at__isnull=True)

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 
+from decider.importers.monitor_days import days_touched, refresh_monitor_days, utc_day
 from decider.importers.run_summaries import refresh_run_summaries
 from decider.models import Job, JobRun, Workflow, WorkflowRun
 
@@ -123,6 +124,8 @@ def generate_history(workflow: Workflow, shape: HistoryShape) -> int:
         ]
         JobRun.objects.bulk_create(job_runs, batch_size=2000)
         refresh_run_summaries(run.pk for run, _ in runs)
+        days = days_touched((run.pk for run, _ in runs), (utc_day(j.started_at) for j in job_runs))
+        refresh_monitor_days(workflow.pk, days)
         workflow.data_changed()
     return len(job_runs)
 

@@ -13,19 +13,18 @@ cancelled with no runner or no time on one.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    F,
     IntegerField,
     Max,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -35,17 +34,12 @@ from django.db.models import (
 from django.db.models.fields import DateField, DateTimeField, FloatField
 from django.db.models.functions import Cast, TruncDay, TruncWeek
 
-from decider.aggregates import Percentile, SecondsBetween, percentile_sql
-from decider.models import Job, JobRun, WorkflowRun
+from decider.aggregates import Percentile, SecondsBetween, percentile_of_counts, percentile_sql
+from decider.importers.monitor_days import CANCELLED_IN_QUEUE
+from decider.models import Job, JobBusyDay, JobDay, JobRun, WorkflowRun
 
 # "all": one row for the whole scope (the figures since an adoption).
 Period = Literal["day", "week", "all"]
-CANCELLED_IN_QUEUE = Q(conclusion="cancelled") & (
-    Q(runner_name="")
-    | Q(started_at__isnull=True)
-    | Q(completed_at__isnull=True)
-    | Q(completed_at__lte=F("started_at"))
-)
 
 
 @dataclass(frozen=True)
@@ -61,6 +55,22 @@ class Scope:
     def runs(self) -> QuerySet[WorkflowRun]:
         rows = WorkflowRun.objects.filter(
             workflow_id=self.workflow_id, created_at__gte=self.start, created_at__lt=self.end
+        )
+        if self.branch:
+            rows = rows.filter(branch=self.branch)
+        if self.event:
+            rows = rows.filter(event=self.event)
+        return rows
+
+    @property
+    def whole_days(self) -> bool:
+        """Whether it starts and ends at UTC midnights: then the kept per-day rows
+        (`importers.monitor_days`) answer for its job runs."""
+        return _is_midnight(self.start) and _is_midnight(self.end)
+
+    def job_days(self) -> QuerySet[JobDay]:
+        rows = JobDay.objects.filter(
+            workflow_id=self.workflow_id, day__gte=self.start.date(), day__lt=self.end.date()
         )
         if self.branch:
             rows = rows.filter(branch=self.branch)
@@ -102,6 +112,18 @@ class PoolPeriod:
     wait_p50_s: float | None
     wait_p90_s: float | None
     cancelled_in_queue: int
+
+
+def _is_midnight(moment: datetime) -> bool:
+    utc = moment.astimezone(UTC)
+    return (utc.hour, utc.minute, utc.second, utc.microsecond) == (0, 0, 0, 0)
+
+
+def _period_start(day: date, period: Period, start: datetime) -> date:
+    """The period a day falls in, as the database's truncations give it (weeks from Monday)."""
+    if period == "all":
+        return start.date()
+    return day if period == "day" else day - timedelta(days=day.weekday())
 
 
 def _trunc(period: Period, field: str, start: datetime) -> TruncDay | TruncWeek | Value:
@@ -185,11 +207,13 @@ def pipeline_periods(
 def pool_periods(scope: Scope, period: Period, pool_of_job: dict[int, str]) -> list[PoolPeriod]:
     """Queue wait p50/p90 and jobs cancelled while queued, per period and pool; a job's pool
     is the one its runs-on labels place it on (`pool_of_job`, by job id)."""
+    if not pool_of_job:
+        return []
+    if scope.whole_days:
+        return _pool_periods_of_days(scope, period, pool_of_job)
     jobs_of_pool: dict[str, list[int]] = {}
     for job_id, pool in pool_of_job.items():
         jobs_of_pool.setdefault(pool, []).append(job_id)
-    if not jobs_of_pool:
-        return []
     # Pools by number, not name: a narrower row sorts in memory where text spilled to disk.
     names = sorted(jobs_of_pool)
     pool_number = Case(
@@ -223,6 +247,40 @@ def pool_periods(scope: Scope, period: Period, pool_of_job: dict[int, str]) -> l
     ]
 
 
+def _pool_periods_of_days(
+    scope: Scope, period: Period, pool_of_job: dict[int, str]
+) -> list[PoolPeriod]:
+    """`pool_periods` from the kept per-day rows: the same figures (the waits are kept
+    whole), from a few rows per job and day instead of every job run."""
+    jobs: Counter[tuple[date, str]] = Counter()
+    cancelled: Counter[tuple[date, str]] = Counter()
+    waits: dict[tuple[date, str], Counter[float]] = {}
+    rows = scope.job_days().filter(job_id__in=list(pool_of_job))
+    for day, job_id, job_runs, in_queue, counted in rows.values_list(
+        "day", "job_id", "job_runs", "cancelled_in_queue", "waits"
+    ):
+        key = (_period_start(day, period, scope.start), pool_of_job[job_id])
+        jobs[key] += job_runs
+        cancelled[key] += in_queue
+        tally = waits.setdefault(key, Counter())
+        for wait, times in counted:
+            tally[wait] += times
+    found = []
+    for key in sorted(jobs):
+        counted_waits = sorted(waits[key].items())
+        found.append(
+            PoolPeriod(
+                start=key[0],
+                pool=key[1],
+                jobs=jobs[key],
+                wait_p50_s=percentile_of_counts(counted_waits, 0.5),
+                wait_p90_s=percentile_of_counts(counted_waits, 0.9),
+                cancelled_in_queue=cancelled[key],
+            )
+        )
+    return found
+
+
 def busy_seconds_by_labels(
     team_id: int, start: datetime, end: datetime, period: Period
 ) -> list[tuple[date, str, float]]:
@@ -230,8 +288,26 @@ def busy_seconds_by_labels(
     of the team: a pool's utilization counts all the work it served, not one workflow's.
 
     Grouped by job in SQL and by label set here: casting each row's labels to text for the
-    GROUP BY cost more than the rest of the query."""
-    rows = (
+    GROUP BY cost more than the rest of the query. Whole days are read from the kept
+    per-day rows (`importers.monitor_days`)."""
+    per_job: list[dict[str, Any]]
+    if _is_midnight(start) and _is_midnight(end):
+        summed: Counter[tuple[date, int]] = Counter()
+        for day, job_id, seconds in JobBusyDay.objects.filter(
+            workflow__repository__team_id=team_id, day__gte=start.date(), day__lt=end.date()
+        ).values_list("day", "job_id", "busy_s"):
+            summed[(_period_start(day, period, start), job_id)] += seconds
+        per_job = [
+            {"period": first, "job_id": job_id, "busy_s": seconds}
+            for (first, job_id), seconds in sorted(summed.items())
+        ]
+    else:
+        per_job = list(_busy_by_job(team_id, start, end, period))
+    return _by_labels(per_job)
+
+
+def _busy_by_job(team_id: int, start: datetime, end: datetime, period: Period) -> Any:
+    return (
         JobRun.objects.filter(
             job__workflow__repository__team_id=team_id,
             started_at__gte=start,
@@ -243,7 +319,9 @@ def busy_seconds_by_labels(
         .annotate(busy_s=Sum("duration_s"))
         .order_by("period", "job_id")
     )
-    per_job = list(rows)
+
+
+def _by_labels(per_job: list[dict[str, Any]]) -> list[tuple[date, str, float]]:
     labels = {
         job_id: json.dumps(runs_on)
         for job_id, runs_on in Job.objects.filter(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from django.db import transaction
@@ -19,6 +19,7 @@ from decider.engine.prices import Rate
 from decider.importers.bulk import insert_ignoring_conflicts
 from decider.importers.job_runs import BATCH_SIZE
 from decider.importers.matching import match_job_runs
+from decider.importers.monitor_days import days_touched, refresh_monitor_days, utc_day
 from decider.importers.records import (
     JobRecord,
     JobRunRecord,
@@ -239,6 +240,7 @@ def store_runs(
     job_ids = dict(workflow.jobs.values_list("key", "pk"))
     done = 0
     touched: set[int] = set()  # the runs whose summaries to recompute at the end
+    start_days: set[date | None] = set()  # and the days whose monitor rows to recompute
     with transaction.atomic():
         detail_ids = _store_run_details(workflow, source.runs, report)
         for batch in source.batches():
@@ -256,6 +258,7 @@ def store_runs(
             touched.update(
                 run_ids[r.github_run_id] for _, r in match.matched if r.github_run_id is not None
             )
+            start_days.update(utc_day(r.started_at) for _, r in match.matched)
             added = insert_ignoring_conflicts(JobRun, JOB_RUN_COLUMNS, rows)
             report.added += added
             report.already_present += len(rows) - added
@@ -265,6 +268,8 @@ def store_runs(
             del batch, match, rows  # before the next batch is read, not after
         # Once per import, not per batch: a run's jobs may come in several batches.
         refresh_run_summaries(touched)
+        days = days_touched(touched | set(detail_ids.values()), start_days)
+        refresh_monitor_days(workflow.pk, days)
         workflow.data_changed()
     report.warnings = list(source.warnings) + report.warnings + report.ambiguity_warnings()
     return report

@@ -22,6 +22,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from decider.importers.github_json import parse_json_runs
+from decider.importers.monitor_days import refresh_monitor_days, utc_day
 from decider.importers.problems import ImportRefused
 from decider.importers.records import JobRunRecord, RunImport, WorkflowRunRecord
 from decider.importers.store import WorkflowChoiceError, store_runs, workflow_for_runs
@@ -248,10 +249,15 @@ def _store_latest_job_state(repository: Repository, delivery: WebhookDelivery) -
                 "Import its workflow file to count it."
             )
         # The latest state replaces whatever an earlier-read state stored.
-        JobRun.objects.filter(
+        earlier = JobRun.objects.filter(
             job__workflow__repository=repository, github_job_id=record.github_job_id
-        ).delete()
+        )
+        gone = list(earlier.values_list("job__workflow_id", "started_at", "run__created_at"))
+        earlier.delete()
         report = store_runs(workflow, RunImport(jobs=[record]))
+        for workflow_id, started_at, run_created_at in gone:  # the days they counted on
+            days = {utc_day(started_at), utc_day(run_created_at)}
+            refresh_monitor_days(workflow_id, [day for day in days if day is not None])
     if report.added:
         ending = record.conclusion or "finished"
         return f"'{name}' stored in {workflow.name}: {ending.replace('_', ' ')}."

@@ -1,0 +1,206 @@
+"""The monitor's per-day figures of job runs, kept beside them as they are stored.
+
+A monitor page over weeks of a busy workflow would otherwise sort every job run of its
+window for the queue-wait percentiles and group them all again for the runner time used.
+So each workflow keeps, per UTC day:
+
+- `JobDay`: per job, branch and trigger of the day's workflow runs (by the run's creation,
+  as the page filters them), how many job runs, how many were cancelled while queued, and
+  every queue wait with its count. Percentiles of any set of days are then exact.
+- `JobBusyDay`: per job, the runner time its runs used, by the day they started (runs
+  cancelled while queued left out), as a pool's served utilization counts it.
+
+Whatever writes or deletes job runs calls `refresh_monitor_days` inside its transaction with
+the workflow and the days it touched (`days_touched`): each of those days is recomputed from
+the stored job runs, so calling it twice is harmless. Deleting a job or a workflow deletes
+its rows with it. The rules are docs/monitor.md's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.db import models
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import TruncDay
+
+from decider.aggregates import SecondsBetween
+
+# A job run cancelled with no runner or no time on one never left the queue.
+CANCELLED_IN_QUEUE = Q(conclusion="cancelled") & (
+    Q(runner_name="")
+    | Q(started_at__isnull=True)
+    | Q(completed_at__isnull=True)
+    | Q(completed_at__lte=F("started_at"))
+)
+DAYS_PER_STATEMENT = 31
+
+
+@dataclass(frozen=True)
+class DayModels:
+    """The models the rows come from and go to: the live ones, or a migration's."""
+
+    job_run: type[models.Model]
+    run: type[models.Model]
+    job_day: type[models.Model]
+    busy_day: type[models.Model]
+
+    @classmethod
+    def live(cls) -> DayModels:
+        from decider.models import JobBusyDay, JobDay, JobRun, WorkflowRun
+
+        return cls(JobRun, WorkflowRun, JobDay, JobBusyDay)
+
+
+def utc_day(value: datetime | None) -> date | None:
+    """The UTC day of a time (a naive one is taken as UTC, as the importers read times)."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).date()
+
+
+_day = utc_day
+
+
+def days_touched(
+    run_ids: Iterable[int], start_days: Iterable[date | None], model: DayModels | None = None
+) -> set[date]:
+    """The days a store touched: its runs' creation days and its job runs' start days."""
+    model = model or DayModels.live()
+    wanted = sorted(set(run_ids))
+    days = set(start_days)
+    for first in range(0, len(wanted), 2000):
+        chunk = wanted[first : first + 2000]
+        days.update(
+            _day(value)
+            for value in model.run._default_manager.filter(pk__in=chunk).values_list(
+                "created_at", flat=True
+            )
+        )
+    return {day for day in days if day is not None}
+
+
+def _spans(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Runs of consecutive days as [first, last] pairs, none longer than DAYS_PER_STATEMENT."""
+    spans: list[tuple[date, date]] = []
+    for day in sorted(set(days)):
+        follows = bool(spans) and day == spans[-1][1] + timedelta(days=1)
+        if follows and (day - spans[-1][0]).days < DAYS_PER_STATEMENT:
+            spans[-1] = (spans[-1][0], day)
+        else:
+            spans.append((day, day))
+    return spans
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def refresh_monitor_days(
+    workflow_id: int, days: Iterable[date], model: DayModels | None = None
+) -> None:
+    """Recompute the workflow's per-day rows of `days` from its stored job runs."""
+    model = model or DayModels.live()
+    for first, last in _spans(days):
+        start, end = _midnight(first), _midnight(last + timedelta(days=1))
+        model.job_day._default_manager.filter(
+            workflow_id=workflow_id, day__gte=first, day__lte=last
+        ).delete()
+        model.busy_day._default_manager.filter(
+            workflow_id=workflow_id, day__gte=first, day__lte=last
+        ).delete()
+        model.job_day._default_manager.bulk_create(
+            _job_days(model, workflow_id, start, end), batch_size=1000
+        )
+        model.busy_day._default_manager.bulk_create(
+            _busy_days(model, workflow_id, start, end), batch_size=1000
+        )
+
+
+def _job_days(
+    model: DayModels, workflow_id: int, start: datetime, end: datetime
+) -> list[models.Model]:
+    rows = (
+        model.job_run._default_manager.filter(
+            run__workflow_id=workflow_id, run__created_at__gte=start, run__created_at__lt=end
+        )
+        .order_by()
+        .annotate(
+            period=TruncDay("run__created_at"),
+            wait_s=SecondsBetween("started_at", "created_at"),
+            cancelled=Case(
+                When(CANCELLED_IN_QUEUE, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .values_list("job_id", "period", "run__branch", "run__event", "wait_s", "cancelled")
+    )
+    counts: dict[tuple[Any, ...], list[int]] = {}
+    waits: dict[tuple[Any, ...], Counter[float]] = {}
+    for job_id, period, branch, event, wait_s, cancelled in rows.iterator(chunk_size=5000):
+        key = (job_id, _day(period), branch, event)
+        tally = counts.setdefault(key, [0, 0])
+        tally[0] += 1
+        tally[1] += cancelled
+        if wait_s is not None:
+            waits.setdefault(key, Counter())[wait_s] += 1
+    return [
+        model.job_day(
+            workflow_id=workflow_id,
+            job_id=job_id,
+            day=day,
+            branch=branch,
+            event=event,
+            job_runs=job_runs,
+            cancelled_in_queue=cancelled,
+            waits=[[wait, count] for wait, count in sorted(waits.get(key, Counter()).items())],
+        )
+        for key, (job_runs, cancelled) in sorted(counts.items())
+        for job_id, day, branch, event in [key]
+    ]
+
+
+def _busy_days(
+    model: DayModels, workflow_id: int, start: datetime, end: datetime
+) -> list[models.Model]:
+    rows = (
+        model.job_run._default_manager.filter(
+            job__workflow_id=workflow_id, started_at__gte=start, started_at__lt=end
+        )
+        .exclude(CANCELLED_IN_QUEUE)
+        .annotate(period=TruncDay("started_at"))
+        .values("period", "job_id")
+        .annotate(busy_s=Sum("duration_s"))
+        .order_by("period", "job_id")
+    )
+    return [
+        model.busy_day(
+            workflow_id=workflow_id,
+            job_id=row["job_id"],
+            day=_day(row["period"]),
+            busy_s=row["busy_s"] or 0.0,
+        )
+        for row in rows
+    ]
+
+
+def refresh_every_day(workflow_ids: Iterable[int], model: DayModels | None = None) -> None:
+    """Every day of the workflows that has a run or a job run (the migration's backfill)."""
+    model = model or DayModels.live()
+
+    def distinct_days(rows: models.QuerySet[Any], field: str) -> set[date | None]:
+        found = rows.order_by().annotate(d=TruncDay(field)).values_list("d", flat=True)
+        return {_day(value) for value in found.distinct()}
+
+    for workflow_id in workflow_ids:
+        days = distinct_days(
+            model.run._default_manager.filter(workflow_id=workflow_id), "created_at"
+        ) | distinct_days(
+            model.job_run._default_manager.filter(job__workflow_id=workflow_id), "started_at"
+        )
+        refresh_monitor_days(workflow_id, {day for day in days if day is not None}, model)

@@ -1,0 +1,131 @@
+"""The kept per-day rows give the monitor exactly the figures its job runs give, and follow
+the job runs however they change: generated, imported in pieces, re-read from a webhook,
+a job removed, or kept all at once by the migration."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from decider.adapter.monitor_queries import (
+    Period,
+    PoolPeriod,
+    Scope,
+    busy_seconds_by_labels,
+    pool_periods,
+)
+from decider.aggregates import percentile_cont, percentile_of_counts
+from decider.importers.job_runs import parse_runs
+from decider.importers.monitor_days import refresh_every_day
+from decider.importers.store import store_runs, store_workflows
+from decider.importers.workflow_yaml import parse_workflow_files
+from decider.models import JobBusyDay, JobDay, JobRun, Team, Workflow
+from tests.adapter.test_monitor_queries import shifted_workflow
+from tests.factories import RepositoryFactory
+from tests.importers.test_run_summaries import HEADER, PUBLISH_RUN_1, TEST_RUN_1
+from tests.importers.test_store import TWO_JOBS
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2026, 10, 1, tzinfo=UTC)
+END = datetime(2026, 12, 1, tzinfo=UTC)
+POOLS = {"test": "small", "build": "medium", "publish": "medium"}
+
+
+def _placed(workflow: Workflow) -> dict[int, str]:
+    return {job.pk: POOLS[job.key] for job in workflow.jobs.all()}
+
+
+def _from_job_runs(scope: Scope) -> Scope:
+    """The same runs (created on whole seconds), bounds a microsecond off midnight: the
+    queries then read every job run instead of the kept days."""
+    return dataclasses.replace(scope, start=scope.start - timedelta(microseconds=1))
+
+
+def _same(kept: list[PoolPeriod], read: list[PoolPeriod], period: Period) -> None:
+    if period == "all":  # its one row is dated by the scope's start
+        kept = [dataclasses.replace(row, start=date.min) for row in kept]
+        read = [dataclasses.replace(row, start=date.min) for row in read]
+    assert kept == read
+
+
+@pytest.mark.parametrize("period", ["day", "week", "all"])
+@pytest.mark.parametrize("filters", [{}, {"branch": "feature/x"}, {"event": "push"}])
+def test_kept_days_give_the_job_runs_figures(
+    team: Team, period: Period, filters: dict[str, str]
+) -> None:
+    workflow = shifted_workflow(
+        team,
+        other_branch="feature/x",
+        other_branch_per_day=3,
+        cancelled_in_queue_per_day_after={"build": 2},
+    )
+    scope = Scope(workflow.pk, START, END, **filters)
+    assert scope.whole_days and not _from_job_runs(scope).whole_days
+    kept = pool_periods(scope, period, _placed(workflow))
+    assert kept and any(row.cancelled_in_queue for row in kept) == (
+        filters.get("branch") != "feature/x"
+    )
+    _same(kept, pool_periods(_from_job_runs(scope), period, _placed(workflow)), period)
+    if period != "all":
+        busy = busy_seconds_by_labels(team.pk, START, END, period)
+        read = busy_seconds_by_labels(team.pk, START - timedelta(microseconds=1), END, period)
+        assert [row[:2] for row in busy] == [row[:2] for row in read]
+        assert [row[2] for row in busy] == pytest.approx([row[2] for row in read])
+
+
+def test_the_percentile_of_counts_is_the_percentile_of_the_values() -> None:
+    values = [3.0, 3.0, 3.0, 7.5, 10.0, 10.0, 42.0]
+    counted = [(3.0, 3), (7.5, 1), (10.0, 2), (42.0, 1)]
+    for fraction in (0.0, 0.1, 0.5, 0.9, 0.99, 1.0):
+        assert percentile_of_counts(counted, fraction) == percentile_cont(values, fraction)
+    assert percentile_of_counts([], 0.5) is None
+
+
+def _kept_rows() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    days = JobDay.objects.order_by("job__key", "day", "branch", "event").values_list(
+        "job__key", "day", "branch", "event", "job_runs", "cancelled_in_queue", "waits"
+    )
+    busy = JobBusyDay.objects.order_by("job__key", "day").values_list("job__key", "day", "busy_s")
+    return list(days), list(busy)
+
+
+def _store(workflow: Workflow, *rows: str) -> None:
+    store_runs(workflow, parse_runs([("runs.csv", (HEADER + "".join(rows)).encode())]))
+
+
+def test_imports_in_pieces_and_a_removed_job_keep_the_days_of_the_job_runs() -> None:
+    (report,) = store_workflows(RepositoryFactory(), parse_workflow_files([("ci.yml", TWO_JOBS)]))
+    workflow = report.workflow
+    _store(workflow, TEST_RUN_1)
+    _store(workflow, PUBLISH_RUN_1)
+    days, busy = _kept_rows()
+    assert days == [
+        ("publish", date(2026, 11, 2), "", "", 1, 0, [[29.0, 1]]),
+        ("test", date(2026, 11, 2), "", "", 1, 0, [[12.0, 1]]),
+    ]
+    assert busy == [("publish", date(2026, 11, 2), 90.0), ("test", date(2026, 11, 2), 468.0)]
+    # Recomputed from scratch (the migration's way), the rows are the same.
+    JobDay.objects.all().delete()
+    JobBusyDay.objects.all().delete()
+    refresh_every_day([workflow.pk])
+    assert _kept_rows() == (days, busy)
+    without_publish = TWO_JOBS.split(b"  publish:")[0]
+    store_workflows(workflow.repository, parse_workflow_files([("ci.yml", without_publish)]))
+    assert _kept_rows() == ([days[1]], [busy[1]])
+
+
+def test_a_job_run_moved_to_another_day_leaves_its_old_day(team: Team) -> None:
+    """What a webhook's later state does: the earlier row goes, the new one is stored."""
+    (report,) = store_workflows(RepositoryFactory(), parse_workflow_files([("ci.yml", TWO_JOBS)]))
+    workflow = report.workflow
+    _store(workflow, TEST_RUN_1)
+    from decider.importers.monitor_days import refresh_monitor_days
+
+    JobRun.objects.update(started_at=datetime(2026, 11, 3, 0, 0, 5, tzinfo=UTC))
+    refresh_monitor_days(workflow.pk, [date(2026, 11, 2), date(2026, 11, 3)])
+    days, busy = _kept_rows()
+    assert [row[1] for row in days] == [date(2026, 11, 2)]  # the run's creation day
+    assert [row[1] for row in busy] == [date(2026, 11, 3)]  # the start day
