@@ -106,6 +106,9 @@ class Workflow(models.Model):
     # Bumped by every import into the workflow (jobs or runs): what caches of its measured
     # runs are keyed on, so they are rebuilt once per change of the data, not per request.
     data_version = models.PositiveIntegerField(default=0)
+    # The jobs (row ids, ascending) whose last completion ends a run's milestone in its kept
+    # `PipelineDay` rows: the adopted version's milestone (`importers.monitor_days`).
+    milestone_job_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name", "path"]
@@ -845,6 +848,31 @@ class JobDay(models.Model):
 
     def __str__(self) -> str:
         return f"job {self.job_id} on {self.day}"
+
+
+class PipelineDay(models.Model):
+    """One UTC day's successful pipelines of a workflow (by their run's creation), per branch
+    and trigger: every wall clock and milestone with its count, kept by
+    `importers.monitor_days` so a page's percentiles merge days instead of reading each run.
+    The milestone is measured to the last of the workflow's `milestone_job_ids`."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    branch = models.CharField(max_length=300, blank=True)
+    event = models.CharField(max_length=100, blank=True)
+    pipelines = models.PositiveIntegerField()
+    wall_clocks = models.JSONField(default=list)  # [[seconds, how many], ...] ascending
+    milestones = models.JSONField(default=list)  # the same, for the milestone
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workflow", "day", "branch", "event"], name="pipelineday_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"workflow {self.workflow_id} pipelines on {self.day}"
 
 
 class JobBusyDay(models.Model):

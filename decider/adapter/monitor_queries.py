@@ -36,7 +36,7 @@ from django.db.models.functions import Cast, TruncDay, TruncWeek
 
 from decider.aggregates import Percentile, SecondsBetween, percentile_of_counts, percentile_sql
 from decider.importers.monitor_days import CANCELLED_IN_QUEUE
-from decider.models import Job, JobBusyDay, JobDay, JobRun, WorkflowRun
+from decider.models import Job, JobBusyDay, JobDay, JobRun, PipelineDay, Workflow, WorkflowRun
 
 # "all": one row for the whole scope (the figures since an adoption).
 Period = Literal["day", "week", "all"]
@@ -69,7 +69,13 @@ class Scope:
         return _is_midnight(self.start) and _is_midnight(self.end)
 
     def job_days(self) -> QuerySet[JobDay]:
-        rows = JobDay.objects.filter(
+        return self._days(JobDay.objects.all())
+
+    def pipeline_days(self) -> QuerySet[PipelineDay]:
+        return self._days(PipelineDay.objects.all())
+
+    def _days(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        rows = rows.filter(
             workflow_id=self.workflow_id, day__gte=self.start.date(), day__lt=self.end.date()
         )
         if self.branch:
@@ -148,12 +154,16 @@ def pipeline_periods(
     the percentiles per period in SQL around it: a percentile of per-run figures cannot be
     written as one GROUP BY. The milestone's end is read from the milestone jobs' runs only.
     """
-    # Typed: an untyped NULL reaches PostgreSQL's percentile_cont as text.
-    milestone_s: Any = Cast(Value(None), output_field=FloatField())
+    ids: list[int] = []
     if milestone_keys:
         milestone_jobs = Job.objects.filter(workflow_id=scope.workflow_id, key__in=milestone_keys)
         # The ids as a list: joining the jobs table in each run's subquery cost more.
-        ids = list(milestone_jobs.values_list("pk", flat=True))
+        ids = sorted(milestone_jobs.values_list("pk", flat=True))
+    if scope.whole_days and (not ids or ids == _kept_milestone(scope.workflow_id)):
+        return _pipeline_periods_of_days(scope, period, with_milestone=bool(ids))
+    # Typed: an untyped NULL reaches PostgreSQL's percentile_cont as text.
+    milestone_s: Any = Cast(Value(None), output_field=FloatField())
+    if ids:
         ended = (
             JobRun.objects.filter(run_id=OuterRef("pk"), job_id__in=ids)
             .order_by()
@@ -202,6 +212,49 @@ def pipeline_periods(
         )
         for start, pipelines, wall_mean, wall_p50, wall_p90, milestone_p50, milestone_p90 in rows
     ]
+
+
+def _kept_milestone(workflow_id: int) -> list[int]:
+    found = Workflow.objects.filter(pk=workflow_id).values_list("milestone_job_ids", flat=True)
+    return list(found.first() or [])
+
+
+def _pipeline_periods_of_days(
+    scope: Scope, period: Period, *, with_milestone: bool
+) -> list[PipelinePeriod]:
+    """`pipeline_periods` from the kept per-day rows (`importers.monitor_days`), whose
+    milestone is the one asked for (or none is asked): the same figures."""
+    pipelines: Counter[date] = Counter()
+    walls: dict[date, Counter[float]] = {}
+    milestones: dict[date, Counter[float]] = {}
+    for day, runs, wall_clocks, milestone_s in scope.pipeline_days().values_list(
+        "day", "pipelines", "wall_clocks", "milestones"
+    ):
+        first = _period_start(day, period, scope.start)
+        pipelines[first] += runs
+        for kept, found in ((walls, wall_clocks), (milestones, milestone_s)):
+            tally = kept.setdefault(first, Counter())
+            for value, times in found:
+                tally[value] += times
+    periods = []
+    for first in sorted(pipelines):
+        wall = sorted(walls[first].items())
+        ends = sorted(milestones[first].items()) if with_milestone else []
+        measured = sum(times for _, times in wall)
+        periods.append(
+            PipelinePeriod(
+                start=first,
+                pipelines=pipelines[first],
+                wall_clock_mean_s=(
+                    sum(value * times for value, times in wall) / measured if measured else None
+                ),
+                wall_clock_p50_s=percentile_of_counts(wall, 0.5),
+                wall_clock_p90_s=percentile_of_counts(wall, 0.9),
+                milestone_p50_s=percentile_of_counts(ends, 0.5) if with_milestone else None,
+                milestone_p90_s=percentile_of_counts(ends, 0.9) if with_milestone else None,
+            )
+        )
+    return periods
 
 
 def pool_periods(scope: Scope, period: Period, pool_of_job: dict[int, str]) -> list[PoolPeriod]:
@@ -292,11 +345,12 @@ def busy_seconds_by_labels(
     per-day rows (`importers.monitor_days`)."""
     per_job: list[dict[str, Any]]
     if _is_midnight(start) and _is_midnight(end):
-        summed: Counter[tuple[date, int]] = Counter()
+        summed: dict[tuple[date, int], float] = {}
         for day, job_id, seconds in JobBusyDay.objects.filter(
             workflow__repository__team_id=team_id, day__gte=start.date(), day__lt=end.date()
         ).values_list("day", "job_id", "busy_s"):
-            summed[(_period_start(day, period, start), job_id)] += seconds
+            key = (_period_start(day, period, start), job_id)
+            summed[key] = summed.get(key, 0.0) + seconds
         per_job = [
             {"period": first, "job_id": job_id, "busy_s": seconds}
             for (first, job_id), seconds in sorted(summed.items())

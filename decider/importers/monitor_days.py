@@ -9,6 +9,9 @@ So each workflow keeps, per UTC day:
   every queue wait with its count. Percentiles of any set of days are then exact.
 - `JobBusyDay`: per job, the runner time its runs used, by the day they started (runs
   cancelled while queued left out), as a pool's served utilization counts it.
+- `PipelineDay`: per branch and trigger, the successful pipelines created that day, with
+  every wall clock and milestone (to the last of the workflow's `milestone_job_ids`, which
+  `keep_milestone` sets from the adopted version and which rebuilds the rows when it moves).
 
 Whatever writes or deletes job runs calls `refresh_monitor_days` inside its transaction with
 the workflow and the days it touched (`days_touched`): each of those days is recomputed from
@@ -25,8 +28,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import TruncDay
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, TruncDay
 
 from decider.aggregates import SecondsBetween
 
@@ -48,12 +64,21 @@ class DayModels:
     run: type[models.Model]
     job_day: type[models.Model]
     busy_day: type[models.Model]
+    workflow: type[models.Model]
+    pipeline_day: type[models.Model]
 
     @classmethod
     def live(cls) -> DayModels:
-        from decider.models import JobBusyDay, JobDay, JobRun, WorkflowRun
+        from decider.models import (
+            JobBusyDay,
+            JobDay,
+            JobRun,
+            PipelineDay,
+            Workflow,
+            WorkflowRun,
+        )
 
-        return cls(JobRun, WorkflowRun, JobDay, JobBusyDay)
+        return cls(JobRun, WorkflowRun, JobDay, JobBusyDay, Workflow, PipelineDay)
 
 
 def utc_day(value: datetime | None) -> date | None:
@@ -105,20 +130,104 @@ def refresh_monitor_days(
 ) -> None:
     """Recompute the workflow's per-day rows of `days` from its stored job runs."""
     model = model or DayModels.live()
+    milestone_ids = _milestone_ids(model, workflow_id)
     for first, last in _spans(days):
         start, end = _midnight(first), _midnight(last + timedelta(days=1))
-        model.job_day._default_manager.filter(
-            workflow_id=workflow_id, day__gte=first, day__lte=last
-        ).delete()
-        model.busy_day._default_manager.filter(
-            workflow_id=workflow_id, day__gte=first, day__lte=last
-        ).delete()
+        for kept in (model.job_day, model.busy_day, model.pipeline_day):
+            kept._default_manager.filter(
+                workflow_id=workflow_id, day__gte=first, day__lte=last
+            ).delete()
         model.job_day._default_manager.bulk_create(
             _job_days(model, workflow_id, start, end), batch_size=1000
         )
         model.busy_day._default_manager.bulk_create(
             _busy_days(model, workflow_id, start, end), batch_size=1000
         )
+        model.pipeline_day._default_manager.bulk_create(
+            _pipeline_days(model, workflow_id, start, end, milestone_ids), batch_size=1000
+        )
+
+
+def _milestone_ids(model: DayModels, workflow_id: int) -> list[int]:
+    found = model.workflow._default_manager.filter(pk=workflow_id).values_list(
+        "milestone_job_ids", flat=True
+    )
+    return list(found.first() or [])
+
+
+def keep_milestone(workflow_id: int, job_ids: Iterable[int]) -> bool:
+    """Measure the kept pipelines' milestone to these jobs from now on: when they are not the
+    ones kept, every day's pipeline rows are rebuilt. True when it rebuilt them."""
+    from decider.models import PipelineDay, Workflow
+
+    wanted = sorted(set(job_ids))
+    if _milestone_ids(DayModels.live(), workflow_id) == wanted:
+        return False
+    Workflow.objects.filter(pk=workflow_id).update(milestone_job_ids=wanted)
+    PipelineDay.objects.filter(workflow_id=workflow_id).delete()
+    model = DayModels.live()
+    days = _distinct_days(model.run._default_manager.filter(workflow_id=workflow_id), "created_at")
+    for first, last in _spans(day for day in days if day is not None):
+        start, end = _midnight(first), _midnight(last + timedelta(days=1))
+        model.pipeline_day._default_manager.bulk_create(
+            _pipeline_days(model, workflow_id, start, end, wanted), batch_size=1000
+        )
+    return True
+
+
+def counted(values: Counter[float]) -> list[list[float]]:
+    """A multiset as the rows keep it: [value, how many] pairs, ascending."""
+    return [[value, times] for value, times in sorted(values.items())]
+
+
+def _pipeline_days(
+    model: DayModels, workflow_id: int, start: datetime, end: datetime, milestone_ids: list[int]
+) -> list[models.Model]:
+    # The expressions are `adapter.monitor_queries.pipeline_periods`'s, so the figures are.
+    milestone_s: Any = Cast(Value(None), output_field=FloatField())
+    if milestone_ids:
+        ended = (
+            model.job_run._default_manager.filter(run_id=OuterRef("pk"), job_id__in=milestone_ids)
+            .order_by()
+            .values("run_id")
+            .annotate(value=Max("completed_at"))
+            .values("value")[:1]
+        )
+        milestone_s = SecondsBetween(Subquery(ended, output_field=DateTimeField()), "began_at")
+    rows = (
+        model.run._default_manager.filter(
+            workflow_id=workflow_id, created_at__gte=start, created_at__lt=end, succeeded=True
+        )
+        .order_by()
+        .annotate(
+            period=TruncDay("created_at"),
+            wall_clock_s=SecondsBetween("ended_at", "began_at"),
+            milestone_s=milestone_s,
+        )
+        .values_list("period", "branch", "event", "wall_clock_s", "milestone_s")
+    )
+    pipelines: Counter[tuple[Any, ...]] = Counter()
+    walls: dict[tuple[Any, ...], Counter[float]] = {}
+    milestones: dict[tuple[Any, ...], Counter[float]] = {}
+    for period, branch, event, wall_clock_s, milestone in rows.iterator(chunk_size=5000):
+        key = (_day(period), branch, event)
+        pipelines[key] += 1
+        if wall_clock_s is not None:
+            walls.setdefault(key, Counter())[wall_clock_s] += 1
+        if milestone is not None:
+            milestones.setdefault(key, Counter())[milestone] += 1
+    return [
+        model.pipeline_day(
+            workflow_id=workflow_id,
+            day=key[0],
+            branch=key[1],
+            event=key[2],
+            pipelines=pipelines[key],
+            wall_clocks=counted(walls.get(key, Counter())),
+            milestones=counted(milestones.get(key, Counter())),
+        )
+        for key in sorted(pipelines)
+    ]
 
 
 def _job_days(
@@ -158,7 +267,7 @@ def _job_days(
             event=event,
             job_runs=job_runs,
             cancelled_in_queue=cancelled,
-            waits=[[wait, count] for wait, count in sorted(waits.get(key, Counter()).items())],
+            waits=counted(waits.get(key, Counter())),
         )
         for key, (job_runs, cancelled) in sorted(counts.items())
         for job_id, day, branch, event in [key]
@@ -189,18 +298,18 @@ def _busy_days(
     ]
 
 
+def _distinct_days(rows: models.QuerySet[Any], field: str) -> set[date | None]:
+    found = rows.order_by().annotate(d=TruncDay(field)).values_list("d", flat=True)
+    return {_day(value) for value in found.distinct()}
+
+
 def refresh_every_day(workflow_ids: Iterable[int], model: DayModels | None = None) -> None:
     """Every day of the workflows that has a run or a job run (the migration's backfill)."""
     model = model or DayModels.live()
-
-    def distinct_days(rows: models.QuerySet[Any], field: str) -> set[date | None]:
-        found = rows.order_by().annotate(d=TruncDay(field)).values_list("d", flat=True)
-        return {_day(value) for value in found.distinct()}
-
     for workflow_id in workflow_ids:
-        days = distinct_days(
+        days = _distinct_days(
             model.run._default_manager.filter(workflow_id=workflow_id), "created_at"
-        ) | distinct_days(
+        ) | _distinct_days(
             model.job_run._default_manager.filter(job__workflow_id=workflow_id), "started_at"
         )
         refresh_monitor_days(workflow_id, {day for day in days if day is not None}, model)

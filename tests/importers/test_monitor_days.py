@@ -11,14 +11,16 @@ import pytest
 
 from decider.adapter.monitor_queries import (
     Period,
+    PipelinePeriod,
     PoolPeriod,
     Scope,
     busy_seconds_by_labels,
+    pipeline_periods,
     pool_periods,
 )
 from decider.aggregates import percentile_cont, percentile_of_counts
 from decider.importers.job_runs import parse_runs
-from decider.importers.monitor_days import refresh_every_day
+from decider.importers.monitor_days import keep_milestone, refresh_every_day
 from decider.importers.store import store_runs, store_workflows
 from decider.importers.workflow_yaml import parse_workflow_files
 from decider.models import JobBusyDay, JobDay, JobRun, Team, Workflow
@@ -51,6 +53,37 @@ def _same(kept: list[PoolPeriod], read: list[PoolPeriod], period: Period) -> Non
     assert kept == read
 
 
+def _same_pipelines(kept: list[PipelinePeriod], read: list[PipelinePeriod], period: Period) -> None:
+    assert kept and len(kept) == len(read)
+    for ours, theirs in zip(kept, read, strict=True):
+        # The mean is summed in another order: equal to the last bits, not to the bit.
+        assert ours.wall_clock_mean_s == pytest.approx(theirs.wall_clock_mean_s)
+        ours = dataclasses.replace(ours, wall_clock_mean_s=None)
+        theirs = dataclasses.replace(theirs, wall_clock_mean_s=None)
+        if period == "all":
+            ours = dataclasses.replace(ours, start=date.min)
+            theirs = dataclasses.replace(theirs, start=date.min)
+        assert ours == theirs
+
+
+def test_a_milestone_not_kept_is_read_from_the_job_runs(team: Team) -> None:
+    workflow = shifted_workflow(team)
+    scope = Scope(workflow.pk, START, END)
+    kept_none = pipeline_periods(scope, "week", ["build"])  # kept: no milestone yet
+    assert kept_none[0].milestone_p50_s is not None
+    assert keep_milestone(
+        workflow.pk, workflow.jobs.filter(key="build").values_list("pk", flat=True)
+    )
+    assert not keep_milestone(
+        workflow.pk, workflow.jobs.filter(key="build").values_list("pk", flat=True)
+    )
+    assert pipeline_periods(scope, "week", ["build"]) == kept_none
+    # Another milestone than the kept one: the job runs answer, with its own figures.
+    other = pipeline_periods(scope, "week", ["test"])
+    assert other != kept_none
+    _same_pipelines(other, pipeline_periods(_from_job_runs(scope), "week", ["test"]), "week")
+
+
 @pytest.mark.parametrize("period", ["day", "week", "all"])
 @pytest.mark.parametrize("filters", [{}, {"branch": "feature/x"}, {"event": "push"}])
 def test_kept_days_give_the_job_runs_figures(
@@ -69,6 +102,16 @@ def test_kept_days_give_the_job_runs_figures(
         filters.get("branch") != "feature/x"
     )
     _same(kept, pool_periods(_from_job_runs(scope), period, _placed(workflow)), period)
+    # The pipelines: without a milestone, then with one kept and asked for.
+    for keys in ([], ["build"]):
+        if keys:
+            assert keep_milestone(
+                workflow.pk, workflow.jobs.filter(key="build").values_list("pk", flat=True)
+            )
+        kept_pipelines = pipeline_periods(scope, period, keys)
+        read_pipelines = pipeline_periods(_from_job_runs(scope), period, keys)
+        assert (kept_pipelines[0].milestone_p50_s is not None) == bool(keys)
+        _same_pipelines(kept_pipelines, read_pipelines, period)
     if period != "all":
         busy = busy_seconds_by_labels(team.pk, START, END, period)
         read = busy_seconds_by_labels(team.pk, START - timedelta(microseconds=1), END, period)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from decider.adapter.alert_tasks import check_now
 from decider.adapter.alerts import ensure_default_rules
+from decider.adapter.monitor_warming import keep_adopted_milestone, warm_later
 from decider.models import Adoption
 from decider.web import access
 from decider.web.forms.adoption import AdoptionForm
@@ -27,7 +29,11 @@ def version_adopt(request: HtmxHttpRequest, scenario_id: int, number: int) -> Ht
     current = Adoption.objects.filter(workflow=workflow).current().first() if workflow else None
     form = AdoptionForm(request.POST if request.method == "POST" else None)
     if workflow is not None and form.is_valid():
-        Adoption.adopt(version, workflow, request.user, **form.cleaned_data)
+        with transaction.atomic():
+            Adoption.adopt(version, workflow, request.user, **form.cleaned_data)
+            # The monitor's kept days measure the new milestone; the worker then warms it.
+            keep_adopted_milestone(workflow)
+            warm_later(workflow)
         ensure_default_rules(workflow)
         check_now(workflow)
         messages.success(

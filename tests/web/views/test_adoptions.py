@@ -42,6 +42,27 @@ def test_an_editor_adopts_a_version(scenario: Scenario, editor_client: Client, e
     assert adoption.ended_at is None
 
 
+def test_adopting_keeps_the_monitor_days_to_the_versions_milestone(
+    team: Team, editor_client: Client, editor, django_capture_on_commit_callbacks
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.factories import JobFactory
+
+    workflow = WorkflowFactory(repository=RepositoryFactory(team=team))
+    JobFactory(workflow=workflow, key="test")
+    build = JobFactory(workflow=workflow, key="build")
+    row = Scenario.objects.create_for(
+        editor, workflow, name="P", inputs={"milestone": [1]}, job_keys=["test", "build"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(_url(row), FORM).status_code == 302
+    workflow.refresh_from_db()
+    assert workflow.milestone_job_ids == [build.pk]
+    # And the worker is asked to compute the monitor's first view ahead.
+    assert DBTaskResult.objects.filter(task_path__endswith="warm_monitor").count() == 1
+
+
 def test_adopting_another_version_ends_the_current_one_and_keeps_it(
     scenario: Scenario, editor_client: Client, editor
 ) -> None:
