@@ -114,6 +114,10 @@ def main() -> None:
             approved_by="bench",
             budget_usd_per_month=Decimal(1350),
         )
+    # What adopting through the page does: the kept days measure the version's milestone.
+    from decider.adapter.monitor_warming import keep_adopted_milestone
+
+    keep_adopted_milestone(workflow)
     if connection.vendor == "postgresql":
         # What autovacuum does soon after a bulk load: without statistics the planner
         # guesses a few dozen job runs per job and picks nested loops over 100k rows.

@@ -10,6 +10,12 @@ NULLs are ignored by both, and an empty group gives NULL.
 from __future__ import annotations
 
 import math
+import sys
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from itertools import accumulate, chain
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -47,26 +53,71 @@ def percentile_cont(values: list[float], fraction: float) -> float | None:
     return ordered[below] + (ordered[above] - ordered[below]) * (rank - below)
 
 
-def percentile_of_counts(counted: list[tuple[float, int]], fraction: float) -> float | None:
-    """`percentile_cont` of values given as ascending (value, how many times) pairs: the same
-    ranks, read off the running counts instead of an expanded list."""
-    total = sum(times for _, times in counted)
-    if not total:
-        return None
-    rank = fraction * (total - 1)
-    below = math.floor(rank)
-    above = min(below + 1, total - 1)
+@dataclass(frozen=True)
+class CountedValues:
+    """A multiset of numbers kept compactly: values ascending (repeats allowed) and how many
+    times each. Its percentiles are `percentile_cont`'s of the values it stands for."""
 
-    def at(index: int) -> float:
-        seen = 0
-        for value, times in counted:
-            seen += times
-            if index < seen:
-                return value
-        raise IndexError(index)
+    values: array[float]
+    counts: array[int]
 
-    low = at(below)
-    return low + (at(above) - low) * (rank - below)
+    @classmethod
+    def of(cls, tally: Counter[float]) -> CountedValues:
+        ordered = sorted(tally.items())
+        return cls(array("d", [v for v, _ in ordered]), array("I", [c for _, c in ordered]))
+
+    @classmethod
+    def merged(cls, parts: list[CountedValues]) -> CountedValues:
+        if len(parts) == 1:
+            return parts[0]
+        # Each part is sorted already: Timsort merges such runs in little more than a pass.
+        pairs = sorted(
+            chain.from_iterable(zip(part.values, part.counts, strict=True) for part in parts)
+        )
+        return cls(array("d", [v for v, _ in pairs]), array("I", [c for _, c in pairs]))
+
+    def pack(self) -> bytes:
+        """Little-endian: the number of values (4 bytes), the values (8 each), the counts."""
+        values, counts = array("d", self.values), array("I", self.counts)
+        if sys.byteorder == "big":
+            values.byteswap()
+            counts.byteswap()
+        return len(values).to_bytes(4, "little") + values.tobytes() + counts.tobytes()
+
+    @classmethod
+    def unpack(cls, data: bytes | memoryview) -> CountedValues:
+        raw = bytes(data)
+        size = int.from_bytes(raw[:4], "little")
+        values, counts = array("d"), array("I")
+        values.frombytes(raw[4 : 4 + 8 * size])
+        counts.frombytes(raw[4 + 8 * size : 4 + 12 * size])
+        if sys.byteorder == "big":
+            values.byteswap()
+            counts.byteswap()
+        return cls(values, counts)
+
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def mean(self) -> float | None:
+        total = self.total()
+        return (
+            sum(v * c for v, c in zip(self.values, self.counts, strict=True)) / total
+            if total
+            else None
+        )
+
+    def percentile(self, fraction: float) -> float | None:
+        """`percentile_cont(fraction)`: ranks read off the running counts."""
+        running = list(accumulate(self.counts))
+        if not running or not running[-1]:
+            return None
+        rank = fraction * (running[-1] - 1)
+        below = math.floor(rank)
+        above = min(below + 1, running[-1] - 1)
+        low = self.values[bisect_right(running, below)]
+        high = self.values[bisect_right(running, above)]
+        return low + (high - low) * (rank - below)
 
 
 def register_sqlite_functions(

@@ -835,8 +835,9 @@ class JobDay(models.Model):
     job_runs = models.PositiveIntegerField()
     cancelled_in_queue = models.PositiveIntegerField()
     # Each queue wait (started - created, in seconds as the database computes it) with how
-    # many job runs waited that long, ascending: percentiles of any set of days stay exact.
-    waits = models.JSONField(default=list)
+    # many job runs waited that long (`aggregates.CountedValues`, packed: a page reads
+    # hundreds of days of them): percentiles of any set of days stay exact.
+    waits = models.BinaryField()
 
     class Meta:
         indexes = [models.Index(fields=["workflow", "day"], name="jobday_workflow_day")]
@@ -861,8 +862,8 @@ class PipelineDay(models.Model):
     branch = models.CharField(max_length=300, blank=True)
     event = models.CharField(max_length=100, blank=True)
     pipelines = models.PositiveIntegerField()
-    wall_clocks = models.JSONField(default=list)  # [[seconds, how many], ...] ascending
-    milestones = models.JSONField(default=list)  # the same, for the milestone
+    wall_clocks = models.BinaryField()  # `aggregates.CountedValues`, packed
+    milestones = models.BinaryField()  # the same, for the milestone
 
     class Meta:
         constraints = [

@@ -34,7 +34,7 @@ from django.db.models import (
 from django.db.models.fields import DateField, DateTimeField, FloatField
 from django.db.models.functions import Cast, TruncDay, TruncWeek
 
-from decider.aggregates import Percentile, SecondsBetween, percentile_of_counts, percentile_sql
+from decider.aggregates import CountedValues, Percentile, SecondsBetween, percentile_sql
 from decider.importers.monitor_days import CANCELLED_IN_QUEUE
 from decider.models import Job, JobBusyDay, JobDay, JobRun, PipelineDay, Workflow, WorkflowRun
 
@@ -225,33 +225,29 @@ def _pipeline_periods_of_days(
     """`pipeline_periods` from the kept per-day rows (`importers.monitor_days`), whose
     milestone is the one asked for (or none is asked): the same figures."""
     pipelines: Counter[date] = Counter()
-    walls: dict[date, Counter[float]] = {}
-    milestones: dict[date, Counter[float]] = {}
+    walls: dict[date, list[CountedValues]] = {}
+    milestones: dict[date, list[CountedValues]] = {}
     for day, runs, wall_clocks, milestone_s in scope.pipeline_days().values_list(
         "day", "pipelines", "wall_clocks", "milestones"
     ):
         first = _period_start(day, period, scope.start)
         pipelines[first] += runs
-        for kept, found in ((walls, wall_clocks), (milestones, milestone_s)):
-            tally = kept.setdefault(first, Counter())
-            for value, times in found:
-                tally[value] += times
+        walls.setdefault(first, []).append(CountedValues.unpack(wall_clocks))
+        if with_milestone:
+            milestones.setdefault(first, []).append(CountedValues.unpack(milestone_s))
     periods = []
     for first in sorted(pipelines):
-        wall = sorted(walls[first].items())
-        ends = sorted(milestones[first].items()) if with_milestone else []
-        measured = sum(times for _, times in wall)
+        wall = CountedValues.merged(walls[first])
+        ends = CountedValues.merged(milestones[first]) if with_milestone else None
         periods.append(
             PipelinePeriod(
                 start=first,
                 pipelines=pipelines[first],
-                wall_clock_mean_s=(
-                    sum(value * times for value, times in wall) / measured if measured else None
-                ),
-                wall_clock_p50_s=percentile_of_counts(wall, 0.5),
-                wall_clock_p90_s=percentile_of_counts(wall, 0.9),
-                milestone_p50_s=percentile_of_counts(ends, 0.5) if with_milestone else None,
-                milestone_p90_s=percentile_of_counts(ends, 0.9) if with_milestone else None,
+                wall_clock_mean_s=wall.mean(),
+                wall_clock_p50_s=wall.percentile(0.5),
+                wall_clock_p90_s=wall.percentile(0.9),
+                milestone_p50_s=ends.percentile(0.5) if ends else None,
+                milestone_p90_s=ends.percentile(0.9) if ends else None,
             )
         )
     return periods
@@ -307,7 +303,7 @@ def _pool_periods_of_days(
     whole), from a few rows per job and day instead of every job run."""
     jobs: Counter[tuple[date, str]] = Counter()
     cancelled: Counter[tuple[date, str]] = Counter()
-    waits: dict[tuple[date, str], Counter[float]] = {}
+    waits: dict[tuple[date, str], list[CountedValues]] = {}
     rows = scope.job_days().filter(job_id__in=list(pool_of_job))
     for day, job_id, job_runs, in_queue, counted in rows.values_list(
         "day", "job_id", "job_runs", "cancelled_in_queue", "waits"
@@ -315,19 +311,17 @@ def _pool_periods_of_days(
         key = (_period_start(day, period, scope.start), pool_of_job[job_id])
         jobs[key] += job_runs
         cancelled[key] += in_queue
-        tally = waits.setdefault(key, Counter())
-        for wait, times in counted:
-            tally[wait] += times
+        waits.setdefault(key, []).append(CountedValues.unpack(counted))
     found = []
     for key in sorted(jobs):
-        counted_waits = sorted(waits[key].items())
+        counted_waits = CountedValues.merged(waits[key])
         found.append(
             PoolPeriod(
                 start=key[0],
                 pool=key[1],
                 jobs=jobs[key],
-                wait_p50_s=percentile_of_counts(counted_waits, 0.5),
-                wait_p90_s=percentile_of_counts(counted_waits, 0.9),
+                wait_p50_s=counted_waits.percentile(0.5),
+                wait_p90_s=counted_waits.percentile(0.9),
                 cancelled_in_queue=cancelled[key],
             )
         )

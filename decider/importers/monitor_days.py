@@ -44,7 +44,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, TruncDay
 
-from decider.aggregates import SecondsBetween
+from decider.aggregates import CountedValues, SecondsBetween
 
 # A job run cancelled with no runner or no time on one never left the queue.
 CANCELLED_IN_QUEUE = Q(conclusion="cancelled") & (
@@ -175,9 +175,9 @@ def keep_milestone(workflow_id: int, job_ids: Iterable[int]) -> bool:
     return True
 
 
-def counted(values: Counter[float]) -> list[list[float]]:
-    """A multiset as the rows keep it: [value, how many] pairs, ascending."""
-    return [[value, times] for value, times in sorted(values.items())]
+def counted(values: Counter[float]) -> bytes:
+    """A multiset as the rows keep it."""
+    return CountedValues.of(values).pack()
 
 
 def _pipeline_days(

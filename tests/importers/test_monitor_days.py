@@ -5,6 +5,7 @@ a job removed, or kept all at once by the migration."""
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -18,7 +19,7 @@ from decider.adapter.monitor_queries import (
     pipeline_periods,
     pool_periods,
 )
-from decider.aggregates import percentile_cont, percentile_of_counts
+from decider.aggregates import CountedValues, percentile_cont
 from decider.importers.job_runs import parse_runs
 from decider.importers.monitor_days import keep_milestone, refresh_every_day
 from decider.importers.store import store_runs, store_workflows
@@ -119,20 +120,35 @@ def test_kept_days_give_the_job_runs_figures(
         assert [row[2] for row in busy] == pytest.approx([row[2] for row in read])
 
 
-def test_the_percentile_of_counts_is_the_percentile_of_the_values() -> None:
-    values = [3.0, 3.0, 3.0, 7.5, 10.0, 10.0, 42.0]
-    counted = [(3.0, 3), (7.5, 1), (10.0, 2), (42.0, 1)]
+def test_counted_values_give_the_percentiles_of_the_values_they_stand_for() -> None:
+    values = [3.0, 3.0, 3.0, 7.5, 10.0, 10.0, 42.0, 0.125]
+    halves = [
+        CountedValues.unpack(CountedValues.of(Counter(values[:5])).pack()),
+        CountedValues.unpack(CountedValues.of(Counter(values[5:])).pack()),
+    ]
+    merged = CountedValues.merged(halves)
+    assert merged.total() == len(values)
+    assert merged.mean() == pytest.approx(sum(values) / len(values))
     for fraction in (0.0, 0.1, 0.5, 0.9, 0.99, 1.0):
-        assert percentile_of_counts(counted, fraction) == percentile_cont(values, fraction)
-    assert percentile_of_counts([], 0.5) is None
+        assert merged.percentile(fraction) == percentile_cont(values, fraction)
+    empty = CountedValues.unpack(CountedValues.of(Counter()).pack())
+    assert empty.percentile(0.5) is None and empty.mean() is None
 
 
 def _kept_rows() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    days = JobDay.objects.order_by("job__key", "day", "branch", "event").values_list(
-        "job__key", "day", "branch", "event", "job_runs", "cancelled_in_queue", "waits"
-    )
+    days = [
+        (*row[:-1], _listed(row[-1]))
+        for row in JobDay.objects.order_by("job__key", "day", "branch", "event").values_list(
+            "job__key", "day", "branch", "event", "job_runs", "cancelled_in_queue", "waits"
+        )
+    ]
     busy = JobBusyDay.objects.order_by("job__key", "day").values_list("job__key", "day", "busy_s")
-    return list(days), list(busy)
+    return days, list(busy)
+
+
+def _listed(packed: bytes) -> list[list[float]]:
+    counted = CountedValues.unpack(packed)
+    return [[value, times] for value, times in zip(counted.values, counted.counts, strict=True)]
 
 
 def _store(workflow: Workflow, *rows: str) -> None:

@@ -423,9 +423,12 @@ def _stored() -> list[tuple[Any, ...]]:
         "event",
     )
     # The monitor's per-day rows follow the job runs whatever the order they came in.
-    days = JobDay.objects.values_list(
-        "job__key", "day", "branch", "event", "job_runs", "cancelled_in_queue", "waits"
-    )
+    days = [
+        (*row[:-1], bytes(row[-1]))
+        for row in JobDay.objects.values_list(
+            "job__key", "day", "branch", "event", "job_runs", "cancelled_in_queue", "waits"
+        )
+    ]
     busy = JobBusyDay.objects.values_list("job__key", "day", "busy_s")
     return [
         *sorted(map(tuple, jobs), key=repr),
