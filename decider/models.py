@@ -822,16 +822,25 @@ class SyncedRun(models.Model):
         return f"run {self.github_run_id}"
 
 
-class JobDay(models.Model):
+class DayOfRuns(models.Model):
+    """A workflow's runs created on one UTC day on one branch by one trigger: what the
+    monitor's filters choose, kept per day by `importers.monitor_days`."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    branch = models.CharField(max_length=300, blank=True)
+    event = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class JobDay(DayOfRuns):
     """One job's runs of one UTC day (their workflow run's creation), branch and trigger, as
     the monitor's queue-wait figures read them: kept by `importers.monitor_days` as runs are
     stored, so a page merges a few rows per day instead of sorting every job run."""
 
-    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="+")
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    branch = models.CharField(max_length=300, blank=True)
-    event = models.CharField(max_length=100, blank=True)
     job_runs = models.PositiveIntegerField()
     cancelled_in_queue = models.PositiveIntegerField()
     # Each queue wait (started - created, in seconds as the database computes it) with how
@@ -851,16 +860,12 @@ class JobDay(models.Model):
         return f"job {self.job_id} on {self.day}"
 
 
-class PipelineDay(models.Model):
+class PipelineDay(DayOfRuns):
     """One UTC day's successful pipelines of a workflow (by their run's creation), per branch
     and trigger: every wall clock and milestone with its count, kept by
     `importers.monitor_days` so a page's percentiles merge days instead of reading each run.
     The milestone is measured to the last of the workflow's `milestone_job_ids`."""
 
-    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    branch = models.CharField(max_length=300, blank=True)
-    event = models.CharField(max_length=100, blank=True)
     pipelines = models.PositiveIntegerField()
     wall_clocks = models.BinaryField()  # `aggregates.CountedValues`, packed
     milestones = models.BinaryField()  # the same, for the milestone

@@ -30,6 +30,26 @@ def workflow(team: Team) -> Workflow:
     return row
 
 
+def _adopted_after_history(workflow: Workflow, editor, *, days: int) -> Adoption:
+    """A history of `days` days each side of a change adopted `days` days ago."""
+    live_on = timezone.now().date() - timedelta(days=days)
+    generate_history(
+        workflow,
+        HistoryShape(
+            before=BEFORE, after=AFTER, live_on=live_on, days_before=days, days_after=days
+        ),
+    )
+    scenario = Scenario.objects.create_for(editor, workflow, name="P", inputs={}, job_keys=[])
+    return Adoption.adopt(
+        scenario.versions.get(),
+        workflow,
+        editor,
+        live_on=live_on,
+        approved_by="Dana",
+        budget_usd_per_month=600,
+    )
+
+
 def _comparison_url(workflow: Workflow) -> str:
     return reverse("workflow_monitor_comparison", args=[workflow.pk])
 
@@ -49,20 +69,7 @@ def test_it_says_plainly_when_there_is_no_data(workflow: Workflow, viewer_client
 def test_it_charts_a_history_and_marks_the_adoption(
     workflow: Workflow, viewer_client: Client, editor
 ) -> None:
-    live_on = timezone.now().date() - timedelta(days=10)
-    generate_history(
-        workflow,
-        HistoryShape(before=BEFORE, after=AFTER, live_on=live_on, days_before=10, days_after=10),
-    )
-    scenario = Scenario.objects.create_for(editor, workflow, name="P", inputs={}, job_keys=[])
-    Adoption.adopt(
-        scenario.versions.get(),
-        workflow,
-        editor,
-        live_on=live_on,
-        approved_by="Dana",
-        budget_usd_per_month=600,
-    )
+    live_on = _adopted_after_history(workflow, editor, days=10).live_on
     response = viewer_client.get(_url(workflow))
     text = response.content.decode()
     assert response.status_code == 200
@@ -105,20 +112,7 @@ def test_filters_narrow_the_runs_and_bad_ones_are_refused(
 def test_the_page_answers_before_the_model_is_re_run_and_htmx_fills_the_table(
     workflow: Workflow, viewer_client: Client, editor
 ) -> None:
-    live_on = timezone.now().date() - timedelta(days=5)
-    generate_history(
-        workflow,
-        HistoryShape(before=BEFORE, after=AFTER, live_on=live_on, days_before=5, days_after=5),
-    )
-    scenario = Scenario.objects.create_for(editor, workflow, name="P", inputs={}, job_keys=[])
-    Adoption.adopt(
-        scenario.versions.get(),
-        workflow,
-        editor,
-        live_on=live_on,
-        approved_by="Dana",
-        budget_usd_per_month=600,
-    )
+    scenario = _adopted_after_history(workflow, editor, days=5).version.scenario
     cache.clear()
     cold = viewer_client.get(_url(workflow), {"branch": "main"})
     assert cold.context["comparison"] is None
