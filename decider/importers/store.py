@@ -240,9 +240,10 @@ def store_runs(
     job_ids = dict(workflow.jobs.values_list("key", "pk"))
     done = 0
     touched: set[int] = set()  # the runs whose summaries to recompute at the end
-    start_days: set[date | None] = set()  # and the days whose monitor rows to recompute
+    start_days: set[date | None] = set()  # and days whose monitor rows to recompute
     with transaction.atomic():
-        detail_ids = _store_run_details(workflow, source.runs, report)
+        changed_runs: set[int] = set()  # stored runs whose branch, trigger or time changed
+        detail_ids = _store_run_details(workflow, source.runs, report, changed_runs, start_days)
         for batch in source.batches():
             match = match_job_runs(job_records, batch)
             for record in match.unmatched:
@@ -255,11 +256,14 @@ def store_runs(
                 workflow, match.matched, detail_ids, report
             )
             rows = [_job_run_row(job_ids[key], record, run_ids) for key, record in match.matched]
-            touched.update(
-                run_ids[r.github_run_id] for _, r in match.matched if r.github_run_id is not None
-            )
-            start_days.update(utc_day(r.started_at) for _, r in match.matched)
             added = insert_ignoring_conflicts(JobRun, JOB_RUN_COLUMNS, rows)
+            if added:  # a batch stored before changes no summary and no day
+                touched.update(
+                    run_ids[r.github_run_id]
+                    for _, r in match.matched
+                    if r.github_run_id is not None
+                )
+                start_days.update(utc_day(r.started_at) for _, r in match.matched)
             report.added += added
             report.already_present += len(rows) - added
             done += len(batch)
@@ -268,7 +272,7 @@ def store_runs(
             del batch, match, rows  # before the next batch is read, not after
         # Once per import, not per batch: a run's jobs may come in several batches.
         refresh_run_summaries(touched)
-        days = days_touched(touched | set(detail_ids.values()), start_days)
+        days = days_touched(touched | changed_runs, start_days)
         refresh_monitor_days(workflow.pk, days)
         workflow.data_changed()
     report.warnings = list(source.warnings) + report.warnings + report.ambiguity_warnings()
@@ -311,7 +315,11 @@ RUN_DETAILS = ["created_at", "run_attempt", "branch", "event"]
 
 
 def _store_run_details(
-    workflow: Workflow, run_records: list[WorkflowRunRecord], report: RunStoreReport
+    workflow: Workflow,
+    run_records: list[WorkflowRunRecord],
+    report: RunStoreReport,
+    changed_runs: set[int],
+    changed_days: set[date | None],
 ) -> dict[int, int]:
     """Run objects (from JSON) with their details; returns GitHub run id -> row id. New runs
     are inserted in bulk; stored ones take the details given (a later attempt's, when a run
@@ -355,9 +363,11 @@ def _store_run_details(
             if run.run_attempt is not None and "run_attempt" in given:
                 given["run_attempt"] = max(given["run_attempt"], run.run_attempt)
             if any(getattr(run, name) != value for name, value in given.items()):
+                changed_days.add(utc_day(run.created_at))  # the day it counted on before
                 for name, value in given.items():
                     setattr(run, name, value)
                 changed.append(run)
+                changed_runs.add(run.pk)
     WorkflowRun.objects.bulk_update(changed, RUN_DETAILS, batch_size=1000)
     return run_ids
 

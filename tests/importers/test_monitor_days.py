@@ -188,3 +188,25 @@ def test_a_job_run_moved_to_another_day_leaves_its_old_day(team: Team) -> None:
     days, busy = _kept_rows()
     assert [row[1] for row in days] == [date(2026, 11, 2)]  # the run's creation day
     assert [row[1] for row in busy] == [date(2026, 11, 3)]  # the start day
+
+
+def test_a_run_whose_details_arrive_later_moves_its_day_and_branch() -> None:
+    """A webhook's workflow_run delivery after the jobs: the run's branch, trigger and
+    creation time change, and its job runs' day rows follow them; storing the same job
+    runs again changes nothing and recomputes nothing."""
+    from decider.importers.records import RunImport, WorkflowRunRecord
+
+    (report,) = store_workflows(RepositoryFactory(), parse_workflow_files([("ci.yml", TWO_JOBS)]))
+    workflow = report.workflow
+    _store(workflow, TEST_RUN_1)
+    assert [row[1:4] for row in _kept_rows()[0]] == [(date(2026, 11, 2), "", "")]
+    created = datetime(2026, 11, 1, 23, 59, 50, tzinfo=UTC)
+    details = WorkflowRunRecord(github_run_id=1, created_at=created, branch="main", event="push")
+    store_runs(workflow, RunImport(runs=[details]))
+    assert [row[1:4] for row in _kept_rows()[0]] == [(date(2026, 11, 1), "main", "push")]
+    before = _kept_rows()
+    JobDay.objects.update(job_runs=99)  # stale on purpose: a store that adds nothing keeps it
+    _store(workflow, TEST_RUN_1)
+    assert [row[4] for row in _kept_rows()[0]] == [99]
+    JobDay.objects.update(job_runs=1)
+    assert _kept_rows() == before
