@@ -51,7 +51,7 @@ CANCELLED_IN_QUEUE = Q(conclusion="cancelled") & (
     | Q(completed_at__isnull=True)
     | Q(completed_at__lte=F("started_at"))
 )
-DAYS_PER_STATEMENT = 7  # a busy week of job runs is read into memory at once: bounded
+DAYS_PER_STATEMENT = 31  # grouped by the database: what Python holds is bounded by distinct waits
 
 
 @dataclass(frozen=True)
