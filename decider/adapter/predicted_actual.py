@@ -77,9 +77,12 @@ def _kept(plan: Plan, outcome_plan: Plan) -> Outcome | None:
 
 
 def predicted_actual(adoption: Adoption, scope: Scope, now: datetime) -> PredictedActual | None:
-    """None when the adoption is still in the future of the window's end."""
+    """None until a whole UTC day has passed since the adoption went live (within the
+    window). Whole days, as the charts and the alerts count them: the figures then stay the
+    same all day, on the page, in the PDF and from the command line, and read the kept days
+    (`importers.monitor_days`)."""
     since = datetime.combine(adoption.live_on, time(), tzinfo=UTC)
-    until = min(scope.end, now)
+    until = min(scope.end, datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC))
     if until <= since:
         return None
     notes: list[str] = []
@@ -237,7 +240,7 @@ CACHE_SECONDS = 3600
 
 def _cache_key(adoption: Adoption, scope: Scope, now: datetime) -> str:
     fingerprint = data_fingerprint(adoption.version.scenario.team_id)
-    inputs = (adoption.pk, scope, fingerprint, now.strftime("%Y-%m-%dT%H"))
+    inputs = (adoption.pk, scope, fingerprint, now.astimezone(UTC).date())
     return "predicted-actual:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
 
 
@@ -245,7 +248,7 @@ def cached_predicted_actual(
     adoption: Adoption, scope: Scope, now: datetime
 ) -> PredictedActual | None:
     """`predicted_actual`, remembered while the team's data and pools (the monitor's
-    `data_fingerprint`), the adoption and the hour stay the same: re-running the version's
+    `data_fingerprint`), the adoption and the day stay the same: re-running the version's
     model is most of its cost."""
     key = _cache_key(adoption, scope, now)
     found = cache.get(key)

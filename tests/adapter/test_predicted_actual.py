@@ -51,3 +51,23 @@ def test_the_table_splits_a_miss_into_load_and_model(demo_scenario: Scenario) ->
     )
     cost = figures["Runner cost per month"]
     assert cost.measured == 900  # the demo's pools: 4 small and 3 medium at $75
+
+
+def test_the_table_is_the_same_all_day_and_waits_for_a_whole_day(demo_scenario: Scenario) -> None:
+    """Whole UTC days: re-running the model at a load measured to the minute gave another
+    queue wait every minute, so the page, the PDF and the command line disagreed."""
+    from datetime import UTC, datetime, time, timedelta
+
+    adoption = Adoption.objects.current().get(workflow=demo_scenario.workflow)
+    page = monitor(demo_scenario.workflow, Filters())
+    scope = Scope(demo_scenario.workflow_id, page.start, page.end)
+    midnight = datetime.combine(timezone.now().astimezone(UTC).date(), time(), tzinfo=UTC)
+    early = predicted_actual(adoption, scope, midnight + timedelta(minutes=1))
+    late = predicted_actual(adoption, scope, midnight + timedelta(hours=23, minutes=59))
+    assert early is not None and late is not None
+    assert early.until == late.until == midnight
+    assert early.measured_per_hour == 252 / (21 * 24)  # 12 pipelines a day for 21 whole days
+    assert [f.at_measured_load for f in early.figures] == [f.at_measured_load for f in late.figures]
+    # On its live day nothing is compared yet.
+    live_today = datetime.combine(adoption.live_on, time(), tzinfo=UTC) + timedelta(hours=20)
+    assert predicted_actual(adoption, scope, live_today) is None

@@ -71,6 +71,7 @@ def _page(request: HtmxHttpRequest, workflow_id: int, *, compute: bool) -> HttpR
         "monitor": figures,
         "comparison": comparison,
         "comparison_pending": comparison_pending,
+        "adopted": figures.current,
         "alert_table": rule_states(workflow),
         "can_edit": access.is_editor(request, workflow.repository.team),
         "runs_query": _runs_query(figures),
@@ -95,4 +96,5 @@ def workflow_monitor_comparison(request: HtmxHttpRequest, workflow_id: int) -> H
     comparison = None
     if figures.current is not None:
         comparison = cached_predicted_actual(figures.current, _scope(figures), timezone.now())
-    return render(request, "decider/_monitor_comparison.html", {"comparison": comparison})
+    context = {"comparison": comparison, "adopted": figures.current, "monitor": figures}
+    return render(request, "decider/_monitor_comparison.html", context)

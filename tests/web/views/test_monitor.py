@@ -143,3 +143,24 @@ def test_another_teams_workflow_is_a_404(workflow: Workflow, outsider: Client) -
     assert outsider.get(_comparison_url(workflow)).status_code == 404
     hx = outsider.get(_comparison_url(workflow), headers={"HX-Request": "true"})
     assert hx.status_code == 404
+
+
+def test_on_the_live_day_the_page_says_when_the_comparison_starts(
+    workflow: Workflow, viewer_client: Client, editor
+) -> None:
+    scenario = Scenario.objects.create_for(editor, workflow, name="P", inputs={}, job_keys=[])
+    today = timezone.now().date()
+    Adoption.adopt(
+        scenario.versions.get(),
+        workflow,
+        editor,
+        live_on=today,
+        approved_by="Dana",
+        budget_usd_per_month=600,
+    )
+    cache.clear()
+    fragment = viewer_client.get(_comparison_url(workflow), headers={"HX-Request": "true"})
+    words = f"it starts once a whole day has passed since the change went live on {today:%Y-%m-%d}."
+    assert words in fragment.content.decode()
+    page = viewer_client.get(_url(workflow)).content.decode()  # remembered: shown inline
+    assert words in page and 'id="predicted-actual" hx-get' not in page
