@@ -241,7 +241,8 @@ CACHE_SECONDS = 3600
 def _cache_key(adoption: Adoption, scope: Scope, now: datetime) -> str:
     fingerprint = data_fingerprint(adoption.version.scenario.team_id)
     inputs = (adoption.pk, scope, fingerprint, now.astimezone(UTC).date())
-    return "predicted-actual:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+    # v2: the value is a 1-tuple now; a shared cache may still hold the bare ones.
+    return "predicted-actual:v2:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
 
 
 def cached_predicted_actual(

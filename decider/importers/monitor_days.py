@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import (
     Count,
     DateTimeField,
@@ -128,7 +128,27 @@ def refresh_monitor_days(
 ) -> None:
     """Recompute the workflow's per-day rows of `days` from its stored job runs."""
     model = model or DayModels.live()
-    milestone_ids = _milestone_ids(model, workflow_id)
+    with transaction.atomic():
+        # One refresh of a workflow at a time: two stores at once (an upload and a webhook)
+        # would each delete and insert the same days and meet on the unique keys. Stores
+        # end by bumping the workflow's data version, so this is the lock they take anyway.
+        milestone_ids = _lock_workflow(model, workflow_id)
+        _refresh_days(model, workflow_id, days, milestone_ids)
+
+
+def _lock_workflow(model: DayModels, workflow_id: int) -> list[int]:
+    """Lock the workflow's row for the transaction; its kept milestone jobs."""
+    found = (
+        model.workflow._default_manager.select_for_update()
+        .filter(pk=workflow_id)
+        .values_list("milestone_job_ids", flat=True)
+    )
+    return list(found.first() or [])
+
+
+def _refresh_days(
+    model: DayModels, workflow_id: int, days: Iterable[date], milestone_ids: list[int]
+) -> None:
     for first, last in _spans(days):
         start, end = _midnight(first), _midnight(last + timedelta(days=1))
         for kept in (model.job_day, model.busy_day, model.pipeline_day):
@@ -146,30 +166,24 @@ def refresh_monitor_days(
         )
 
 
-def _milestone_ids(model: DayModels, workflow_id: int) -> list[int]:
-    found = model.workflow._default_manager.filter(pk=workflow_id).values_list(
-        "milestone_job_ids", flat=True
-    )
-    return list(found.first() or [])
-
-
 def keep_milestone(workflow_id: int, job_ids: Iterable[int]) -> bool:
     """Measure the kept pipelines' milestone to these jobs from now on: when they are not the
-    ones kept, every day's pipeline rows are rebuilt. True when it rebuilt them."""
-    from decider.models import PipelineDay, Workflow
-
-    wanted = sorted(set(job_ids))
-    if _milestone_ids(DayModels.live(), workflow_id) == wanted:
-        return False
-    Workflow.objects.filter(pk=workflow_id).update(milestone_job_ids=wanted)
-    PipelineDay.objects.filter(workflow_id=workflow_id).delete()
+    ones kept, every day's pipeline rows are rebuilt, all or nothing. True when it rebuilt
+    them."""
     model = DayModels.live()
-    days = _distinct_days(model.run._default_manager.filter(workflow_id=workflow_id), "created_at")
-    for first, last in _spans(day for day in days if day is not None):
-        start, end = _midnight(first), _midnight(last + timedelta(days=1))
-        model.pipeline_day._default_manager.bulk_create(
-            _pipeline_days(model, workflow_id, start, end, wanted), batch_size=1000
-        )
+    wanted = sorted(set(job_ids))
+    with transaction.atomic():
+        if _lock_workflow(model, workflow_id) == wanted:
+            return False
+        model.workflow._default_manager.filter(pk=workflow_id).update(milestone_job_ids=wanted)
+        model.pipeline_day._default_manager.filter(workflow_id=workflow_id).delete()
+        runs = model.run._default_manager.filter(workflow_id=workflow_id)
+        days = _distinct_days(runs, "created_at")
+        for first, last in _spans(day for day in days if day is not None):
+            start, end = _midnight(first), _midnight(last + timedelta(days=1))
+            model.pipeline_day._default_manager.bulk_create(
+                _pipeline_days(model, workflow_id, start, end, wanted), batch_size=1000
+            )
     return True
 
 

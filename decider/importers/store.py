@@ -164,8 +164,9 @@ def _store_workflow(repository: Repository, record: WorkflowRecord) -> WorkflowS
     for key, job in existing.items():
         report.jobs_removed.append(key)
         touched = list(job.runs.exclude(run=None).values_list("run_id", flat=True).distinct())
-        job.delete()
-        refresh_run_summaries(touched)  # its job runs went with it
+        job.delete()  # its job runs and its kept days go with it
+        refresh_run_summaries(touched)
+        refresh_monitor_days(workflow.pk, days_touched(touched, []))  # its pipelines changed
     for job_record in record.jobs:
         jobs_by_key[job_record.key].needs.set([jobs_by_key[key] for key in job_record.needs])
     workflow.data_changed()
@@ -226,6 +227,20 @@ class RunSource(Protocol):
     def batches(self) -> Iterator[list[JobRunRecord]]: ...
 
 
+@dataclass
+class _Touched:
+    """What a store of runs changed: the runs whose summaries and monitor days to recompute,
+    and days beyond those runs' own (their job runs' start days, a run's day before it
+    moved)."""
+
+    runs: set[int] = field(default_factory=set)
+    days: set[date | None] = field(default_factory=set)
+
+    def moved(self, run_id: int, created_before: datetime | None) -> None:
+        self.runs.add(run_id)
+        self.days.add(utc_day(created_before))
+
+
 def store_runs(
     workflow: Workflow,
     source: RunSource,
@@ -239,11 +254,9 @@ def store_runs(
     job_records = job_records_for(workflow)
     job_ids = dict(workflow.jobs.values_list("key", "pk"))
     done = 0
-    touched: set[int] = set()  # the runs whose summaries to recompute at the end
-    start_days: set[date | None] = set()  # and days whose monitor rows to recompute
+    touched = _Touched()
     with transaction.atomic():
-        changed_runs: set[int] = set()  # stored runs whose branch, trigger or time changed
-        detail_ids = _store_run_details(workflow, source.runs, report, changed_runs, start_days)
+        detail_ids = _store_run_details(workflow, source.runs, report, touched)
         for batch in source.batches():
             match = match_job_runs(job_records, batch)
             for record in match.unmatched:
@@ -253,17 +266,17 @@ def store_runs(
             report.warnings += match.warnings
             # Only this batch's runs are kept, so memory does not grow with the file.
             run_ids = detail_ids | _store_mentioned_runs(
-                workflow, match.matched, detail_ids, report
+                workflow, match.matched, detail_ids, report, touched
             )
             rows = [_job_run_row(job_ids[key], record, run_ids) for key, record in match.matched]
             added = insert_ignoring_conflicts(JobRun, JOB_RUN_COLUMNS, rows)
             if added:  # a batch stored before changes no summary and no day
-                touched.update(
+                touched.runs.update(
                     run_ids[r.github_run_id]
                     for _, r in match.matched
                     if r.github_run_id is not None
                 )
-                start_days.update(utc_day(r.started_at) for _, r in match.matched)
+                touched.days.update(utc_day(r.started_at) for _, r in match.matched)
             report.added += added
             report.already_present += len(rows) - added
             done += len(batch)
@@ -271,8 +284,8 @@ def store_runs(
                 progress(done)
             del batch, match, rows  # before the next batch is read, not after
         # Once per import, not per batch: a run's jobs may come in several batches.
-        refresh_run_summaries(touched)
-        days = days_touched(touched | changed_runs, start_days)
+        refresh_run_summaries(touched.runs)
+        days = days_touched(touched.runs, touched.days)
         refresh_monitor_days(workflow.pk, days)
         workflow.data_changed()
     report.warnings = list(source.warnings) + report.warnings + report.ambiguity_warnings()
@@ -318,8 +331,7 @@ def _store_run_details(
     workflow: Workflow,
     run_records: list[WorkflowRunRecord],
     report: RunStoreReport,
-    changed_runs: set[int],
-    changed_days: set[date | None],
+    touched: _Touched,
 ) -> dict[int, int]:
     """Run objects (from JSON) with their details; returns GitHub run id -> row id. New runs
     are inserted in bulk; stored ones take the details given (a later attempt's, when a run
@@ -363,11 +375,10 @@ def _store_run_details(
             if run.run_attempt is not None and "run_attempt" in given:
                 given["run_attempt"] = max(given["run_attempt"], run.run_attempt)
             if any(getattr(run, name) != value for name, value in given.items()):
-                changed_days.add(utc_day(run.created_at))  # the day it counted on before
+                touched.moved(run.pk, run.created_at)  # its branch, trigger or day changed
                 for name, value in given.items():
                     setattr(run, name, value)
                 changed.append(run)
-                changed_runs.add(run.pk)
     WorkflowRun.objects.bulk_update(changed, RUN_DETAILS, batch_size=1000)
     return run_ids
 
@@ -377,6 +388,7 @@ def _store_mentioned_runs(
     matched: list[tuple[str, JobRunRecord]],
     known: dict[int, int],
     report: RunStoreReport,
+    touched: _Touched,
 ) -> dict[int, int]:
     """Every run id a batch mentions gets a WorkflowRun, created when the run was (at the
     latest) first queued: the earliest created_at of its jobs. Three statements per batch."""
@@ -408,6 +420,7 @@ def _store_mentioned_runs(
         first = first_created[run_id]
         if first is not None and (created_at is None or first < created_at):
             earlier.append(WorkflowRun(pk=pk, created_at=first))
+            touched.moved(pk, created_at)
     WorkflowRun.objects.bulk_update(earlier, ["created_at"])
     return ids
 

@@ -25,6 +25,7 @@ from decider.importers.github_json import parse_json_runs
 from decider.importers.monitor_days import refresh_monitor_days, utc_day
 from decider.importers.problems import ImportRefused
 from decider.importers.records import JobRunRecord, RunImport, WorkflowRunRecord
+from decider.importers.run_summaries import refresh_run_summaries
 from decider.importers.store import WorkflowChoiceError, store_runs, workflow_for_runs
 from decider.models import JobRun, Repository, WebhookDelivery, WebhookEndpoint, Workflow
 
@@ -252,10 +253,14 @@ def _store_latest_job_state(repository: Repository, delivery: WebhookDelivery) -
         earlier = JobRun.objects.filter(
             job__workflow__repository=repository, github_job_id=record.github_job_id
         )
-        gone = list(earlier.values_list("job__workflow_id", "started_at", "run__created_at"))
+        gone = list(
+            earlier.values_list("job__workflow_id", "run_id", "started_at", "run__created_at")
+        )
         earlier.delete()
         report = store_runs(workflow, RunImport(jobs=[record]))
-        for workflow_id, started_at, run_created_at in gone:  # the days they counted on
+        for workflow_id, run_id, started_at, run_created_at in gone:  # what they counted in
+            if run_id is not None:
+                refresh_run_summaries([run_id])
             days = {utc_day(started_at), utc_day(run_created_at)}
             refresh_monitor_days(workflow_id, [day for day in days if day is not None])
     if report.added:

@@ -24,7 +24,7 @@ from decider.importers.job_runs import parse_runs
 from decider.importers.monitor_days import keep_milestone, refresh_every_day
 from decider.importers.store import store_runs, store_workflows
 from decider.importers.workflow_yaml import parse_workflow_files
-from decider.models import JobBusyDay, JobDay, JobRun, Team, Workflow
+from decider.models import JobBusyDay, JobDay, JobRun, PipelineDay, Team, Workflow
 from tests.adapter.test_monitor_queries import shifted_workflow
 from tests.factories import RepositoryFactory
 from tests.importers.test_run_summaries import HEADER, PUBLISH_RUN_1, TEST_RUN_1
@@ -210,3 +210,60 @@ def test_a_run_whose_details_arrive_later_moves_its_day_and_branch() -> None:
     assert [row[4] for row in _kept_rows()[0]] == [99]
     JobDay.objects.update(job_runs=1)
     assert _kept_rows() == before
+
+
+def _kept_and_read(scope: Scope, figures):  # type: ignore[no-untyped-def]
+    return figures(scope), figures(_from_job_runs(scope))
+
+
+def test_removing_a_failed_job_counts_its_runs_pipelines_again() -> None:
+    (report,) = store_workflows(RepositoryFactory(), parse_workflow_files([("ci.yml", TWO_JOBS)]))
+    workflow = report.workflow
+    failed_publish = PUBLISH_RUN_1.replace("success", "failure")
+    _store(workflow, TEST_RUN_1, failed_publish)
+    scope = Scope(workflow.pk, START, END)
+    assert pipeline_periods(scope, "day", []) == []  # its one pipeline failed
+    without_publish = TWO_JOBS.split(b"  publish:")[0]
+    store_workflows(workflow.repository, parse_workflow_files([("ci.yml", without_publish)]))
+    kept, read = _kept_and_read(scope, lambda s: pipeline_periods(s, "day", []))
+    assert [row.pipelines for row in kept] == [1] and kept == read
+
+
+def test_a_run_moved_to_an_earlier_day_by_its_jobs_leaves_its_old_day() -> None:
+    """The run is created when its first job was queued: a job queued earlier, stored
+    later, moves the run (and every job run of it) to the earlier day."""
+    (report,) = store_workflows(RepositoryFactory(), parse_workflow_files([("ci.yml", TWO_JOBS)]))
+    workflow = report.workflow
+    _store(workflow, "1,publish,2026-11-02T00:10:00Z,2026-11-02T00:10:05Z,2026-11-02T00:11:00Z,")
+    _store(workflow, "1,test,2026-11-01T23:50:00Z,2026-11-01T23:55:00Z,2026-11-01T23:58:00Z,")
+    placed = {job.pk: "p" for job in workflow.jobs.all()}
+    kept, read = _kept_and_read(
+        Scope(workflow.pk, START, END), lambda s: pool_periods(s, "day", placed)
+    )
+    assert [(row.start, row.jobs) for row in kept] == [(date(2026, 11, 1), 2)]
+    assert kept == read
+
+
+def test_a_milestone_rebuild_that_fails_keeps_the_rows_it_had(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from decider.importers import monitor_days
+
+    workflow = shifted_workflow(team)
+    kept_before = _kept_pipelines(workflow)
+    build = list(workflow.jobs.filter(key="build").values_list("pk", flat=True))
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the worker died mid-rebuild")
+
+    monkeypatch.setattr(monitor_days, "_pipeline_days", broken)
+    with pytest.raises(RuntimeError):
+        keep_milestone(workflow.pk, build)
+    monkeypatch.undo()
+    assert _kept_pipelines(workflow) == kept_before
+    assert keep_milestone(workflow.pk, build)  # not taken for done: it rebuilds now
+
+
+def _kept_pipelines(workflow: Workflow) -> list[tuple[object, ...]]:
+    rows = PipelineDay.objects.filter(workflow=workflow).order_by("day", "branch", "event")
+    return [(row.day, row.pipelines, bytes(row.milestones)) for row in rows]

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
@@ -40,13 +41,15 @@ def _scope(figures: Monitor) -> Scope:
 
 
 def _runs_query(figures: Monitor) -> str:
-    """The filters that choose the runs, for the follow-up PDF's and the table's links: both
-    read the same runs as the page, so their figures are the page's."""
+    """The filters that choose the runs (and the period, for the page the table's link opens
+    without JavaScript), for the follow-up PDF's and the table's links: both read the same
+    runs as the page, so their figures are the page's."""
     return urlencode(
         {
             "branch": str(figures.filters.branch),
             "trigger": str(figures.filters.trigger),
             "days": str(figures.filters.days),
+            "period": str(figures.filters.period),
         }
     )
 
@@ -90,11 +93,15 @@ def workflow_monitor(request: HtmxHttpRequest, workflow_id: int) -> HttpResponse
 def workflow_monitor_comparison(request: HtmxHttpRequest, workflow_id: int) -> HttpResponse:
     """The predicted-against-actual section alone for htmx; the whole page otherwise."""
     if not is_htmx(request):
-        return _page(request, workflow_id, compute=True)
+        response = _page(request, workflow_id, compute=True)
+        patch_vary_headers(response, ["HX-Request"])  # one URL, two answers
+        return response
     workflow = access.workflow_or_404(request, workflow_id)
     figures = monitor(workflow, MonitorFilterForm(request.GET or None).filters())
     comparison = None
     if figures.current is not None:
         comparison = cached_predicted_actual(figures.current, _scope(figures), timezone.now())
     context = {"comparison": comparison, "adopted": figures.current, "monitor": figures}
-    return render(request, "decider/_monitor_comparison.html", context)
+    response = render(request, "decider/_monitor_comparison.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
