@@ -91,9 +91,19 @@ def signed_usd(value: Number | None, digits: int = 0) -> str:
 def percent(share: Number | None, digits: int = 0) -> str:
     """'60%': a share of one (0.6, such as a pool's baseline utilization) as a percentage.
 
-    For a figure already in percent (the engine's `*_pct` fields), use `pct`.
+    A small but real share keeps up to two more decimals rather than read as none: a 0.2%
+    baseline is '0.2%', not '0%'. For a figure already in percent (the engine's `*_pct`
+    fields), use `pct`.
     """
-    return NOT_AVAILABLE if share is None else f"{_fixed(share * 100, digits)}%"
+    if share is None:
+        return NOT_AVAILABLE
+    value = float(share) * 100
+    shown = digits
+    text = _fixed(value, shown)
+    while value > 0 and not any(digit in text for digit in "123456789") and shown < digits + 2:
+        shown += 1
+        text = _fixed(value, shown)
+    return f"{text}%"
 
 
 def pct(value: Number | None, digits: int = 1) -> str:

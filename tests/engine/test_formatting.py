@@ -134,6 +134,10 @@ def test_a_changed_count_carries_its_direction() -> None:
         (0.125, 0, "12%"),
         (0.4825, 1, "48.2%"),
         (Decimal("0.35"), 0, "35%"),
+        (0.002, 0, "0.2%"),  # a small baseline does not read as none
+        (0.0004, 0, "0.04%"),
+        (0.004, 1, "0.4%"),
+        (0.000001, 0, "0.00%"),
     ],
 )
 def test_percent_takes_a_share_of_one(share, digits, text) -> None:
