@@ -120,15 +120,22 @@ def todays_data(row: Scenario) -> WhatIf | None:
 
 
 def analyse_saved(
-    row: Scenario, version: ScenarioVersion | None = None, *, today: WhatIf | None = None
+    row: Scenario,
+    version: ScenarioVersion | None = None,
+    *,
+    today: WhatIf | None = None,
+    against_today: bool = True,
 ) -> SavedAnalysis:
     """A saved version (the latest unless given) as its figures were when it was saved.
     `today`: the workflow's data as it is now, when the caller already read it.
+    `against_today=False`: a version with a snapshot is analysed from it alone, without
+    reading today's data (every stored run) to say what changed since; it is then not
+    editable and lists no changes. The figures are the same.
 
     Raises ScenarioNoLongerFits when its inputs do not validate against its own data.
     """
     content: Scenario | ScenarioVersion = version or row
-    if today is None:
+    if today is None and (against_today or content.snapshot is None):
         today = todays_data(row)
     if today is None and content.snapshot is None:
         raise ScenarioNoLongerFits(row, NO_SNAPSHOT_LEFT)

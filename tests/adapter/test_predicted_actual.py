@@ -71,3 +71,21 @@ def test_the_table_is_the_same_all_day_and_waits_for_a_whole_day(demo_scenario: 
     # On its live day nothing is compared yet.
     live_today = datetime.combine(adoption.live_on, time(), tzinfo=UTC) + timedelta(hours=20)
     assert predicted_actual(adoption, scope, live_today) is None
+
+
+def test_the_table_reads_kept_days_and_the_snapshot_not_every_job_run(
+    demo_scenario: Scenario,
+) -> None:
+    """Whole days read the kept rows, and the adopted version is analysed from its snapshot
+    alone: no query reads the job runs, however many are stored."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    adoption = Adoption.objects.current().get(workflow=demo_scenario.workflow)
+    assert adoption.version.snapshot is not None
+    page = monitor(demo_scenario.workflow, Filters())
+    scope = Scope(demo_scenario.workflow_id, page.start, page.end)
+    with CaptureQueriesContext(connection) as queries:
+        comparison = predicted_actual(adoption, scope, timezone.now())
+    assert comparison is not None and comparison.plan_at_measured_load is not None
+    assert [q["sql"] for q in queries.captured_queries if "decider_jobrun" in q["sql"]] == []
