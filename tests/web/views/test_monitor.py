@@ -39,6 +39,10 @@ def _adopted_after_history(workflow: Workflow, editor, *, days: int) -> Adoption
             before=BEFORE, after=AFTER, live_on=live_on, days_before=days, days_after=days
         ),
     )
+    return _adopt(workflow, editor, live_on)
+
+
+def _adopt(workflow: Workflow, editor, live_on) -> Adoption:  # type: ignore[no-untyped-def]
     scenario = Scenario.objects.create_for(editor, workflow, name="P", inputs={}, job_keys=[])
     return Adoption.adopt(
         scenario.versions.get(),
@@ -148,16 +152,8 @@ def test_another_teams_workflow_is_a_404(workflow: Workflow, outsider: Client) -
 def test_on_the_live_day_the_page_says_when_the_comparison_starts(
     workflow: Workflow, viewer_client: Client, editor
 ) -> None:
-    scenario = Scenario.objects.create_for(editor, workflow, name="P", inputs={}, job_keys=[])
     today = timezone.now().date()
-    Adoption.adopt(
-        scenario.versions.get(),
-        workflow,
-        editor,
-        live_on=today,
-        approved_by="Dana",
-        budget_usd_per_month=600,
-    )
+    _adopt(workflow, editor, today)
     cache.clear()
     fragment = viewer_client.get(_comparison_url(workflow), headers={"HX-Request": "true"})
     words = f"it starts once a whole day has passed since the change went live on {today:%Y-%m-%d}."
