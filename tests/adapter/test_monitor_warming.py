@@ -72,3 +72,14 @@ def member_of_demo(db: None) -> Client:
     client = Client()
     client.force_login(scenario.created_by)
     return client
+
+
+def test_the_demo_asks_the_worker_to_warm_its_adopted_workflow(
+    db: None, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        scenario = load_demo(monitor_history=True)
+    workflow = scenario.workflow
+    assert [workflow.pk, workflow.data_version] in _queued()
+    workflow.refresh_from_db()
+    assert workflow.milestone_job_ids  # the adopted version's milestone is kept

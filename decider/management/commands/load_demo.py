@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from decider.adapter.alerts import check_workflow, ensure_default_rules
 from decider.adapter.generated_history import HistoryShape, PlannedJob, generate_history
-from decider.adapter.monitor_warming import keep_adopted_milestone
+from decider.adapter.monitor_warming import keep_adopted_milestone, warm_later
 from decider.adapter.saved import analyse_saved
 from decider.adapter.versions import new_version
 from decider.adapter.whatif import WhatIf
@@ -172,6 +172,7 @@ class Command(DatabaseCommand):
             note="Production images build in parallel with the test images from this day on.",
         )
         keep_adopted_milestone(workflow)
+        warm_later(workflow)  # the worker computes the monitor's first view ahead
         # The default rules, checked once: the proposed graph queues longer on medium than
         # the version's target, so a new user sees a firing alert and what it says.
         ensure_default_rules(workflow)
