@@ -15,8 +15,7 @@ from django.db.models import Max
 
 from decider.adapter.followup_rules import Evidence, PoolEvidence, Recommendation, recommend
 from decider.adapter.generated_history import FIRST_RUN_ID
-from decider.adapter.monitor import Filters, Trends, monitor, window
-from decider.adapter.monitor_queries import Scope
+from decider.adapter.monitor import Filters, Trends, monitor, runs_scope
 from decider.adapter.predicted_actual import PredictedActual, cached_predicted_actual
 from decider.engine.formatting import count
 from decider.engine.inputs import Scenario as ScenarioInputs
@@ -137,17 +136,12 @@ class FollowUp:
         return self.comparison.plan if self.comparison else None
 
 
-def comparison_scope(workflow: Workflow, filters: Filters, now: datetime) -> Scope:
-    """The monitor page's scope for these filters: the same figures, from the same cache."""
-    start, end = window(filters.days, now)
-    return Scope(workflow.pk, start, end, branch=filters.branch, event=filters.trigger)
-
-
 def follow_up(adoption: Adoption, filters: Filters, now: datetime) -> FollowUp:
     workflow = adoption.workflow
     ends_on = _end_of(adoption)
     report_now = now if ends_on is None else min(now, _midnight(ends_on))
-    scope = comparison_scope(workflow, filters, report_now)
+    # The monitor page's scope for these filters: the same figures, from the same cache.
+    scope = runs_scope(workflow.pk, filters, report_now)
     comparison = cached_predicted_actual(adoption, scope, report_now)
     until = (min(scope.end, report_now) - timedelta(microseconds=1)).date()
     since_days = max((until - adoption.live_on).days + 1, 0)

@@ -75,6 +75,8 @@ class Monitor:
     branches: list[str]
     pipelines_measured: int
     shown: Trends  # the filters' period: one per request keeps the page's queries to four
+    scope: Scope  # the runs the figures are of (the predicted-against-actual table's too)
+    fingerprint: tuple[object, ...]  # `data_fingerprint`, read once per page
 
     @property
     def has_data(self) -> bool:
@@ -121,8 +123,15 @@ def branches(workflow: Workflow, start: datetime, end: datetime) -> list[str]:
     return [row["branch"] for row in rows]
 
 
-def monitor(workflow: Workflow, filters: Filters, now: datetime | None = None) -> Monitor:
+def runs_scope(workflow_id: int, filters: Filters, now: datetime | None = None) -> Scope:
+    """The runs the filters choose: the page's, its table's and the follow-up PDF's."""
     start, end = window(filters.days, now)
+    return Scope(workflow_id, start, end, branch=filters.branch, event=filters.trigger)
+
+
+def monitor(workflow: Workflow, filters: Filters, now: datetime | None = None) -> Monitor:
+    scope = runs_scope(workflow.pk, filters, now)
+    start, end = scope.start, scope.end
     adoptions = list(
         Adoption.objects.filter(workflow=workflow)
         .select_related("version__scenario", "recorded_by")
@@ -130,7 +139,6 @@ def monitor(workflow: Workflow, filters: Filters, now: datetime | None = None) -
     )
     current = next((row for row in adoptions if row.ended_at is None), None)
     keys = milestone_keys(current)
-    scope = Scope(workflow.pk, start, end, branch=filters.branch, event=filters.trigger)
     placed = pool_of_job(workflow)
     markers = [Marker(row.live_on, f"v{row.version.number} live") for row in adoptions]
     fingerprint = data_fingerprint(workflow.repository.team_id)
@@ -155,6 +163,8 @@ def monitor(workflow: Workflow, filters: Filters, now: datetime | None = None) -
         branches=listed,
         pipelines_measured=sum(row.pipelines for row in shown.pipelines),
         shown=shown,
+        scope=scope,
+        fingerprint=fingerprint,
     )
 
 

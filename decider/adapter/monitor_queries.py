@@ -23,20 +23,17 @@ from django.db.models import (
     Case,
     Count,
     IntegerField,
-    Max,
-    OuterRef,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.fields import DateField, DateTimeField, FloatField
-from django.db.models.functions import Cast, TruncDay, TruncWeek
+from django.db.models.fields import DateField
+from django.db.models.functions import TruncDay, TruncWeek
 
 from decider.aggregates import CountedValues, Percentile, SecondsBetween, percentile_sql
-from decider.importers.monitor_days import CANCELLED_IN_QUEUE
-from decider.models import Job, JobBusyDay, JobDay, JobRun, PipelineDay, Workflow, WorkflowRun
+from decider.importers.monitor_days import CANCELLED_IN_QUEUE, kept_milestone, pipeline_seconds
+from decider.models import Job, JobBusyDay, JobDay, JobRun, PipelineDay, WorkflowRun
 
 # "all": one row for the whole scope (the figures since an adoption).
 Period = Literal["day", "week", "all"]
@@ -159,28 +156,13 @@ def pipeline_periods(
         milestone_jobs = Job.objects.filter(workflow_id=scope.workflow_id, key__in=milestone_keys)
         # The ids as a list: joining the jobs table in each run's subquery cost more.
         ids = sorted(milestone_jobs.values_list("pk", flat=True))
-    if scope.whole_days and (not ids or ids == _kept_milestone(scope.workflow_id)):
+    if scope.whole_days and (not ids or ids == kept_milestone(scope.workflow_id)):
         return _pipeline_periods_of_days(scope, period, with_milestone=bool(ids))
-    # Typed: an untyped NULL reaches PostgreSQL's percentile_cont as text.
-    milestone_s: Any = Cast(Value(None), output_field=FloatField())
-    if ids:
-        ended = (
-            JobRun.objects.filter(run_id=OuterRef("pk"), job_id__in=ids)
-            .order_by()
-            .values("run_id")
-            .annotate(value=Max("completed_at"))
-            .values("value")[:1]
-        )
-        milestone_s = SecondsBetween(Subquery(ended, output_field=DateTimeField()), "began_at")
     runs = (
         scope.runs()
         .filter(succeeded=True)
         .order_by()
-        .annotate(
-            period=_trunc(period, "created_at", scope.start),
-            wall_clock_s=SecondsBetween("ended_at", "began_at"),
-            milestone_s=milestone_s,
-        )
+        .annotate(period=_trunc(period, "created_at", scope.start), **pipeline_seconds(JobRun, ids))
         .values("period", "wall_clock_s", "milestone_s")
     )
     inner, params = runs.query.sql_with_params()
@@ -212,11 +194,6 @@ def pipeline_periods(
         )
         for start, pipelines, wall_mean, wall_p50, wall_p90, milestone_p50, milestone_p90 in rows
     ]
-
-
-def _kept_milestone(workflow_id: int) -> list[int]:
-    found = Workflow.objects.filter(pk=workflow_id).values_list("milestone_job_ids", flat=True)
-    return list(found.first() or [])
 
 
 def _pipeline_periods_of_days(

@@ -21,7 +21,6 @@ from django.tasks import task
 from django.utils import timezone
 
 from decider.adapter.monitor import Filters, milestone_keys, monitor
-from decider.adapter.monitor_queries import Scope
 from decider.adapter.predicted_actual import cached_predicted_actual
 from decider.importers.monitor_days import keep_milestone
 from decider.models import Adoption, Job, Workflow
@@ -42,8 +41,7 @@ def warm(workflow: Workflow) -> bool:
     figures = monitor(workflow, Filters())
     if figures.current is None:
         return False
-    scope = Scope(workflow.pk, figures.start, figures.end)
-    cached_predicted_actual(figures.current, scope, timezone.now())
+    cached_predicted_actual(figures.current, figures.scope, timezone.now(), figures.fingerprint)
     return True
 
 

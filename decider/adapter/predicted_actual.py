@@ -240,20 +240,26 @@ def _value(scenario, before, after, pipelines: int, days: float, notes: list[str
 CACHE_SECONDS = 3600
 
 
-def _cache_key(adoption: Adoption, scope: Scope, now: datetime) -> str:
-    fingerprint = data_fingerprint(adoption.version.scenario.team_id)
+Fingerprint = tuple[object, ...]
+
+
+def _cache_key(
+    adoption: Adoption, scope: Scope, now: datetime, fingerprint: Fingerprint | None
+) -> str:
+    if fingerprint is None:
+        fingerprint = data_fingerprint(adoption.version.scenario.team_id)
     inputs = (adoption.pk, scope, fingerprint, now.astimezone(UTC).date())
     # v2: the value is a 1-tuple now; a shared cache may still hold the bare ones.
     return "predicted-actual:v2:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
 
 
 def cached_predicted_actual(
-    adoption: Adoption, scope: Scope, now: datetime
+    adoption: Adoption, scope: Scope, now: datetime, fingerprint: Fingerprint | None = None
 ) -> PredictedActual | None:
     """`predicted_actual`, remembered while the team's data and pools (the monitor's
     `data_fingerprint`), the adoption and the day stay the same: re-running the version's
-    model is most of its cost."""
-    key = _cache_key(adoption, scope, now)
+    model is most of its cost. `fingerprint`: the team's, when the caller already read it."""
+    key = _cache_key(adoption, scope, now, fingerprint)
     found = cache.get(key)
     if found is None:
         # Kept in a 1-tuple, so a remembered None (nothing to compare yet) is told apart
@@ -264,10 +270,10 @@ def cached_predicted_actual(
 
 
 def remembered_predicted_actual(
-    adoption: Adoption, scope: Scope, now: datetime
+    adoption: Adoption, scope: Scope, now: datetime, fingerprint: Fingerprint | None = None
 ) -> tuple[bool, PredictedActual | None]:
     """What `cached_predicted_actual` would answer, from the cache alone: (False, None) when
     it has to be computed. The monitor page answers from its aggregates at once and leaves
     the re-run of the model to a second request (or to the worker that warms it)."""
-    found = cache.get(_cache_key(adoption, scope, now))
+    found = cache.get(_cache_key(adoption, scope, now, fingerprint))
     return (False, None) if found is None else (True, found[0])

@@ -43,6 +43,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, TruncDay
 
 from decider.aggregates import CountedValues, SecondsBetween
+from decider.importers.run_summaries import CHUNK
 
 # A job run cancelled with no runner or no time on one never left the queue.
 CANCELLED_IN_QUEUE = Q(conclusion="cancelled") & (
@@ -86,9 +87,6 @@ def utc_day(value: datetime | None) -> date | None:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).date()
 
 
-_day = utc_day
-
-
 def days_touched(
     run_ids: Iterable[int], start_days: Iterable[date | None], model: DayModels | None = None
 ) -> set[date]:
@@ -96,10 +94,10 @@ def days_touched(
     model = model or DayModels.live()
     wanted = sorted(set(run_ids))
     days = set(start_days)
-    for first in range(0, len(wanted), 2000):
-        chunk = wanted[first : first + 2000]
+    for first in range(0, len(wanted), CHUNK):
+        chunk = wanted[first : first + CHUNK]
         days.update(
-            _day(value)
+            utc_day(value)
             for value in model.run._default_manager.filter(pk__in=chunk).values_list(
                 "created_at", flat=True
             )
@@ -138,11 +136,14 @@ def refresh_monitor_days(
 
 def _lock_workflow(model: DayModels, workflow_id: int) -> list[int]:
     """Lock the workflow's row for the transaction; its kept milestone jobs."""
-    found = (
-        model.workflow._default_manager.select_for_update()
-        .filter(pk=workflow_id)
-        .values_list("milestone_job_ids", flat=True)
-    )
+    return _milestone_of(model, workflow_id, lock=True)
+
+
+def _milestone_of(model: DayModels, workflow_id: int, *, lock: bool) -> list[int]:
+    rows = model.workflow._default_manager.all()
+    if lock:
+        rows = rows.select_for_update()
+    found = rows.filter(pk=workflow_id).values_list("milestone_job_ids", flat=True)
     return list(found.first() or [])
 
 
@@ -187,6 +188,28 @@ def keep_milestone(workflow_id: int, job_ids: Iterable[int]) -> bool:
     return True
 
 
+def pipeline_seconds(job_run_model: type[models.Model], milestone_ids: list[int]) -> dict[str, Any]:
+    """A successful run's wall clock and milestone in seconds, as expressions over its row
+    (docs/monitor.md rule 2): what the kept days keep and what a window of the runs reads."""
+    # Typed: an untyped NULL reaches PostgreSQL's percentile_cont as text.
+    milestone_s: Any = Cast(Value(None), output_field=FloatField())
+    if milestone_ids:
+        ended = (
+            job_run_model._default_manager.filter(run_id=OuterRef("pk"), job_id__in=milestone_ids)
+            .order_by()
+            .values("run_id")
+            .annotate(value=Max("completed_at"))
+            .values("value")[:1]
+        )
+        milestone_s = SecondsBetween(Subquery(ended, output_field=DateTimeField()), "began_at")
+    return {"wall_clock_s": SecondsBetween("ended_at", "began_at"), "milestone_s": milestone_s}
+
+
+def kept_milestone(workflow_id: int) -> list[int]:
+    """The milestone jobs the workflow's kept pipeline days measure to."""
+    return _milestone_of(DayModels.live(), workflow_id, lock=False)
+
+
 def counted(values: Counter[float]) -> bytes:
     """A multiset as the rows keep it."""
     return CountedValues.of(values).pack()
@@ -195,34 +218,19 @@ def counted(values: Counter[float]) -> bytes:
 def _pipeline_days(
     model: DayModels, workflow_id: int, start: datetime, end: datetime, milestone_ids: list[int]
 ) -> list[models.Model]:
-    # The expressions are `adapter.monitor_queries.pipeline_periods`'s, so the figures are.
-    milestone_s: Any = Cast(Value(None), output_field=FloatField())
-    if milestone_ids:
-        ended = (
-            model.job_run._default_manager.filter(run_id=OuterRef("pk"), job_id__in=milestone_ids)
-            .order_by()
-            .values("run_id")
-            .annotate(value=Max("completed_at"))
-            .values("value")[:1]
-        )
-        milestone_s = SecondsBetween(Subquery(ended, output_field=DateTimeField()), "began_at")
     rows = (
         model.run._default_manager.filter(
             workflow_id=workflow_id, created_at__gte=start, created_at__lt=end, succeeded=True
         )
         .order_by()
-        .annotate(
-            period=TruncDay("created_at"),
-            wall_clock_s=SecondsBetween("ended_at", "began_at"),
-            milestone_s=milestone_s,
-        )
+        .annotate(period=TruncDay("created_at"), **pipeline_seconds(model.job_run, milestone_ids))
         .values_list("period", "branch", "event", "wall_clock_s", "milestone_s")
     )
     pipelines: Counter[tuple[Any, ...]] = Counter()
     walls: dict[tuple[Any, ...], Counter[float]] = {}
     milestones: dict[tuple[Any, ...], Counter[float]] = {}
     for period, branch, event, wall_clock_s, milestone in rows.iterator(chunk_size=5000):
-        key = (_day(period), branch, event)
+        key = (utc_day(period), branch, event)
         pipelines[key] += 1
         if wall_clock_s is not None:
             walls.setdefault(key, Counter())[wall_clock_s] += 1
@@ -266,11 +274,11 @@ def _job_days(
         .values(*key_fields, "wait_s")
         .annotate(times=Count("id"))
     ):
-        key = (row["job_id"], _day(row["period"]), row["run__branch"], row["run__event"])
+        key = (row["job_id"], utc_day(row["period"]), row["run__branch"], row["run__event"])
         waits.setdefault(key, Counter())[row["wait_s"]] += row["times"]
     found = []
     for row in counts:
-        key = (row["job_id"], _day(row["period"]), row["run__branch"], row["run__event"])
+        key = (row["job_id"], utc_day(row["period"]), row["run__branch"], row["run__event"])
         found.append(
             model.job_day(
                 workflow_id=workflow_id,
@@ -303,7 +311,7 @@ def _busy_days(
         model.busy_day(
             workflow_id=workflow_id,
             job_id=row["job_id"],
-            day=_day(row["period"]),
+            day=utc_day(row["period"]),
             busy_s=row["busy_s"] or 0.0,
         )
         for row in rows
@@ -312,7 +320,7 @@ def _busy_days(
 
 def _distinct_days(rows: models.QuerySet[Any], field: str) -> set[date | None]:
     found = rows.order_by().annotate(d=TruncDay(field)).values_list("d", flat=True)
-    return {_day(value) for value in found.distinct()}
+    return {utc_day(value) for value in found.distinct()}
 
 
 def refresh_every_day(workflow_ids: Iterable[int], model: DayModels | None = None) -> None:

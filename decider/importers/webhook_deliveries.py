@@ -258,9 +258,9 @@ def _store_latest_job_state(repository: Repository, delivery: WebhookDelivery) -
         )
         earlier.delete()
         report = store_runs(workflow, RunImport(jobs=[record]))
-        for workflow_id, run_id, started_at, run_created_at in gone:  # what they counted in
-            if run_id is not None:
-                refresh_run_summaries([run_id])
+        # What the replaced rows counted in: their runs' summaries and days.
+        refresh_run_summaries(run_id for _, run_id, _, _ in gone if run_id is not None)
+        for workflow_id, _, started_at, run_created_at in gone:
             days = {utc_day(started_at), utc_day(run_created_at)}
             refresh_monitor_days(workflow_id, [day for day in days if day is not None])
     if report.added:

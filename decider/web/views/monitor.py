@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET
 
 from decider.adapter.alerts import rule_states
 from decider.adapter.monitor import Monitor, monitor
-from decider.adapter.monitor_queries import Scope
 from decider.adapter.predicted_actual import (
     cached_predicted_actual,
     remembered_predicted_actual,
@@ -28,16 +27,6 @@ from decider.web import access
 from decider.web.forms.monitor import MonitorFilterForm
 from decider.web.request import HtmxHttpRequest
 from decider.web.views.errors import is_htmx
-
-
-def _scope(figures: Monitor) -> Scope:
-    return Scope(
-        figures.workflow.pk,
-        figures.start,
-        figures.end,
-        branch=figures.filters.branch,
-        event=figures.filters.trigger,
-    )
 
 
 def _runs_query(figures: Monitor) -> str:
@@ -60,11 +49,14 @@ def _page(request: HtmxHttpRequest, workflow_id: int, *, compute: bool) -> HttpR
     figures = monitor(workflow, form.filters())
     comparison, comparison_pending = None, False
     if figures.current is not None:
+        now = timezone.now()
         if compute:
-            comparison = cached_predicted_actual(figures.current, _scope(figures), timezone.now())
+            comparison = cached_predicted_actual(
+                figures.current, figures.scope, now, figures.fingerprint
+            )
         else:
             known, comparison = remembered_predicted_actual(
-                figures.current, _scope(figures), timezone.now()
+                figures.current, figures.scope, now, figures.fingerprint
             )
             comparison_pending = not known
     context = {
@@ -100,7 +92,9 @@ def workflow_monitor_comparison(request: HtmxHttpRequest, workflow_id: int) -> H
     figures = monitor(workflow, MonitorFilterForm(request.GET or None).filters())
     comparison = None
     if figures.current is not None:
-        comparison = cached_predicted_actual(figures.current, _scope(figures), timezone.now())
+        comparison = cached_predicted_actual(
+            figures.current, figures.scope, timezone.now(), figures.fingerprint
+        )
     context = {"comparison": comparison, "adopted": figures.current, "monitor": figures}
     response = render(request, "decider/_monitor_comparison.html", context)
     patch_vary_headers(response, ["HX-Request"])

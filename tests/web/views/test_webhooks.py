@@ -528,3 +528,30 @@ def test_deliveries_that_came_before_the_repository_and_workflow_are_read_once_i
     outcomes = dict(WebhookDelivery.objects.values_list("delivery_id", "outcome"))
     assert outcomes["q"] == outcomes["c"] == "'unit-tests' stored in build: success."
     assert outcomes["l"].startswith("Kept, not used: 'lint' matches no job of build.")
+
+
+@pytest.mark.django_db
+def test_a_later_state_clears_the_days_its_replaced_row_counted_on(
+    repository: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The row a later state replaces may have counted on other days (it started on another
+    day, say): those days are recomputed, so the monitor does not count the job twice."""
+    from datetime import UTC, date, datetime
+
+    from decider.importers.monitor_days import refresh_monitor_days
+
+    endpoint = _endpoint(repository.team, repository)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(endpoint, _job_payload("acme/api"), delivery_id="first")
+    stored = JobRun.objects.get()
+    JobRun.objects.filter(pk=stored.pk).update(
+        started_at=datetime(2026, 3, 5, 10, 1, tzinfo=UTC),
+        completed_at=datetime(2026, 3, 5, 10, 6, tzinfo=UTC),
+    )
+    workflow_id = stored.job.workflow_id
+    refresh_monitor_days(workflow_id, [date(2026, 3, 2), date(2026, 3, 5)])
+    assert list(JobBusyDay.objects.values_list("day", flat=True)) == [date(2026, 3, 5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(endpoint, _job_payload("acme/api"), delivery_id="again")
+    assert list(JobBusyDay.objects.values_list("day", "busy_s")) == [(date(2026, 3, 2), 300.0)]
+    assert JobRun.objects.get().run.ended_at == datetime(2026, 3, 2, 10, 6, tzinfo=UTC)
